@@ -1,0 +1,45 @@
+# The two commands a learner needs:  make lab  (open the course)  and  make test  (run every check).
+# Both create .venv and install the course into it the first time, and reuse it afterwards.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.seqkeras-installed
+KERNEL := seqkeras
+
+.PHONY: help install lab test unit notebooks execute clean
+
+help:
+	@echo "make lab        open JupyterLab on notebooks/ (installs into .venv on first use)"
+	@echo "make test       run the whole suite: unit tests, then every notebook under nbval"
+	@echo "make unit       unit tests only (fast)"
+	@echo "make notebooks  regenerate the learner notebooks from notebooks/solutions/"
+	@echo "make execute    regenerate, then re-run every notebook in place to refresh stored outputs"
+
+# Re-install only when the dependency list changes; the package itself is installed editable.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (seqkeras)" >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
+
+test: install
+	$(BIN)/python -m pytest
+
+unit: install
+	$(BIN)/python -m pytest tests
+
+notebooks: install
+	$(BIN)/python -m seqkeras.exercises build
+
+execute: notebooks
+	$(BIN)/python -m seqkeras.exercises execute
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

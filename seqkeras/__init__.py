@@ -1,0 +1,26 @@
+"""seqkeras: the helper package of the seqkeras course.
+
+Small modules, each with one job:
+
+- ``seqkeras.data``      the offline datasets in ``data/`` (checksummed) and synthetic task generators
+- ``seqkeras.text``      vocabularies, encoding and sliding windows over token sequences
+- ``seqkeras.reference`` NumPy reference implementations (dense layer, RNN cell, BPTT, ...)
+- ``seqkeras.layers``    custom Keras layers and cells, serialisable and backend-agnostic
+- ``seqkeras.diagrams``  pictures of unrolled networks and topologies
+- ``seqkeras.plots``     training curves and other plots the lessons share
+- ``seqkeras.notebook``  the setup cell, quiet-but-visible training progress, timers
+- ``seqkeras.grading``   the exercise-check framework; ``seqkeras.checks.lessonNN`` the checkers
+- ``seqkeras.exercises`` builds learner notebooks from the solution notebooks, and executes them
+
+Modules are imported on demand (``from seqkeras import data``) so that importing
+``seqkeras`` alone stays cheap.
+"""
+from __future__ import annotations
+
+import os
+
+# Quiet TensorFlow's C++ start-up chatter; must happen before TensorFlow is first imported.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+__version__ = "0.1.0"
+__all__ = ["__version__"]

@@ -1,0 +1,211 @@
+"""Build the learner notebooks from the solution notebooks, and execute notebooks in place.
+
+One source of truth per lesson: ``notebooks/solutions/NN_name.ipynb`` holds the worked
+solutions. The learner version ``notebooks/NN_name.ipynb`` is generated from it:
+
+- In code cells, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` are
+  replaced by a stub at the marker's indentation: by default
+  ``raise NotImplementedError("Exercise: write your code here")``; or the text after a
+  colon, ``### BEGIN SOLUTION: answer = None``, which becomes ``answer = None  # YOUR ANSWER``.
+- In markdown cells, text between ``<!-- BEGIN SOLUTION -->`` and ``<!-- END SOLUTION -->``
+  becomes ``*Your answer here.*`` (or the text after a colon, as above).
+- Outputs are cleared; :func:`execute` fills them in again.
+
+Command line (what ``make notebooks`` and ``make execute`` call)::
+
+    python -m seqkeras.exercises build            # regenerate every learner notebook
+    python -m seqkeras.exercises check            # exit 1 if a committed one has drifted
+    python -m seqkeras.exercises execute [NB ...] # run notebooks in place, store outputs
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ROOT", "NOTEBOOKS", "SOLUTIONS", "strip_solutions", "learner_notebook",
+           "learner_path", "solution_paths", "build", "drifted", "execute", "SolutionMarkerError"]
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+SOLUTIONS = NOTEBOOKS / "solutions"
+
+_CODE_BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION(?::[ \t]*(?P<stub>.*?))?[ \t]*$")
+_CODE_END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
+_MD_BEGIN = re.compile(r"^(?P<indent>[ \t]*)<!-- BEGIN SOLUTION(?::[ \t]*(?P<stub>.*?))?[ \t]*-->[ \t]*$")
+_MD_END = re.compile(r"^[ \t]*<!-- END SOLUTION[ \t]*-->[ \t]*$")
+_DEFAULT_CODE_STUB = 'raise NotImplementedError("Exercise: write your code here")'
+_DEFAULT_MD_STUB = "*Your answer here.*"
+
+
+class SolutionMarkerError(ValueError):
+    """A BEGIN SOLUTION marker without its END (or the reverse)."""
+
+
+def strip_solutions(source: str, *, markdown: bool = False, where: str = "cell") -> str:
+    """Replace each solution region of a cell's source by its stub.
+
+    Args:
+        source: the cell's source text.
+        markdown: use the markdown markers (HTML comments) instead of the code markers.
+        where: a name for the cell, used in error messages.
+
+    Raises:
+        SolutionMarkerError: unbalanced or nested markers.
+    """
+    begin, end = (_MD_BEGIN, _MD_END) if markdown else (_CODE_BEGIN, _CODE_END)
+    out: list[str] = []
+    inside = False
+    for lineno, line in enumerate(source.split("\n"), 1):
+        m = begin.match(line)
+        if m:
+            if inside:
+                raise SolutionMarkerError(f"{where}, line {lineno}: BEGIN SOLUTION inside another "
+                                          "solution region; close the first with END SOLUTION.")
+            inside = True
+            stub = m.group("stub")
+            if markdown:
+                out.append(m.group("indent") + (stub or _DEFAULT_MD_STUB))
+            else:
+                out.append(m.group("indent") + (f"{stub}  # YOUR ANSWER" if stub else _DEFAULT_CODE_STUB))
+            continue
+        if end.match(line):
+            if not inside:
+                raise SolutionMarkerError(f"{where}, line {lineno}: END SOLUTION without a "
+                                          "BEGIN SOLUTION above it.")
+            inside = False
+            continue
+        if not inside:
+            out.append(line)
+    if inside:
+        raise SolutionMarkerError(f"{where}: BEGIN SOLUTION is never closed; add END SOLUTION.")
+    return "\n".join(out)
+
+
+def learner_notebook(solution_nb: Any, name: str = "notebook") -> Any:
+    """Return the learner version of a solution notebook (an ``nbformat`` node), outputs cleared."""
+    nb = copy.deepcopy(solution_nb)
+    for i, cell in enumerate(nb.cells):
+        where = f"{name}, cell {i}"
+        if cell.cell_type == "code":
+            cell.source = strip_solutions(cell.source, where=where)
+            cell.outputs = []
+            cell.execution_count = None
+        elif cell.cell_type == "markdown":
+            cell.source = strip_solutions(cell.source, markdown=True, where=where)
+        cell.get("metadata", {}).pop("execution", None)
+    nb.metadata.setdefault("seqkeras", {})["generated_from"] = f"solutions/{name}"
+    return nb
+
+
+def solution_paths() -> list[Path]:
+    """Every solution notebook, sorted by lesson number."""
+    return sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def learner_path(solution: Path) -> Path:
+    """Where the learner version of ``solution`` lives."""
+    return NOTEBOOKS / solution.name
+
+
+def _read(path: Path) -> Any:
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
+
+
+def _write(nb: Any, path: Path) -> None:
+    import nbformat
+
+    nbformat.write(nb, path)
+
+
+def _sources(nb: Any) -> list[tuple[str, str]]:
+    return [(c.cell_type, c.source) for c in nb.cells]
+
+
+def build() -> list[Path]:
+    """Regenerate every learner notebook whose cells differ from what the solution makes.
+
+    A learner notebook that is already in step keeps its stored outputs.
+    """
+    written = []
+    for sol in solution_paths():
+        made = learner_notebook(_read(sol), sol.name)
+        target = learner_path(sol)
+        if target.exists() and _sources(_read(target)) == _sources(made):
+            continue
+        _write(made, target)
+        written.append(target)
+    return written
+
+
+def drifted() -> list[str]:
+    """Names of learner notebooks that are missing or differ from what :func:`build` makes."""
+    problems = []
+    for sol in solution_paths():
+        target = learner_path(sol)
+        if not target.exists():
+            problems.append(f"{target.name}: missing")
+        elif _sources(_read(target)) != _sources(learner_notebook(_read(sol), sol.name)):
+            problems.append(f"{target.name}: differs from what solutions/{sol.name} generates")
+    orphans = {p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} - {s.name for s in solution_paths()}
+    problems += [f"{n}: has no solution notebook in notebooks/solutions/" for n in sorted(orphans)]
+    return problems
+
+
+def execute(paths: list[Path] | None = None, timeout: int = 900) -> dict[str, float]:
+    """Run notebooks top to bottom on a fresh kernel, storing their outputs in place.
+
+    Args:
+        paths: notebooks to run; default every solution then every learner notebook.
+        timeout: seconds allowed per cell.
+
+    Returns:
+        ``{notebook path: seconds}``.
+    """
+    from nbclient import NotebookClient
+
+    if not paths:
+        paths = solution_paths() + [learner_path(p) for p in solution_paths()]
+    times = {}
+    for path in paths:
+        nb = _read(path)
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        times[str(path)] = time.perf_counter() - start
+        _write(nb, path)
+        print(f"{path.relative_to(ROOT)}: {times[str(path)]:.0f} s", flush=True)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m seqkeras.exercises", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="regenerate the learner notebooks from notebooks/solutions/")
+    sub.add_parser("check", help="exit 1 if a learner notebook drifted from its solution")
+    run = sub.add_parser("execute", help="run notebooks in place and store their outputs")
+    run.add_argument("notebooks", nargs="*", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        for path in build():
+            print(f"wrote {path.relative_to(ROOT)}")
+        return 0
+    if args.command == "check":
+        problems = drifted()
+        for p in problems:
+            print(p)
+        if problems:
+            print("Run `make notebooks` (or `python -m seqkeras.exercises build`) to regenerate.")
+        return 1 if problems else 0
+    execute([p.resolve() for p in args.notebooks] or None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

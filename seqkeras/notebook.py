@@ -1,0 +1,144 @@
+"""What every lesson notebook does at the top, and while it trains.
+
+- :func:`setup` seeds everything, quiets logs and prints the versions in use.
+- :class:`Progress` is a Keras callback that keeps one live line per ``fit`` call: in
+  Jupyter it updates in place, so a learner sees training move, while the stored output
+  (and nbval) sees only the final line.
+- :func:`timer` states how long a heavy cell took.
+"""
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+import numpy as np
+
+__all__ = ["setup", "in_ci", "Progress", "timer"]
+
+
+def in_ci() -> bool:
+    """True when running under CI or pytest (``CI`` set, or nbval driving the kernel)."""
+    return bool(os.environ.get("CI")) or "PYTEST_CURRENT_TEST" in os.environ
+
+
+def setup(seed: int = 0, *, quiet: bool = True, show_versions: bool = True) -> None:
+    """Seed Python, NumPy and Keras, quiet TensorFlow, and set plot defaults.
+
+    Call once, in the first code cell of a lesson.
+
+    Args:
+        seed: seed for ``random``, ``numpy.random`` and Keras (``keras.utils.set_random_seed``).
+        quiet: hide TensorFlow's info/warning logs.
+        show_versions: print the Python, NumPy, Keras and backend versions.
+    """
+    if quiet:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras  # imported here so that the environment variable above takes effect first
+
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+    if quiet:
+        import logging
+
+        logging.getLogger("tensorflow").setLevel(logging.ERROR)
+        try:
+            import absl.logging
+
+            absl.logging.set_verbosity(absl.logging.ERROR)
+        except ImportError:  # backends other than TensorFlow do not ship absl
+            pass
+    try:
+        import matplotlib
+
+        matplotlib.rcParams.update(
+            {"figure.dpi": 90, "axes.spines.top": False, "axes.spines.right": False,
+             "axes.grid": True, "grid.alpha": 0.3}
+        )
+    except ImportError:
+        pass
+    np.set_printoptions(precision=4, suppress=True)
+    if show_versions:
+        print(f"Python {sys.version.split()[0]} | NumPy {np.__version__} | "
+              f"Keras {keras.__version__} (backend: {keras.backend.backend()}) | seed {seed}")
+
+
+def _display_handle():
+    """An IPython display handle that can be updated in place, or None outside a kernel."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        return None
+    if get_ipython() is None:
+        return None
+    return display("", display_id=True)
+
+
+def _fmt_logs(logs: dict | None) -> str:
+    return "  ".join(f"{k} {v:.4f}" for k, v in sorted((logs or {}).items())
+                     if isinstance(v, (int, float, np.floating)))
+
+
+try:
+    import keras as _keras
+
+    _Callback = _keras.callbacks.Callback
+except ImportError:  # pragma: no cover - keras is a hard dependency
+    _Callback = object
+
+
+class Progress(_Callback):
+    """A one-line training progress display: ``model.fit(..., verbose=0, callbacks=[Progress()])``.
+
+    In Jupyter the line updates after every epoch and stays as the cell's output when
+    training ends (epoch count, final metrics, wall time). Outside Jupyter it prints the
+    final line only, so logs stay short.
+
+    Args:
+        label: a name printed before the line, e.g. ``"LSTM"``.
+        every: update the live line every ``every`` epochs.
+    """
+
+    def __init__(self, label: str = "", every: int = 1):
+        super().__init__()
+        self.label = label
+        self.every = max(1, int(every))
+        self._handle = None
+        self._start = 0.0
+        self._epochs = 0
+
+    def _line(self, epoch: int, logs: dict | None) -> str:
+        prefix = f"{self.label}: " if self.label else ""
+        return (f"{prefix}epoch {epoch}/{self._epochs}  {_fmt_logs(logs)}  "
+                f"({time.perf_counter() - self._start:.1f} s)")
+
+    def on_train_begin(self, logs=None):
+        self._start = time.perf_counter()
+        self._epochs = int(self.params.get("epochs", 0)) if self.params else 0
+        self._handle = _display_handle()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._last = (epoch + 1, dict(logs or {}))
+        if self._handle is not None and ((epoch + 1) % self.every == 0):
+            self._handle.update(self._line(epoch + 1, logs))
+
+    def on_train_end(self, logs=None):
+        epoch, last = getattr(self, "_last", (0, logs or {}))
+        line = self._line(epoch, last)
+        if self._handle is not None:
+            self._handle.update(line)
+        else:
+            print(line)
+
+
+@contextmanager
+def timer(label: str = "took") -> Iterator[None]:
+    """Print how long the block took: ``with timer("training"): ...`` prints ``training: 4.2 s``."""
+    start = time.perf_counter()
+    yield
+    print(f"{label}: {time.perf_counter() - start:.1f} s")
