@@ -1,0 +1,68 @@
+"""The learner-notebook generator, and that the committed learner notebooks are in step."""
+import nbformat
+import pytest
+
+from seqkeras import exercises
+from seqkeras.exercises import SolutionMarkerError, learner_notebook, strip_solutions
+
+CODE = '''def f(x):
+    """Double x."""
+    ### BEGIN SOLUTION
+    y = 2 * x
+    return y
+    ### END SOLUTION
+
+### BEGIN SOLUTION: answer = None
+answer = 42
+### END SOLUTION
+print("kept")'''
+
+
+def test_code_regions_become_stubs():
+    out = strip_solutions(CODE)
+    assert "2 * x" not in out and "42" not in out
+    assert '    raise NotImplementedError("Exercise: write your code here")' in out.splitlines()
+    assert "answer = None  # YOUR ANSWER" in out.splitlines()
+    assert out.splitlines()[-1] == 'print("kept")'
+    compile(out, "learner", "exec")  # the stubbed cell is still valid Python
+
+
+def test_markdown_regions_become_prompts():
+    md = "**Question.** Why?\n\n<!-- BEGIN SOLUTION -->\nBecause.\n<!-- END SOLUTION -->\nEnd."
+    out = strip_solutions(md, markdown=True)
+    assert "Because" not in out and "*Your answer here.*" in out and out.endswith("End.")
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("### BEGIN SOLUTION\nx = 1", "never closed"),
+    ("x = 1\n### END SOLUTION", "without a BEGIN"),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "inside another"),
+])
+def test_unbalanced_markers_are_errors(bad, message):
+    with pytest.raises(SolutionMarkerError, match=message):
+        strip_solutions(bad, where="demo.ipynb, cell 3")
+
+
+def test_learner_notebook_clears_outputs_and_keeps_others():
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell(CODE, execution_count=3,
+                                     outputs=[nbformat.v4.new_output("stream", text="hi")])
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title"), code]
+    out = learner_notebook(nb, "99_demo.ipynb")
+    assert out.cells[0].source == "# Title"
+    assert out.cells[1].outputs == [] and out.cells[1].execution_count is None
+    assert nb.cells[1].outputs, "the solution notebook itself must not be modified"
+
+
+def test_committed_learner_notebooks_match_the_generator():
+    problems = exercises.drifted()
+    assert not problems, "learner notebooks out of step (run `make notebooks`):\n" + "\n".join(problems)
+
+
+def test_every_lesson_has_a_solution_and_learner_copy_without_solutions():
+    solutions = exercises.solution_paths()
+    assert solutions, "no solution notebooks found"
+    for sol in solutions:
+        learner = nbformat.read(exercises.learner_path(sol), as_version=4)
+        text = "\n".join(c.source for c in learner.cells)
+        assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, sol.name
