@@ -1,0 +1,273 @@
+"""Regenerate every file in ``data/`` from the raw datasets, then print their sha256s.
+
+This script is how the course's data files were made. It is committed so that anyone can
+see, check and repeat the curation; it is NOT run by the tests or by CI, and a learner
+never needs it (the curated files are in the repository).
+
+Usage, from the repository root::
+
+    python data/curate.py                         # raw files from ../shared/datasets
+    python data/curate.py --raw DIR               # raw files from elsewhere
+    python data/curate.py --digits WHEEL_OR_CSV   # digits from a scikit-learn wheel (or the csv.gz)
+    python data/curate.py --check                 # only print the sha256s of the files now in data/
+
+Without ``--digits`` the script runs ``pip download --no-deps scikit-learn`` into a
+temporary folder (the only step that needs the network) and takes
+``sklearn/datasets/data/digits.csv.gz`` out of the wheel. The project does not depend on
+scikit-learn.
+
+The raw inputs (see ``../shared/datasets/README.md``) are:
+
+- ``tinyshakespeare.txt``      -> ``shakespeare.txt``            (copied byte for byte)
+- ``eng-cmn.tsv``              -> ``eng_cmn.tsv.gz``             (strip + NFC; attribution kept)
+- ``rotten_tomatoes.csv.bz2``  -> ``polarity.tsv.gz``            (plot rows dropped, deduplicated)
+- ``brown-corpus.tgz``         -> ``brown_universal.txt.gz``     (raw Brown tags -> 12 universal tags)
+- scikit-learn's digits        -> ``digits.csv.gz``              (copied byte for byte)
+
+Every ``.gz`` file is written with a fixed header (no file name, mtime 0) so that running
+the script twice gives byte-identical files and the same sha256s. After regenerating,
+copy the printed sha256s into ``seqkeras/data.py`` (``REGISTRY``) and ``data/README.md``
+if they changed; ``tests/test_data.py`` checks that the two agree.
+"""
+from __future__ import annotations
+
+import argparse
+import bz2
+import collections
+import csv
+import gzip
+import hashlib
+import io
+import random
+import subprocess
+import sys
+import tarfile
+import tempfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent            # data/
+DEFAULT_RAW = HERE.parent.parent / "shared" / "datasets"
+
+#: sha256 of the raw inputs, as listed in shared/datasets/README.md (a warning if they differ).
+RAW_SHA256 = {
+    "brown-corpus.tgz": "410d4e77de81f41002e57bc06b60157994362055d018e788c56365ce471d72a2",
+    "eng-cmn.tsv": "6d9734ce952db2b694ac8a6abae52b445f8dbc6a599959b0971a2bc74eec1918",
+    "rotten_tomatoes.csv.bz2": "26b56d24d5a04cbed72d2a8c9a3fa47ebf62229f8c1cd8c9c3544c4ef12dd3f5",
+    "tinyshakespeare.txt": "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
+}
+
+OUTPUTS = ("shakespeare.txt", "eng_cmn.tsv.gz", "polarity.tsv.gz", "brown_universal.txt.gz",
+           "digits.csv.gz")
+
+# --------------------------------------------------------------------------------------
+# Brown corpus tags -> the 12 universal tags of Petrov, Das & McDonald (2012)
+# --------------------------------------------------------------------------------------
+#: Base Brown tags (suffixes removed) and their universal tag. The choices follow the
+#: ``en-brown.map`` that NLTK uses for ``brown.tagged_sents(tagset="universal")``, as far as
+#: its published tag counts let us check (see data/README.md): subordinating conjunctions
+#: (CS) are ADP; pre-quantifiers ABL/ABN ("quite", "all") are PRT but ABX ("both") is DET;
+#: post-determiners (AP: "many", "next") and ordinals (OD) are ADJ; possessive determiners
+#: (PP$: "his", "their") are DET while the standalone possessives (PP$$: "mine") are PRON;
+#: nominal pronouns (PN: "everybody") are NOUN; existential "there" (EX) and interjections
+#: (UH) are PRT; the negator * ("not", "n't") is ADV.
+BROWN_TO_UNIVERSAL = {
+    # punctuation
+    ".": ".", ",": ".", ":": ".", "(": ".", ")": ".", "--": ".", "'": ".", "''": ".", "``": ".",
+    # determiners, articles, quantifiers
+    "AT": "DET", "ABX": "DET", "DT": "DET", "DTI": "DET", "DTS": "DET", "DTX": "DET",
+    "WDT": "DET", "PP$": "DET",
+    "ABL": "PRT", "ABN": "PRT",
+    # adjectives (post-determiners and ordinals included)
+    "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "JJT": "ADJ", "AP": "ADJ", "OD": "ADJ",
+    # adverbs (qualifiers and the negator included)
+    "RB": "ADV", "RBR": "ADV", "RBT": "ADV", "RN": "ADV", "QL": "ADV", "QLP": "ADV",
+    "WQL": "ADV", "WRB": "ADV", "*": "ADV",
+    # particles
+    "RP": "PRT", "TO": "PRT", "EX": "PRT", "UH": "PRT",
+    # conjunctions and adpositions
+    "CC": "CONJ", "CS": "ADP", "IN": "ADP",
+    # numbers
+    "CD": "NUM",
+    # nouns (proper, plural, adverbial nouns, nominal pronouns)
+    "NN": "NOUN", "NNS": "NOUN", "NP": "NOUN", "NPS": "NOUN", "NR": "NOUN", "NRS": "NOUN",
+    "PN": "NOUN",
+    # pronouns
+    "PP$$": "PRON", "PPL": "PRON", "PPLS": "PRON", "PPO": "PRON",
+    "PPS": "PRON", "PPSS": "PRON", "WP$": "PRON", "WPO": "PRON", "WPS": "PRON",
+    # verbs: be, do, have, modals, lexical verbs
+    "BE": "VERB", "BED": "VERB", "BEDZ": "VERB", "BEG": "VERB", "BEM": "VERB", "BEN": "VERB",
+    "BER": "VERB", "BEZ": "VERB", "DO": "VERB", "DOD": "VERB", "DOZ": "VERB", "HV": "VERB",
+    "HVD": "VERB", "HVG": "VERB", "HVN": "VERB", "HVZ": "VERB", "MD": "VERB", "VB": "VERB",
+    "VBD": "VERB", "VBG": "VERB", "VBN": "VERB", "VBZ": "VERB",
+    # other
+    "NIL": "X",
+}
+UNIVERSAL_TAGS = ("NOUN", "VERB", "ADJ", "ADV", "PRON", "DET", "ADP", "NUM", "CONJ", "PRT", ".", "X")
+
+
+def universal_tag(raw: str) -> str:
+    """Map one raw Brown tag (e.g. ``np$-tl``, ``pps+bez``, ``fw-nn``) to a universal tag.
+
+    Rules, in order: foreign words (``FW-...``) are X; a compound tag (``PPS+BEZ``, a
+    contraction such as "he's") takes its first part; the suffixes ``-TL`` (title),
+    ``-HL`` (headline) and ``-NC`` (cited word) are dropped; a trailing ``*`` (negated:
+    "wasn't") is dropped; if the result is unknown, a trailing ``$`` (possessive) is dropped.
+    """
+    tag = raw.upper()
+    if tag.startswith("FW-"):
+        return "X"
+    tag = tag.split("+")[0]
+    tag = "--" if tag.startswith("--") else tag.split("-")[0]
+    if len(tag) > 1 and tag.endswith("*"):
+        tag = tag[:-1]
+    if tag not in BROWN_TO_UNIVERSAL and tag.endswith("$"):
+        tag = tag[:-1]
+    return BROWN_TO_UNIVERSAL[tag]  # KeyError = a tag the rules do not cover: fix the table
+
+
+# --------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_gzip(path: Path, text: str) -> None:
+    """Write UTF-8 text gzipped, reproducibly (no file name or time in the header)."""
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as gz:
+        gz.write(text.encode("utf-8"))
+    path.write_bytes(buf.getvalue())
+
+
+def clean(text: str) -> str:
+    """NFC-normalise, turn tabs/newlines into spaces, collapse runs of spaces, strip."""
+    text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
+
+
+def check_raw(raw: Path) -> None:
+    for name, expected in RAW_SHA256.items():
+        path = raw / name
+        if not path.exists():
+            sys.exit(f"missing raw file {path}: pass --raw DIR (see shared/datasets/README.md)")
+        if sha256(path) != expected:
+            print(f"WARNING: {name} differs from the version the datasheet describes", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------------------
+# one function per output file
+# --------------------------------------------------------------------------------------
+def make_shakespeare(raw: Path, out: Path) -> str:
+    data = (raw / "tinyshakespeare.txt").read_bytes()
+    (out / "shakespeare.txt").write_bytes(data)
+    n_lines = data.count(b"\n")
+    return f"{len(data):,} characters, {n_lines:,} lines"
+
+
+def make_eng_cmn(raw: Path, out: Path) -> str:
+    rows = []
+    with open(raw / "eng-cmn.tsv", encoding="utf-8", newline="") as f:
+        for line in f:
+            eng, cmn, attribution = line.rstrip("\r\n").split("\t")
+            eng = unicodedata.normalize("NFC", eng.strip())
+            cmn = unicodedata.normalize("NFC", cmn.strip())
+            attribution = attribution.strip()
+            if eng and cmn:
+                rows.append(f"{eng}\t{cmn}\t{attribution}\n")
+    write_gzip(out / "eng_cmn.tsv.gz", "english\tchinese\tattribution\n" + "".join(rows))
+    return f"{len(rows):,} pairs"
+
+
+def make_polarity(raw: Path, out: Path) -> str:
+    seen: dict[str, int] = {}
+    with bz2.open(raw / "rotten_tomatoes.csv.bz2", "rt", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["category"] == "plot":
+                continue
+            label = {"fresh": 1, "rotten": 0}[row["category"]]
+            text = clean(row["text"])
+            if text and text not in seen:         # exact duplicates: keep the first
+                seen[text] = label
+    rows = list(seen.items())
+    random.Random(0).shuffle(rows)                # so that any slice has both classes mixed
+    write_gzip(out / "polarity.tsv.gz",
+               "label\ttext\n" + "".join(f"{label}\t{text}\n" for text, label in rows))
+    pos = sum(label for _, label in rows)
+    return f"{len(rows):,} snippets ({pos:,} fresh=1, {len(rows) - pos:,} rotten=0)"
+
+
+def make_brown(raw: Path, out: Path) -> str:
+    lines, tags, news = [], collections.Counter(), collections.Counter()
+    with tarfile.open(raw / "brown-corpus.tgz") as tar:
+        members = sorted((m for m in tar.getmembers() if m.isfile()
+                          and len(Path(m.name).name) == 4 and Path(m.name).name[0] == "c"
+                          and Path(m.name).name[2:].isdigit()), key=lambda m: Path(m.name).name)
+        for member in members:
+            is_news = Path(member.name).name[1] == "a"          # ca01..ca44 = news
+            text = tar.extractfile(member).read().decode("utf-8")
+            for line in text.splitlines():
+                tokens = line.split()
+                if not tokens:
+                    continue
+                out_tokens = []
+                for token in tokens:
+                    word, _, raw_tag = token.rpartition("/")
+                    tag = universal_tag(raw_tag)
+                    tags[tag] += 1
+                    news[tag] += is_news
+                    out_tokens.append(f"{word}/{tag}")
+                lines.append(" ".join(out_tokens) + "\n")
+    write_gzip(out / "brown_universal.txt.gz", "".join(lines))
+    total = sum(tags.values())
+    dist = ", ".join(f"{t} {n:,} ({n / total:.1%})" for t, n in tags.most_common())
+    news_dist = ", ".join(f"{t} {n:,}" for t, n in news.most_common())
+    return (f"{len(members)} files, {len(lines):,} sentences, {total:,} tokens\n"
+            f"    tags: {dist}\n    news category only: {news_dist}")
+
+
+def make_digits(digits: Path | None, out: Path) -> str:
+    inner = "sklearn/datasets/data/digits.csv.gz"
+    with tempfile.TemporaryDirectory() as tmp:
+        if digits is None:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+                            "scikit-learn", "-d", tmp], check=True)
+            digits = next(Path(tmp).glob("scikit_learn-*.whl"))
+        if digits.suffix == ".whl":
+            data = zipfile.ZipFile(digits).read(inner)
+        else:
+            data = digits.read_bytes()
+    rows = gzip.decompress(data).decode("ascii").split()
+    assert len(rows) == 1797 and all(len(r.split(",")) == 65 for r in rows), "unexpected digits file"
+    (out / "digits.csv.gz").write_bytes(data)
+    return f"{len(rows):,} images of 8x8 pixels (+1 label column)"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder of the raw datasets")
+    parser.add_argument("--digits", type=Path, default=None,
+                        help="a scikit-learn wheel, or its digits.csv.gz (default: pip download)")
+    parser.add_argument("--out", type=Path, default=HERE, help="where to write (default: data/)")
+    parser.add_argument("--check", action="store_true", help="only print the current sha256s")
+    args = parser.parse_args(argv)
+
+    if not args.check:
+        check_raw(args.raw)
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name, make in [("shakespeare.txt", lambda: make_shakespeare(args.raw, args.out)),
+                           ("eng_cmn.tsv.gz", lambda: make_eng_cmn(args.raw, args.out)),
+                           ("polarity.tsv.gz", lambda: make_polarity(args.raw, args.out)),
+                           ("brown_universal.txt.gz", lambda: make_brown(args.raw, args.out)),
+                           ("digits.csv.gz", lambda: make_digits(args.digits, args.out))]:
+            print(f"{name}: {make()}")
+        print()
+    for name in OUTPUTS:
+        path = args.out / name
+        print(f"{sha256(path)}  {name}  ({path.stat().st_size:,} bytes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,355 @@
+"""The course's datasets, read offline from ``data/`` and checked against their sha256.
+
+Real data (each file is described in ``data/README.md``, the datasheet):
+
+- :func:`load_shakespeare`        1.1 million characters of Shakespeare, one string
+- :func:`load_translation_pairs`  24,026 English–Chinese sentence pairs
+- :func:`load_polarity`           12,752 movie-review snippets labelled fresh (1) / rotten (0)
+- :func:`load_brown_universal`    57,340 Brown-corpus sentences tagged with 12 universal POS tags
+- :func:`load_digits`             1,797 handwritten digits as 8×8 images
+
+Synthetic data:
+
+- :func:`make_dates`              human-readable dates and their ISO form (a translation task)
+
+Every loader first checks the file's sha256 against :data:`REGISTRY` (once per process
+and file), so a missing or damaged file stops with a :class:`DataFileError` that says how
+to restore it, instead of training on garbage. The data folder is ``data/`` next to the
+package; set the environment variable ``SEQKERAS_DATA`` to read it from elsewhere.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import gc
+import gzip
+import hashlib
+import io
+import os
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+__all__ = [
+    "DATA_DIR", "DATA_ENV", "REGISTRY", "DataFile", "DataFileError", "data_dir", "path", "verify",
+    "load_shakespeare", "load_translation_pairs", "load_polarity", "load_brown_universal",
+    "load_digits", "UNIVERSAL_TAGS", "make_dates", "DATE_FORMATS", "DATE_RANGE",
+]
+
+#: The ``data/`` folder of the repository (the default place to read the files from).
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+#: Environment variable that, when set, replaces :data:`DATA_DIR`.
+DATA_ENV = "SEQKERAS_DATA"
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One curated file: its name in ``data/``, its sha256 and what it holds."""
+
+    filename: str
+    sha256: str
+    description: str
+
+
+#: name -> file. The sha256s are also listed in data/README.md (a test checks they agree).
+REGISTRY: dict[str, DataFile] = {
+    "shakespeare": DataFile(
+        "shakespeare.txt",
+        "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
+        "tiny Shakespeare: 40,000 lines of the plays, plain text"),
+    "translation_pairs": DataFile(
+        "eng_cmn.tsv.gz",
+        "97c39a5a461bfae1a55303a12f1fb7b9b032bfde73969e98bd3a3a5ffa5f7491",
+        "English–Chinese sentence pairs from Tatoeba, with attribution"),
+    "polarity": DataFile(
+        "polarity.tsv.gz",
+        "95f7da4e9c5af58b934a4e0a2c1400ed7f83a1dfd16144190d126aa81d0fe095",
+        "movie-review snippets, label 1 = fresh (positive), 0 = rotten (negative)"),
+    "brown_universal": DataFile(
+        "brown_universal.txt.gz",
+        "59d169501ceee9b277875da499e92f047d89a07c6da3c8cf9aa337d186326bff",
+        "Brown corpus, one sentence a line, word/TAG with 12 universal tags"),
+    "digits": DataFile(
+        "digits.csv.gz",
+        "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22",
+        "8x8 handwritten digits (UCI optdigits test set, via scikit-learn)"),
+}
+
+#: The 12 universal part-of-speech tags of Petrov, Das & McDonald (2012), as used by
+#: :func:`load_brown_universal`.
+UNIVERSAL_TAGS = ("NOUN", "VERB", "ADJ", "ADV", "PRON", "DET", "ADP", "NUM", "CONJ", "PRT", ".", "X")
+
+
+class DataFileError(RuntimeError):
+    """A data file is missing or does not match its sha256. The message says how to restore it."""
+
+
+# ----------------------------------------------------------------------------------------
+# finding and verifying files
+# ----------------------------------------------------------------------------------------
+def data_dir() -> Path:
+    """The folder the loaders read: ``$SEQKERAS_DATA`` if set, else :data:`DATA_DIR`."""
+    override = os.environ.get(DATA_ENV)
+    return Path(override).expanduser() if override else DATA_DIR
+
+
+def _entry(name: str) -> tuple[str, DataFile]:
+    if name in REGISTRY:
+        return name, REGISTRY[name]
+    for key, entry in REGISTRY.items():  # the file name works too
+        if name == entry.filename:
+            return key, entry
+    known = ", ".join(repr(k) for k in REGISTRY)
+    raise KeyError(f"unknown dataset {name!r}: choose one of {known}")
+
+
+def path(name: str) -> Path:
+    """The path of dataset ``name`` (a key of :data:`REGISTRY` or its file name); not verified."""
+    return data_dir() / _entry(name)[1].filename
+
+
+def _restore_hint(filename: str) -> str:
+    where = (f" (files are read from ${DATA_ENV}={os.environ[DATA_ENV]!r}; unset it to use "
+             "the repository's data/ folder)") if os.environ.get(DATA_ENV) else ""
+    return (f"Restore it from the repository with `git checkout -- data/{filename}` "
+            f"(run in the repository root), or regenerate it with `python data/curate.py` "
+            f"from the raw files (see data/README.md){where}.")
+
+
+#: (resolved path, size, mtime) of files whose sha256 was checked in this process.
+_VERIFIED: set[tuple[str, int, int]] = set()
+
+
+def verify(name: str | None = None, *, force: bool = False) -> Path:
+    """Check that a data file exists and matches its sha256; return its path.
+
+    Args:
+        name: a key of :data:`REGISTRY` (``"polarity"``) or a file name
+            (``"polarity.tsv.gz"``); ``None`` checks every file and returns the folder.
+        force: re-hash even if this file was verified earlier in this process.
+
+    Raises:
+        DataFileError: the file is missing or its content differs, with how to restore it.
+    """
+    if name is None:
+        for key in REGISTRY:
+            verify(key, force=force)
+        return data_dir()
+    _, entry = _entry(name)
+    file = data_dir() / entry.filename
+    try:
+        stat = file.stat()
+    except FileNotFoundError:
+        raise DataFileError(f"data file {entry.filename} is missing: expected it at {file}. "
+                            + _restore_hint(entry.filename)) from None
+    key = (str(file.resolve()), stat.st_size, stat.st_mtime_ns)
+    if force or key not in _VERIFIED:
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        if digest != entry.sha256:
+            raise DataFileError(
+                f"data file {entry.filename} is corrupted or was changed: its sha256 is "
+                f"{digest[:12]}…, expected {entry.sha256[:12]}… ({file}). "
+                + _restore_hint(entry.filename))
+        _VERIFIED.add(key)
+    return file
+
+
+def _read_lines(name: str) -> list[str]:
+    """The lines of a data file (split at ``"\\n"`` only, unlike ``str.splitlines``)."""
+    text = _read_text(name)
+    return text[:-1].split("\n") if text.endswith("\n") else text.split("\n")
+
+
+def _read_text(name: str) -> str:
+    """Verify, then read a (possibly gzipped) UTF-8 data file as one string."""
+    file = verify(name)
+    raw = file.read_bytes()
+    if file.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    return raw.decode("utf-8")
+
+
+def _check_limit(name: str, value: int | None) -> None:
+    """Options such as ``max_len`` must be ``None`` or a whole number >= 0."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+                              or value < 0):
+        raise ValueError(f"{name} must be None (no limit) or a whole number >= 0, got {value!r}")
+
+
+# ----------------------------------------------------------------------------------------
+# loaders
+# ----------------------------------------------------------------------------------------
+def load_shakespeare(max_chars: int | None = None) -> str:
+    """Tiny Shakespeare: plays as one string (1,115,394 characters, 65 distinct).
+
+    Args:
+        max_chars: keep only the first ``max_chars`` characters (``None``: all).
+
+    Returns:
+        The text, lines separated by ``"\\n"``.
+    """
+    _check_limit("max_chars", max_chars)
+    text = _read_text("shakespeare")
+    return text if max_chars is None else text[:max_chars]
+
+
+def load_translation_pairs(max_len: int | None = None, max_pairs: int | None = None,
+                           *, with_attribution: bool = False) -> list[tuple[str, ...]]:
+    """English–Chinese sentence pairs (24,026 in all, shortest English first).
+
+    Args:
+        max_len: keep only pairs whose English AND Chinese sides have at most ``max_len``
+            characters (spaces and punctuation count). ``None``: no limit.
+        max_pairs: return at most this many pairs (the first ones, after ``max_len``).
+        with_attribution: also return each pair's Tatoeba attribution (CC-BY 2.0 FR).
+
+    Returns:
+        A list of ``(english, chinese)`` tuples, or ``(english, chinese, attribution)``
+        with ``with_attribution=True``. Some English sentences have several translations.
+    """
+    _check_limit("max_len", max_len)
+    _check_limit("max_pairs", max_pairs)
+    lines = _read_lines("translation_pairs")[1:]  # skip the header
+    pairs: list[tuple[str, ...]] = []
+    if max_pairs == 0:
+        return pairs
+    for line in lines:
+        eng, cmn, attribution = line.split("\t")
+        if max_len is not None and (len(eng) > max_len or len(cmn) > max_len):
+            continue
+        pairs.append((eng, cmn, attribution) if with_attribution else (eng, cmn))
+        if max_pairs is not None and len(pairs) >= max_pairs:
+            break
+    return pairs
+
+
+def load_polarity(max_examples: int | None = None) -> tuple[list[str], np.ndarray]:
+    """Movie-review snippets (Rotten Tomatoes) and their polarity.
+
+    The 12,752 snippets are stored in a fixed shuffled order, so any slice mixes both
+    classes; 57.8% are positive.
+
+    Args:
+        max_examples: return only the first ``max_examples`` (``None``: all).
+
+    Returns:
+        ``(texts, labels)``: a list of ``n`` strings and an int64 array of shape ``(n,)``
+        with 1 = positive ("fresh") and 0 = negative ("rotten").
+    """
+    _check_limit("max_examples", max_examples)
+    lines = _read_lines("polarity")[1:]
+    if max_examples is not None:
+        lines = lines[:max_examples]
+    labels, texts = zip(*(line.split("\t", 1) for line in lines)) if lines else ((), ())
+    return list(texts), np.array(labels, dtype=np.int64)
+
+
+def load_brown_universal(max_sentences: int | None = None) -> list[list[tuple[str, str]]]:
+    """The Brown corpus, each word tagged with one of the 12 :data:`UNIVERSAL_TAGS`.
+
+    57,340 sentences and 1,161,192 tokens, in corpus order (news first). Words keep their
+    case; punctuation tokens have the tag ``"."``.
+
+    Args:
+        max_sentences: return only the first ``max_sentences`` (``None``: all).
+
+    Returns:
+        A list of sentences; a sentence is a list of ``(word, tag)`` tuples, e.g.
+        ``[("The", "DET"), ("jury", "NOUN"), ("said", "VERB"), ...]``.
+    """
+    _check_limit("max_sentences", max_sentences)
+    lines = _read_lines("brown_universal")
+    if max_sentences is not None:
+        lines = lines[:max_sentences]
+    # Building 1.2 million small tuples is 3-4x faster with the cycle collector paused.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [[tuple(token.rsplit("/", 1)) for token in line.split(" ")]  # type: ignore[misc]
+                for line in lines]
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """1,797 handwritten digits as 8×8 grey-level images (UCI optdigits, via scikit-learn).
+
+    Returns:
+        ``(images, labels)``: float32 array ``(1797, 8, 8)`` with values 0..16 (the number
+        of ink pixels in each 4×4 block of the original 32×32 bitmap), and int64 labels
+        ``(1797,)`` in 0..9.
+    """
+    table = np.loadtxt(io.StringIO(_read_text("digits")), delimiter=",", dtype=np.int64)
+    return table[:, :64].reshape(-1, 8, 8).astype(np.float32), table[:, 64].copy()
+
+
+# ----------------------------------------------------------------------------------------
+# synthetic data: dates
+# ----------------------------------------------------------------------------------------
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+#: The first and last date :func:`make_dates` draws from (fixed, so a seed means the same
+#: data on any day and machine).
+DATE_RANGE = (_dt.date(1950, 1, 1), _dt.date(2049, 12, 31))
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+#: The human-readable formats of :func:`make_dates`, shown for 1998-03-03. None of them
+#: is ambiguous: the only all-number format puts the day first and has a 4-digit year.
+DATE_FORMATS: dict[str, Callable[[_dt.date], str]] = {
+    "tuesday, march 3 1998": lambda d: f"{_WEEKDAYS[d.weekday()]}, {_MONTHS[d.month - 1]} {d.day} {d.year}",
+    "3 mar 1998": lambda d: f"{d.day} {_MONTHS[d.month - 1][:3]} {d.year}",
+    "March 3, 1998": lambda d: f"{_MONTHS[d.month - 1].capitalize()} {d.day}, {d.year}",
+    "3 March 1998": lambda d: f"{d.day} {_MONTHS[d.month - 1].capitalize()} {d.year}",
+    "Tue 3 Mar 1998": lambda d: (f"{_WEEKDAYS[d.weekday()][:3].capitalize()} {d.day} "
+                                 f"{_MONTHS[d.month - 1][:3].capitalize()} {d.year}"),
+    "march 3rd, 1998": lambda d: f"{_MONTHS[d.month - 1]} {_ordinal(d.day)}, {d.year}",
+    "03.03.1998": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
+    "3 MAR 1998": lambda d: f"{d.day} {_MONTHS[d.month - 1][:3].upper()} {d.year}",
+}
+
+
+def make_dates(n: int, seed: int = 0, formats: list[str] | None = None
+               ) -> tuple[list[str], list[str]]:
+    """``n`` random dates written by people, and the same dates in ISO form.
+
+    A small translation task for encoder–decoder models: ``"tuesday, march 3 1998"`` →
+    ``"1998-03-03"``. Dates are drawn uniformly from :data:`DATE_RANGE`
+    (1950-01-01..2049-12-31) and each is written in a format drawn uniformly from
+    :data:`DATE_FORMATS`. Month and day names are built in (English, no locale), so the
+    same ``seed`` gives the same data everywhere.
+
+    Args:
+        n: how many examples (``n >= 0``).
+        seed: the random seed.
+        formats: restrict to these keys of :data:`DATE_FORMATS` (``None``: all).
+
+    Returns:
+        ``(human, iso)``: two lists of ``n`` strings; ``iso[i]`` is ``YYYY-MM-DD``.
+    """
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"n must be a whole number >= 0, got {n!r}")
+    keys = list(DATE_FORMATS) if formats is None else list(formats)
+    unknown = [k for k in keys if k not in DATE_FORMATS]
+    if unknown or not keys:
+        raise ValueError(f"unknown date format(s) {unknown or keys!r}: choose from "
+                         f"{list(DATE_FORMATS)}")
+    rng = random.Random(seed)
+    first, last = DATE_RANGE
+    span = (last - first).days
+    human, iso = [], []
+    for _ in range(n):
+        date = first + _dt.timedelta(days=rng.randint(0, span))
+        fmt = DATE_FORMATS[keys[rng.randrange(len(keys))]]
+        human.append(fmt(date))
+        iso.append(date.isoformat())
+    return human, iso
