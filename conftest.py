@@ -13,7 +13,7 @@ def pytest_runtest_call(item):  # noqa: D103 - pytest hook
         yield
     finally:
         if str(item.fspath).endswith(".ipynb"):
-            _notebook_seconds[item.fspath.relto(item.config.rootpath) or str(item.fspath)] += (
+            _notebook_seconds[item.fspath.relto(str(item.config.rootpath)) or str(item.fspath)] += (
                 time.perf_counter() - start)
 
 

@@ -28,7 +28,9 @@ def in_ci() -> bool:
 def setup(seed: int = 0, *, quiet: bool = True, show_versions: bool = True) -> None:
     """Seed Python, NumPy and Keras, quiet TensorFlow, and set plot defaults.
 
-    Call once, in the first code cell of a lesson.
+    Call once, in the first code cell of a lesson, before importing Keras yourself:
+    ``from seqkeras.notebook import setup`` imports Keras with TensorFlow's C++ start-up
+    messages (harmless CUDA notices on machines without a GPU) hidden.
 
     Args:
         seed: seed for ``random``, ``numpy.random`` and Keras (``keras.utils.set_random_seed``).
@@ -37,7 +39,7 @@ def setup(seed: int = 0, *, quiet: bool = True, show_versions: bool = True) -> N
     """
     if quiet:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras  # imported here so that the environment variable above takes effect first
+    keras = _import_keras_quietly()
 
     random.seed(seed)
     np.random.seed(seed)
@@ -74,9 +76,19 @@ def _display_handle():
         from IPython.display import display
     except ImportError:
         return None
-    if get_ipython() is None:
+    if get_ipython() is None or not hasattr(get_ipython(), "kernel"):
         return None
-    return display("", display_id=True)
+    return display(_Text(""), display_id=True)
+
+
+class _Text:
+    """Plain text for IPython's display (a bare ``str`` would be shown with quotes)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 def _fmt_logs(logs: dict | None) -> str:
@@ -84,12 +96,43 @@ def _fmt_logs(logs: dict | None) -> str:
                      if isinstance(v, (int, float, np.floating)))
 
 
-try:
-    import keras as _keras
+@contextmanager
+def _silenced_stderr() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null for the block (C++ start-up logs bypass Python)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no real stderr (some embedded interpreters): nothing to silence
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
-    _Callback = _keras.callbacks.Callback
-except ImportError:  # pragma: no cover - keras is a hard dependency
-    _Callback = object
+
+def _import_keras_quietly():
+    """Import Keras and start its backend with the C++ start-up chatter hidden.
+
+    TensorFlow prints "Could not find cuda drivers" and "failed call to cuInit" on every
+    machine without a GPU, before any Python logging setting can take effect; on a
+    learner's laptop that reads like an error. Python exceptions still surface as usual.
+    """
+    if "keras" in sys.modules:
+        import keras
+        return keras
+    with _silenced_stderr():
+        import keras
+
+        keras.ops.convert_to_numpy(keras.ops.zeros(1))  # starts the backend's devices now
+    return keras
+
+
+_keras = _import_keras_quietly()
+_Callback = _keras.callbacks.Callback
 
 
 class Progress(_Callback):
@@ -125,13 +168,13 @@ class Progress(_Callback):
     def on_epoch_end(self, epoch, logs=None):
         self._last = (epoch + 1, dict(logs or {}))
         if self._handle is not None and ((epoch + 1) % self.every == 0):
-            self._handle.update(self._line(epoch + 1, logs))
+            self._handle.update(_Text(self._line(epoch + 1, logs)))
 
     def on_train_end(self, logs=None):
         epoch, last = getattr(self, "_last", (0, logs or {}))
         line = self._line(epoch, last)
         if self._handle is not None:
-            self._handle.update(line)
+            self._handle.update(_Text(line))
         else:
             print(line)
 

@@ -1,0 +1,302 @@
+"""NumPy reference implementations (seqkeras.reference).
+
+Sections, one per lesson that adds to the module; add new tests in their own section.
+"""
+import numpy as np
+import pytest
+
+from seqkeras.reference import (ACTIVATIONS, check_shape, dense_forward, relu, sigmoid, softmax,
+                                tanh)
+
+# =============================================================================
+# Lesson 00: activations, softmax, the dense layer, check_shape
+# =============================================================================
+
+
+def test_sigmoid_values_and_range():
+    z = np.array([-2.0, 0.0, 2.0])
+    np.testing.assert_allclose(sigmoid(z), 1 / (1 + np.exp(-z)))
+    assert sigmoid(0.0) == 0.5
+    wide = sigmoid(np.linspace(-30, 30, 101))
+    assert np.all((wide >= 0) & (wide <= 1)) and np.all(np.diff(wide) >= 0)
+
+
+def test_sigmoid_is_stable_for_large_inputs():
+    with np.errstate(over="raise", invalid="raise"):  # no overflow (underflow to 0 is fine)
+        out = sigmoid(np.array([-1000.0, 1000.0]))
+    np.testing.assert_allclose(out, [0.0, 1.0])
+
+
+def test_sigmoid_keeps_shape_and_accepts_lists():
+    assert sigmoid(np.zeros((2, 3, 4))).shape == (2, 3, 4)
+    np.testing.assert_allclose(sigmoid([0, 0]), [0.5, 0.5])
+
+
+def test_tanh_and_relu():
+    z = np.array([[-3.0, -0.5, 0.0, 0.5, 3.0]])
+    np.testing.assert_allclose(tanh(z), np.tanh(z))
+    assert np.all(np.abs(tanh(z * 100)) <= 1)
+    np.testing.assert_allclose(relu(z), [[0, 0, 0, 0.5, 3.0]])
+    assert relu(z).shape == z.shape
+
+
+def test_activation_relations():
+    z = np.linspace(-4, 4, 17)
+    np.testing.assert_allclose(tanh(z), 2 * sigmoid(2 * z) - 1, atol=1e-12)  # tanh is a scaled sigmoid
+    np.testing.assert_allclose(sigmoid(-z), 1 - sigmoid(z), atol=1e-12)
+
+
+def test_softmax_rows_are_distributions():
+    z = np.random.default_rng(0).normal(size=(4, 6))
+    p = softmax(z)
+    assert p.shape == (4, 6)
+    assert np.all(p > 0)
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0)
+    np.testing.assert_allclose(p, np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True))
+
+
+def test_softmax_is_shift_invariant_and_stable_for_large_inputs():
+    z = np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0, -999.0], [0.0, 1.0, 2.0]])
+    with np.errstate(over="raise", invalid="raise"):
+        p = softmax(z)
+    assert np.all(np.isfinite(p))
+    np.testing.assert_allclose(p[0], p[2])  # softmax(z + c) == softmax(z)
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0)
+
+
+def test_softmax_axis():
+    z = np.random.default_rng(1).normal(size=(3, 5))
+    np.testing.assert_allclose(softmax(z, axis=0).sum(axis=0), 1.0)
+    np.testing.assert_allclose(softmax(z, axis=0), softmax(z.T).T)
+
+
+def test_activations_table():
+    assert {"sigmoid", "tanh", "relu", "softmax", "linear", None} <= set(ACTIVATIONS)
+    z = np.array([[-1.0, 2.0]])
+    np.testing.assert_array_equal(ACTIVATIONS["linear"](z), z)
+    np.testing.assert_array_equal(ACTIVATIONS[None](z), z)
+
+
+@pytest.mark.parametrize("activation", ["linear", None, "sigmoid", "tanh", "relu", "softmax"])
+def test_dense_forward_batch_shapes_and_values(activation):
+    rng = np.random.default_rng(2)
+    x, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 4)), rng.normal(size=4)
+    y = dense_forward(x, W, b, activation)
+    assert y.shape == (5, 4)
+    np.testing.assert_allclose(y, ACTIVATIONS[activation](x @ W + b))
+
+
+def test_dense_forward_matches_textbook_layout():
+    """x @ W + b with the Keras layout is the textbook W_t @ x + b with W_t = W.T."""
+    rng = np.random.default_rng(3)
+    x, W, b = rng.normal(size=3), rng.normal(size=(3, 2)), rng.normal(size=2)
+    np.testing.assert_allclose(dense_forward(x, W, b), W.T @ x + b)
+
+
+def test_dense_forward_single_example():
+    x, W, b = np.ones(3), np.ones((3, 2)), np.array([0.5, -0.5])
+    y = dense_forward(x, W, b)
+    assert y.shape == (2,)
+    np.testing.assert_allclose(y, [3.5, 2.5])
+
+
+def test_dense_forward_bad_shapes():
+    W, b = np.ones((3, 2)), np.zeros(2)
+    with pytest.raises(ValueError, match="x has shape"):
+        dense_forward(np.ones((5, 4)), W, b)  # 4 features, W expects 3
+    with pytest.raises(ValueError, match="x has shape"):
+        dense_forward(np.ones((5, 2)), W, b)  # W given as (n_out, n_in) would look like this
+    with pytest.raises(ValueError, match="b has shape"):
+        dense_forward(np.ones((5, 3)), W, np.zeros(3))
+    with pytest.raises(ValueError, match="W must be 2-D"):
+        dense_forward(np.ones((5, 3)), np.ones(3), b)
+
+
+def test_dense_forward_unknown_activation():
+    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+        dense_forward(np.ones((1, 3)), np.ones((3, 2)), np.zeros(2), "gelu")
+
+
+def test_check_shape():
+    check_shape("x", np.zeros((4, 3)), (None, 3))  # passes silently
+    check_shape("x", np.zeros((4, 3)), (4, 3))
+    with pytest.raises(ValueError, match=r"x has shape \(4, 3\)"):
+        check_shape("x", np.zeros((4, 3)), (None, 2))
+    with pytest.raises(ValueError, match="h has shape"):
+        check_shape("h", np.zeros((4, 3, 1)), (None, 3))  # wrong number of axes
+
+
+# =============================================================================
+# Lesson 01: the vanilla RNN (cell step, forward pass, output, BPTT, gradient check)
+# =============================================================================
+from seqkeras.reference import (RNN_PARAMS, numerical_gradient, relative_error,  # noqa: E402
+                                rnn_backward, rnn_cell_step, rnn_forward, rnn_loss_and_grads,
+                                rnn_output)
+
+
+def rnn_setup(batch=3, T=5, n_in=4, n_h=6, n_out=3, seed=0):
+    """Random inputs, a non-zero initial state and small-ish parameters (float64)."""
+    rng = np.random.default_rng(seed)
+    params = {"U": rng.normal(size=(n_in, n_h)) * 0.5, "W": rng.normal(size=(n_h, n_h)) * 0.5,
+              "b": rng.normal(size=n_h) * 0.1, "V": rng.normal(size=(n_h, n_out)),
+              "c": rng.normal(size=n_out) * 0.1}
+    return rng.normal(size=(batch, T, n_in)), rng.normal(size=(batch, n_h)) * 0.3, params
+
+
+def test_rnn_cell_step_values_and_shape():
+    x, h0, p = rnn_setup()
+    h1 = rnn_cell_step(x[:, 0], h0, p["U"], p["W"], p["b"])
+    assert h1.shape == (3, 6)
+    np.testing.assert_allclose(h1, np.tanh(x[:, 0] @ p["U"] + h0 @ p["W"] + p["b"]))
+    # The textbook column-vector form tanh(U' x + W' h + b) with U' = U.T, W' = W.T.
+    np.testing.assert_allclose(h1[0], np.tanh(p["U"].T @ x[0, 0] + p["W"].T @ h0[0] + p["b"]))
+    assert np.all(np.abs(h1) < 1)
+
+
+def test_rnn_cell_step_bad_shapes():
+    x, h0, p = rnn_setup()
+    U, W, b = p["U"], p["W"], p["b"]
+    with pytest.raises(ValueError, match=r"x_t \(batch, n_in\) has shape \(3, 6\)"):
+        rnn_cell_step(h0, h0, U, W, b)
+    with pytest.raises(ValueError, match="h_prev"):
+        rnn_cell_step(x[:, 0], h0[:2], U, W, b)
+    with pytest.raises(ValueError, match=r"batch axis: x_t\[None\]"):
+        rnn_cell_step(x[0, 0], h0[0], U, W, b)
+    with pytest.raises(ValueError, match="U and W look swapped"):
+        rnn_cell_step(x[:, 0], h0, W, U, b)
+    with pytest.raises(ValueError, match="W has shape .* square"):
+        rnn_cell_step(x[:, 0], h0, U, W[:, :3], b)
+    with pytest.raises(ValueError, match="b .*has shape"):
+        rnn_cell_step(x[:, 0], h0, U, W, np.zeros(4))
+    with pytest.raises(ValueError, match="U has shape"):
+        rnn_cell_step(x[:, 0], h0, U.ravel(), W, b)
+
+
+def test_rnn_forward_carries_the_state():
+    x, h0, p = rnn_setup()
+    hs = rnn_forward(x, h0, p["U"], p["W"], p["b"])
+    assert hs.shape == (3, 5, 6)
+    h = h0
+    for t in range(5):
+        h = rnn_cell_step(x[:, t], h, p["U"], p["W"], p["b"])
+        np.testing.assert_allclose(hs[:, t], h)
+    # The last state depends on the first input (the state carries it forward).
+    x2 = x.copy()
+    x2[:, 0] += 1.0
+    assert not np.allclose(rnn_forward(x2, h0, p["U"], p["W"], p["b"])[:, -1], hs[:, -1])
+
+
+def test_rnn_forward_default_h0_is_zeros_and_bad_input():
+    x, h0, p = rnn_setup()
+    U, W, b = p["U"], p["W"], p["b"]
+    np.testing.assert_allclose(rnn_forward(x, None, U, W, b), rnn_forward(x, np.zeros_like(h0), U, W, b))
+    with pytest.raises(ValueError, match=r"3-D \(batch, T, n_in\).*x\[None\]"):
+        rnn_forward(x[0], None, U, W, b)
+    with pytest.raises(ValueError, match="x .*has shape"):
+        rnn_forward(x[..., :2], None, U, W, b)
+    with pytest.raises(ValueError, match="h0"):
+        rnn_forward(x, h0[:1], U, W, b)
+
+
+def test_rnn_output_is_a_distribution_for_2d_and_3d():
+    x, h0, p = rnn_setup()
+    hs = rnn_forward(x, h0, p["U"], p["W"], p["b"])
+    for h in (hs[:, -1], hs):
+        y = rnn_output(h, p["V"], p["c"])
+        assert y.shape == h.shape[:-1] + (3,)
+        np.testing.assert_allclose(y.sum(axis=-1), 1.0)
+        np.testing.assert_allclose(y, softmax(h @ p["V"] + p["c"]))
+
+
+def test_rnn_output_bad_shapes():
+    _, _, p = rnn_setup()
+    with pytest.raises(ValueError, match="h .*has shape"):
+        rnn_output(np.zeros((2, 5)), p["V"], p["c"])
+    with pytest.raises(ValueError, match="c .*has shape"):
+        rnn_output(np.zeros((2, 6)), p["V"], np.zeros(6))
+    with pytest.raises(ValueError, match="V has shape"):
+        rnn_output(np.zeros((2, 6)), np.zeros(6), p["c"])
+    with pytest.raises(ValueError, match=r"\(batch, n_h\) or \(batch, T, n_h\)"):
+        rnn_output(np.zeros(6), p["V"], p["c"])
+
+
+@pytest.mark.parametrize("topology", ["n_to_1", "n_to_n"])
+def test_rnn_loss_and_grads_pass_a_gradient_check(topology):
+    x, h0, params = rnn_setup()
+    rng = np.random.default_rng(1)
+    targets = rng.integers(0, 3, size=(3,) if topology == "n_to_1" else (3, 5))
+    loss, grads = rnn_loss_and_grads(x, targets, params, h0)
+    assert set(grads) == set(RNN_PARAMS)
+    for name in RNN_PARAMS:
+        assert grads[name].shape == params[name].shape
+        numeric = numerical_gradient(lambda: rnn_loss_and_grads(x, targets, params, h0)[0], params[name])
+        assert relative_error(grads[name], numeric) < 1e-7, name
+
+
+def test_rnn_loss_is_mean_cross_entropy():
+    x, h0, params = rnn_setup()
+    targets = np.array([0, 2, 1])
+    loss, _ = rnn_loss_and_grads(x, targets, params, h0)
+    hs = rnn_forward(x, h0, params["U"], params["W"], params["b"])
+    probs = rnn_output(hs[:, -1], params["V"], params["c"])
+    assert loss == pytest.approx(-np.mean(np.log(probs[np.arange(3), targets])))
+    # N vs N averages over every step of every sequence.
+    targets = np.zeros((3, 5), dtype=int)
+    loss, _ = rnn_loss_and_grads(x, targets, params, h0)
+    assert loss == pytest.approx(-np.mean(np.log(rnn_output(hs, params["V"], params["c"])[..., 0])))
+
+
+def test_rnn_loss_and_grads_bad_input():
+    x, h0, params = rnn_setup()
+    with pytest.raises(ValueError, match="integer class ids"):
+        rnn_loss_and_grads(x, np.array([0.0, 1.0, 1.0]), params)
+    with pytest.raises(ValueError, match=r"expected \(3,\) .* or \(3, 5\)"):
+        rnn_loss_and_grads(x, np.zeros((3, 4), dtype=int), params)
+    with pytest.raises(ValueError, match=r"must lie in \[0, 3\)"):
+        rnn_loss_and_grads(x, np.array([0, 1, 3]), params)
+    with pytest.raises(KeyError, match="lacks \\['c'\\]"):
+        rnn_loss_and_grads(x, np.array([0, 1, 2]), {k: v for k, v in params.items() if k != "c"})
+
+
+def test_rnn_backward_gradient_of_h0_and_shapes():
+    x, h0, p = rnn_setup(T=4)
+    rng = np.random.default_rng(2)
+    dhs = rng.normal(size=(3, 4, 6))
+
+    def loss():  # a linear function of the states, so dL/dh_t = dhs[:, t]
+        return float(np.sum(rnn_forward(x, h0, p["U"], p["W"], p["b"]) * dhs))
+
+    hs = rnn_forward(x, h0, p["U"], p["W"], p["b"])
+    grads = rnn_backward(x, h0, hs, p["W"], dhs)
+    assert relative_error(grads["h0"], numerical_gradient(loss, h0)) < 1e-7
+    for name in ("U", "W", "b"):
+        assert relative_error(grads[name], numerical_gradient(loss, p[name])) < 1e-7, name
+    with pytest.raises(ValueError, match="dhs .*same shape as hs"):
+        rnn_backward(x, h0, hs, p["W"], dhs[:, :3])
+    with pytest.raises(ValueError, match="W"):
+        rnn_backward(x, h0, hs, p["W"][:3, :3], dhs)
+
+
+def test_numerical_gradient_of_a_quadratic_and_restores_param():
+    a = np.array([[1.0, -2.0], [0.5, 3.0]])
+    before = a.copy()
+    grad = numerical_gradient(lambda: float(np.sum(a ** 2)), a)
+    np.testing.assert_allclose(grad, 2 * before, atol=1e-8)
+    np.testing.assert_array_equal(a, before)
+
+
+def test_numerical_gradient_bad_input():
+    with pytest.raises(TypeError, match="NumPy array"):
+        numerical_gradient(lambda: 0.0, [1.0, 2.0])
+    with pytest.raises(TypeError, match="float array"):
+        numerical_gradient(lambda: 0.0, np.array([1, 2]))
+    with pytest.warns(UserWarning, match="float64"):
+        numerical_gradient(lambda: 0.0, np.zeros(2, dtype=np.float32))
+
+
+def test_relative_error():
+    assert relative_error(np.ones(3), np.ones(3)) == 0.0
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert relative_error(np.array([1.0, 0.0]), np.array([3.0, 0.0])) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="same shape"):
+        relative_error(np.ones(3), np.ones(2))
