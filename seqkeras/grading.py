@@ -5,10 +5,11 @@ function (or answer), runs it on test inputs and compares the result with the re
 
 Outcomes, as a learner sees them in the notebook:
 
-- **passed**: prints ``✅ Exercise 1.2 (rnn_cell_step): passed`` and returns ``True``.
+- **passed**: prints ``✅ Exercise 1.2 (rnn_cell_step): passed`` and returns a true
+  :class:`Outcome` (it shows nothing more in the notebook).
 - **not attempted yet**: the learner's stub still raises ``NotImplementedError`` or the
-  answer is still ``None``/``...``; prints ``⏳ ... not attempted yet`` and returns
-  ``False``, so an untouched notebook runs top to bottom. Set the environment variable
+  answer is still ``None``/``...``; prints ``⏳ ... not attempted yet`` and returns a
+  false :class:`Outcome`, so an untouched notebook runs top to bottom. Set the environment variable
   ``SEQKERAS_STRICT=1`` (graders, CI) to make this a failure instead.
 - **wrong**: raises :class:`ExerciseError` (an ``AssertionError``) whose message says what
   differs and points at the likely bug.
@@ -33,7 +34,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 __all__ = [
-    "ExerciseError", "NotAttempted", "exercise", "strict_mode", "call", "require_answer",
+    "ExerciseError", "NotAttempted", "Outcome", "exercise", "strict_mode", "call", "require_answer",
     "expect_shape", "expect_close", "expect_equal", "STRICT_ENV",
 ]
 
@@ -47,6 +48,29 @@ class ExerciseError(AssertionError):
 
 class NotAttempted(Exception):
     """Raised inside a checker when the learner has not written an answer yet."""
+
+
+class Outcome:
+    """What a checker returns: true if passed, false if not attempted yet.
+
+    The checker has already printed its verdict, so in a notebook the outcome itself
+    displays nothing (a bare ``True`` under the message would only be noise).
+    """
+
+    __slots__ = ("passed", "label")
+
+    def __init__(self, passed: bool, label: str):
+        self.passed = passed
+        self.label = label
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return f"<{self.label}: {'passed' if self.passed else 'not attempted'}>"
+
+    def _ipython_display_(self) -> None:
+        pass
 
 
 def strict_mode() -> bool:
@@ -138,17 +162,19 @@ def expect_equal(name: str, got: Any, expected: Any, hint: str = "") -> None:
         raise ExerciseError(f"{name}: got {got!r}, expected {expected!r}." + (f" {hint}" if hint else ""))
 
 
-def exercise(number: str, title: str) -> Callable[[Callable[..., Any]], Callable[..., bool]]:
-    """Decorate a checker: prints the outcome, returns True (passed) or False (not attempted).
+def exercise(number: str, title: str) -> Callable[[Callable[..., Any]], Callable[..., Outcome]]:
+    """Decorate a checker: prints the verdict and returns an :class:`Outcome`.
+
+    The outcome is true when the answer passed and false when it is not attempted yet.
 
     Wrong answers raise :class:`ExerciseError`; in strict mode (``SEQKERAS_STRICT=1``)
     "not attempted" raises :class:`ExerciseError` too.
     """
     label = f"Exercise {number} ({title})"
 
-    def decorate(checker: Callable[..., Any]) -> Callable[..., bool]:
+    def decorate(checker: Callable[..., Any]) -> Callable[..., Outcome]:
         @functools.wraps(checker)
-        def wrapped(*args: Any, **kwargs: Any) -> bool:
+        def wrapped(*args: Any, **kwargs: Any) -> Outcome:
             try:
                 checker(*args, **kwargs)
             except NotAttempted as why:
@@ -156,11 +182,11 @@ def exercise(number: str, title: str) -> Callable[[Callable[..., Any]], Callable
                     raise ExerciseError(f"{label}: not attempted ({why}); "
                                         f"{STRICT_ENV}=1 counts that as a failure.") from None
                 print(f"⏳ {label}: not attempted yet ({why}).")
-                return False
+                return Outcome(False, label)
             except ExerciseError as err:
                 raise ExerciseError(f"❌ {label}: {err}") from None
             print(f"✅ {label}: passed.")
-            return True
+            return Outcome(True, label)
 
         wrapped.exercise_label = label  # type: ignore[attr-defined]
         return wrapped
