@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["history"]
 
@@ -38,6 +39,7 @@ def history(hist: Any, metrics: Sequence[str] = ("loss",), ax: Any = None, label
         if f"val_{m}" in logs:
             a.plot(epochs, logs[f"val_{m}"], "--", color=line.get_color(), label=f"{prefix}validation")
         a.set_xlabel("epoch")
+        a.xaxis.set_major_locator(MaxNLocator(integer=True))
         a.set_ylabel(m)
         a.legend(fontsize=8)
     return axes[0] if len(axes) == 1 else axes

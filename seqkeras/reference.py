@@ -13,15 +13,25 @@ import numpy as np
 __all__ = ["sigmoid", "tanh", "relu", "softmax", "ACTIVATIONS", "dense_forward", "check_shape"]
 
 
-def check_shape(name: str, array: np.ndarray, expected: tuple[int | None, ...]) -> None:
+def check_shape(name: str, array: np.ndarray, expected: tuple[int | None, ...], hint: str = "") -> None:
     """Raise ``ValueError`` unless ``array.shape`` matches ``expected`` (``None`` = any size).
 
-    The message names the argument, both shapes and what the axes mean when known.
+    The message names the argument and both shapes, and says how to fix the mismatch:
+    ``hint`` if given, else a pointer to a missing/extra axis or a transpose.
     """
-    shape = np.shape(array)
+    shape = tuple(np.shape(array))
     if len(shape) != len(expected) or any(e is not None and s != e for s, e in zip(shape, expected)):
-        want = "(" + ", ".join("any" if e is None else str(e) for e in expected) + ")"
-        raise ValueError(f"{name} has shape {shape}, expected {want}.")
+        parts = ["any" if e is None else str(e) for e in expected]
+        want = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+        if not hint:
+            if len(shape) == len(expected) - 1:
+                hint = f"It is missing an axis: for a single example add a batch axis, {name}[None]."
+            elif len(shape) == len(expected) and shape[::-1] == tuple(
+                    s if e is None else e for s, e in zip(shape[::-1], expected)):
+                hint = f"It looks transposed: pass {name}.T."
+            else:
+                hint = "See the function's docstring for what each axis means."
+        raise ValueError(f"{name} has shape {shape}, expected {want}. {hint}")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

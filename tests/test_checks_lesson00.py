@@ -7,11 +7,6 @@ from seqkeras.checks.lesson00 import (PARAM_COUNT_QUESTION, check_dense, check_l
 from seqkeras.grading import ExerciseError
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.delenv("SEQKERAS_STRICT", raising=False)
-
-
 def stub(*args, **kwargs):
     raise NotImplementedError("Exercise: write your code here")
 

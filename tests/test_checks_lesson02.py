@@ -8,11 +8,6 @@ from seqkeras.checks.lesson02 import (SHAPE_KEYS, check_build_1_to_n, check_buil
 from seqkeras.grading import ExerciseError
 
 
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.delenv("SEQKERAS_STRICT", raising=False)
-
-
 def passed(outcome):
     return outcome is not None and bool(outcome) is True
 
