@@ -192,6 +192,7 @@ def test_n_to_1_bugs_are_named(kwargs, diagnosis):
         check_build_n_to_1(lambda v, c, u: n_to_1(v, c, u, **kwargs))
 
 
+@pytest.mark.filterwarnings("ignore:Layer .flatten.*mask:UserWarning")  # the wrong model drops the mask on purpose
 def test_n_to_1_fixed_length_is_named():
     def flattened(vocab_size, num_classes, units):      # reads all 8 states through Flatten
         return keras.Sequential([keras.Input((8,), dtype="int32"),
