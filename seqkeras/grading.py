@@ -5,18 +5,45 @@ function (or answer), runs it on test inputs and compares the result with the re
 
 Outcomes, as a learner sees them in the notebook:
 
-- **passed**: prints ``✅ Exercise 1.2 (rnn_cell_step): passed`` and returns a true
+- **passed**: prints ``✅ Exercise 01.1 (rnn_cell_step): passed`` and returns a true
   :class:`Outcome` (it shows nothing more in the notebook).
-- **not attempted yet**: the learner's stub still raises ``NotImplementedError`` or the
-  answer is still ``None``/``...``; prints ``⏳ ... not attempted yet`` and returns a
-  false :class:`Outcome`, so an untouched notebook runs top to bottom. Set the environment variable
-  ``SEQKERAS_STRICT=1`` (graders, CI) to make this a failure instead.
+- **not attempted yet**: the learner's function is still the generated stub (it raises
+  ``NotImplementedError`` with the stub's own message, :data:`STUB_MESSAGE`) or the answer
+  is still ``None``/``...``; prints ``⏳ ... not attempted yet`` and returns a false
+  :class:`Outcome`, so an untouched notebook runs top to bottom. Set the environment
+  variable ``SEQKERAS_STRICT=1`` (graders, CI) to make this a failure instead. Any other
+  ``NotImplementedError`` comes from attempted code and is reported as a crash.
 - **wrong**: raises :class:`ExerciseError` (an ``AssertionError``) whose message says what
-  differs and points at the likely bug.
+  differs and points at the likely bug. In Jupyter the message is shown alone, without a
+  traceback (:meth:`ExerciseError._render_traceback_`); pytest and nbval still see a failure.
+- **crash**: the learner's code raised. The message gives the original exception type and
+  its full text, the line of the learner's own code where it happened (not a library
+  line), and a hint only where one applies (shape errors).
+- **wrong kind of answer** (an array where a model is expected, a string where a number
+  is): a sentence that says what was expected; never a crash inside the checker.
 
-Writing a checker::
+Writing a checker: test behaviour, not one point. A learner will find every answer that
+passes a weak check, so each checker should
 
-    @exercise("1.1", "rnn_cell_step")
+- call the answer at two or more sizes (lengths, batch sizes, units), including T = 1, a
+  batch of one and a size the lesson never uses, so that hard-coded sizes fail;
+- probe behaviour instead of looking for layers: the output must change when only an
+  early step changes, must not change when only padded steps change, must depend on the
+  order of the steps;
+- include extreme inputs (a large spread, long sequences) where the formula can overflow;
+- start from random, non-zero state (weights, biases) so that lucky zeros hide nothing;
+- check contracts: integer token ids, a given ``rng`` honoured (same seed, same output;
+  no global generator), inputs left unmodified (pass copies, compare), axes of size one kept;
+- accept correct answers written differently (explicit masks, functional or subclassed
+  models, another recurrent layer where any would do), judging by behaviour;
+- name the likely bug in the message, via ``likely_bugs``.
+
+Each checker is tested in ``tests/`` against the reference, a correct alternative written
+differently, at least four wrong answers from the classes above, and the untouched stub.
+
+Example::
+
+    @exercise("01.1", "rnn_cell_step")
     def check_rnn_cell_step(fn):
         got = call(fn, x, h, U, W, b)                    # learner code, errors explained
         expect_shape("h_t", got, (2, 4))
@@ -28,6 +55,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import traceback
 from typing import Any, Callable, Mapping
 
@@ -35,15 +63,26 @@ import numpy as np
 
 __all__ = [
     "ExerciseError", "NotAttempted", "Outcome", "exercise", "strict_mode", "call", "require_answer",
-    "expect_shape", "expect_close", "expect_equal", "STRICT_ENV",
+    "expect_shape", "expect_close", "expect_equal", "expect_array", "expect_model", "expect_int",
+    "STRICT_ENV", "STUB_MESSAGE",
 ]
 
 #: Environment variable that turns "not attempted yet" into a failure (for graders and CI).
 STRICT_ENV = "SEQKERAS_STRICT"
 
+#: What the generated stub raises (see :mod:`seqkeras.exercises`); only this means "not attempted".
+STUB_MESSAGE = "Exercise: write your code here"
+
 
 class ExerciseError(AssertionError):
-    """A wrong answer. The message names what differs and the likely bug."""
+    """A wrong answer. The message names what differs and the likely bug.
+
+    In IPython/Jupyter the message is shown alone, without a traceback: the traceback would
+    point into the checker, which is not where the learner's bug is.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return str(self).split("\n")
 
 
 class NotAttempted(Exception):
@@ -85,29 +124,112 @@ def require_answer(value: Any, name: str = "answer") -> Any:
     return value
 
 
+def _library_dirs() -> tuple[str, ...]:
+    """Folders whose frames are library code, not the learner's: Python, site-packages, seqkeras."""
+    dirs = {os.path.dirname(os.__file__), os.path.dirname(os.path.abspath(__file__))}
+    dirs.update(p for p in sys.path if p.endswith(("site-packages", "dist-packages")))
+    return tuple(os.path.realpath(d) + os.sep for d in dirs if d)
+
+
+def _learner_frame(tb: Any) -> traceback.FrameSummary | None:
+    """The innermost frame of a traceback that is the learner's own code (a notebook cell or
+    their module), or None."""
+    libs = _library_dirs()
+    frames = [f for f in traceback.extract_tb(tb)
+              if not os.path.realpath(f.filename).startswith(libs) and "<frozen" not in f.filename]
+    return frames[-1] if frames else None
+
+
+def _is_stub(err: NotImplementedError) -> bool:
+    """True if ``err`` is the generated stub's own ``raise``, not one from attempted code."""
+    return STUB_MESSAGE in str(err)
+
+
+_SHAPE_WORDS = ("shape", "dimension", "broadcast", "matmul", "size", "rank", "incompatible",
+                "aligned", "axis")
+
+
+def _describe(value: Any) -> str:
+    """A short description of an argument for a crash report: ``ndarray(3, 4)``, ``int``."""
+    if hasattr(value, "shape"):
+        return f"{type(value).__name__}{tuple(value.shape)}"
+    return type(value).__name__
+
+
 def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call the learner's ``fn``; turn a stub into NotAttempted and a crash into a diagnosis."""
+    """Call the learner's ``fn``; turn the stub into NotAttempted and a crash into a diagnosis.
+
+    The diagnosis keeps the original exception's type and full text, names the line of the
+    learner's own code where it happened, and adds a hint about shapes only for errors that
+    are about shapes.
+    """
     if fn is None or fn is Ellipsis:
         raise NotAttempted("no function given")
     if not callable(fn):
-        raise ExerciseError(f"expected a function, got {type(fn).__name__}: pass the function "
-                            "itself (no parentheses)")
+        raise ExerciseError(f"expected a function, got {_describe(fn)}: pass the function "
+                            "itself (its name, without parentheses).")
     try:
         return fn(*args, **kwargs)
     except NotImplementedError as err:
-        raise NotAttempted(str(err) or "the stub still raises NotImplementedError") from None
+        if _is_stub(err):
+            raise NotAttempted("the stub still raises NotImplementedError") from None
+        _raise_crash(err, args, kwargs)
     except (ExerciseError, NotAttempted):
         raise
-    except Exception as err:  # a crash in learner code: show where, briefly
-        frames = traceback.extract_tb(err.__traceback__)[1:]
-        where = f" (line {frames[-1].lineno}: `{(frames[-1].line or '').strip()}`)" if frames else ""
-        shapes = ", ".join(
-            f"{type(a).__name__}{tuple(a.shape)}" if hasattr(a, "shape") else type(a).__name__
-            for a in args)
-        raise ExerciseError(
-            f"your function raised {type(err).__name__}: {err}{where}.\n"
-            f"It was called with: ({shapes}). Check the shapes in your matrix products."
-        ) from None
+    except Exception as err:  # a crash in learner code
+        _raise_crash(err, args, kwargs)
+
+
+def _raise_crash(err: BaseException, args: tuple, kwargs: dict) -> None:
+    frame = _learner_frame(err.__traceback__)
+    where = (f"\nIn your code, line {frame.lineno}: `{(frame.line or '').strip()}`"
+             if frame else "")
+    text = str(err).strip() or "(no message)"
+    called = ", ".join([_describe(a) for a in args] + [f"{k}={_describe(v)}" for k, v in kwargs.items()])
+    msg = f"your code raised {type(err).__name__}: {text}{where}\nIt was called with ({called})."
+    if isinstance(err, (ValueError, TypeError, IndexError)) and any(
+            w in text.lower() for w in _SHAPE_WORDS):
+        msg += " Check the shapes: print them at each step of your computation."
+    raise ExerciseError(msg) from err
+
+
+def expect_array(name: str, got: Any) -> np.ndarray:
+    """``got`` as a float array, or a clear "wrong kind of answer" failure (a string, a model,
+    a ragged list, ``None``)."""
+    if got is None:
+        raise ExerciseError(f"{name} is None: did you forget to `return` it?")
+    if isinstance(got, (str, bytes)) or callable(got):
+        raise ExerciseError(f"{name} should be an array of numbers, got {_describe(got)}"
+                            f"{' ' + repr(got) if isinstance(got, str) else ''}.")
+    try:
+        arr = _as_array(got).astype(float)
+    except (TypeError, ValueError):
+        raise ExerciseError(f"{name} should be an array of numbers, got {_describe(got)} that "
+                            "NumPy cannot turn into one (ragged lists or non-numbers?).") from None
+    return arr
+
+
+def expect_model(name: str, got: Any) -> Any:
+    """``got`` if it is a Keras model or layer, else a sentence saying what was expected."""
+    import keras
+
+    if got is None:
+        raise ExerciseError(f"{name} is None: did you forget to `return` the model?")
+    if not isinstance(got, keras.layers.Layer):  # a Model is a Layer
+        raise ExerciseError(f"{name} should be a Keras model (for example `keras.Sequential([...])` "
+                            f"or `keras.Model(inputs, outputs)`), got {_describe(got)}.")
+    return got
+
+
+def expect_int(name: str, got: Any) -> int:
+    """``got`` as a Python int if it is a whole number (an int, or a NumPy integer), else a
+    sentence: a float such as 12.0 or a string such as "12" is the wrong kind of answer."""
+    if got is None:
+        raise ExerciseError(f"{name} is None: did you forget to `return` it?")
+    if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
+        raise ExerciseError(f"{name} should be a whole number (an int), got {_describe(got)} "
+                            f"{got!r}. Counts are integers: use `//` or `int(...)`.")
+    return int(got)
 
 
 def _as_array(x: Any) -> np.ndarray:
@@ -118,9 +240,7 @@ def _as_array(x: Any) -> np.ndarray:
 
 def expect_shape(name: str, got: Any, expected: tuple[int, ...], hint: str = "") -> None:
     """Fail with a clear message unless ``got`` has shape ``expected``."""
-    if got is None:
-        raise ExerciseError(f"{name} is None: did you forget to `return` it?")
-    shape = tuple(_as_array(got).shape)
+    shape = tuple(expect_array(name, got).shape)
     if shape != tuple(expected):
         msg = f"{name} has shape {shape}, expected {tuple(expected)}."
         if shape == tuple(expected)[::-1] and len(shape) == 2:
@@ -138,9 +258,7 @@ def expect_close(name: str, got: Any, expected: Any, *, atol: float = 1e-5, rtol
         likely_bugs: ``{diagnosis: value that bug would produce}``; checked in order.
         hint: added to the message when no listed bug matches.
     """
-    if got is None:
-        raise ExerciseError(f"{name} is None: did you forget to `return` it?")
-    got_a, exp_a = _as_array(got).astype(float), _as_array(expected).astype(float)
+    got_a, exp_a = expect_array(name, got), _as_array(expected).astype(float)
     expect_shape(name, got_a, exp_a.shape)
     if np.allclose(got_a, exp_a, atol=atol, rtol=rtol):
         return
@@ -185,6 +303,12 @@ def exercise(number: str, title: str) -> Callable[[Callable[..., Any]], Callable
                 return Outcome(False, label)
             except ExerciseError as err:
                 raise ExerciseError(f"❌ {label}: {err}") from None
+            except Exception as err:  # the answer broke the checker: almost always the wrong kind
+                raise ExerciseError(
+                    f"❌ {label}: your answer could not be checked ({type(err).__name__}: {err}). "
+                    "Is it the kind of thing the exercise asks for (a function, an array, a "
+                    "model, a number)? Read the exercise's description of what to return."
+                ) from err
             print(f"✅ {label}: passed.")
             return Outcome(True, label)
 
