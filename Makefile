@@ -5,15 +5,19 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.seqkeras-installed
+JAX_STAMP := $(VENV)/.seqkeras-jax-installed
+LINTED := seqkeras tests notebooks data/curate.py conftest.py
 KERNEL := seqkeras
 # JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test unit notebooks execute clean
+.PHONY: help install lab test test-jax lint unit notebooks execute clean
 
 help:
 	@echo "make lab        open JupyterLab on notebooks/ (installs into .venv on first use)"
 	@echo "make test       run the whole suite: unit tests, then every notebook under nbval"
+	@echo "make test-jax   the unit tests and the solution notebooks again, on Keras' JAX backend"
+	@echo "make lint       ruff: lint and format check of seqkeras/, tests/ and the notebooks"
 	@echo "make unit       unit tests only (fast)"
 	@echo "make notebooks  regenerate the learner notebooks from notebooks/solutions/"
 	@echo "make execute    regenerate, then re-run every notebook in place to refresh stored outputs"
@@ -28,11 +32,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(JAX_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,jax]'
+	@touch $(JAX_STAMP)
+
 lab: install
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
 test: install
 	$(BIN)/python -m pytest
+
+# The course promises backend-agnostic Keras 3: the same tests, with JAX doing the maths.
+test-jax: $(JAX_STAMP)
+	KERAS_BACKEND=jax $(BIN)/python -m pytest tests notebooks/solutions
+
+lint: install
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 unit: install
 	$(BIN)/python -m pytest tests

@@ -8,7 +8,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _pyproject_requirements() -> set[str]:
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return set(meta["dependencies"]) | set(meta["optional-dependencies"]["dev"])
+    extras = meta["optional-dependencies"]
+    return set(meta["dependencies"]) | {req for name in ("dev", "jax") for req in extras[name]}
 
 
 def _environment_pip_requirements() -> set[str]:
