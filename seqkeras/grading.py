@@ -198,9 +198,11 @@ def expect_array(name: str, got: Any) -> np.ndarray:
     a ragged list, ``None``)."""
     if got is None:
         raise ExerciseError(f"{name} is None: did you forget to `return` it?")
-    if isinstance(got, (str, bytes)) or callable(got):
-        raise ExerciseError(f"{name} should be an array of numbers, got {_describe(got)}"
-                            f"{' ' + repr(got) if isinstance(got, str) else ''}.")
+    if callable(got):
+        raise ExerciseError(f"{name} should be an array of numbers, got a function "
+                            f"({_describe(got)}): return the result of calling it, not the function.")
+    if isinstance(got, (str, bytes)):
+        raise ExerciseError(f"{name} should be an array of numbers, got {_describe(got)} {got!r}.")
     try:
         arr = _as_array(got).astype(float)
     except (TypeError, ValueError):

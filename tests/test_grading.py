@@ -107,7 +107,7 @@ def test_not_callable_and_missing_return():
 @pytest.mark.parametrize("answer, match", [
     (lambda x: "2x", "array of numbers, got str"),
     (lambda x: [[1, 2], [3]], "cannot turn into one"),
-    (lambda x: print, "array of numbers, got builtin_function_or_method"),
+    (lambda x: print, "array of numbers, got a function"),
 ])
 def test_wrong_kind_of_answer_gets_a_sentence(answer, match):
     with pytest.raises(ExerciseError, match=match):
@@ -192,3 +192,156 @@ def test_a_wrong_answer_in_a_real_kernel_shows_only_the_message():
     assert shown.startswith("❌ Exercise 01.1 (rnn_cell_step)")
     assert "previous state" in shown
     assert "Traceback" not in shown and "grading.py" not in shown
+
+
+# ----------------------------------------------------------------- details a mutation run asked for
+@pytest.mark.parametrize("value, strict", [("on", True), ("On ", True), ("0", False), ("", False),
+                                           ("no", False)])
+def test_strict_mode_values(monkeypatch, value, strict):
+    from seqkeras.grading import strict_mode
+
+    monkeypatch.setenv("SEQKERAS_STRICT", value)
+    assert strict_mode() is strict
+
+
+def test_strict_mode_off_when_unset():
+    from seqkeras.grading import strict_mode
+
+    assert strict_mode() is False
+
+
+def test_call_passes_keyword_arguments_and_treats_missing_functions_as_not_attempted():
+    from seqkeras.grading import NotAttempted
+
+    assert call(lambda a, *, b: a + b, 1, b=2) == 3
+    for missing in (None, ...):
+        with pytest.raises(NotAttempted, match="no function given"):
+            call(missing)
+
+
+def test_crash_report_names_keyword_arguments():
+    with pytest.raises(ExerciseError, match=r"called with \(ndarray\(2,\), rng=Generator\)"):
+        call(lambda x, rng: 1 / 0, np.zeros(2), rng=np.random.default_rng(0))
+
+
+def test_no_shape_hint_for_a_value_error_about_something_else():
+    def wrong(x):
+        raise ValueError("negative values are not allowed")
+
+    with pytest.raises(ExerciseError) as info:
+        check_double(wrong)
+    assert "negative values are not allowed" in str(info.value)
+    assert "Check the shapes" not in str(info.value)
+
+
+def test_crash_inside_a_library_points_at_the_learner_line():
+    def wrong(x):
+        return np.linalg.inv(x)          # x is (2, 3): numpy raises from its own Python code
+
+    with pytest.raises(ExerciseError) as info:
+        check_double(wrong)
+    text = str(info.value)
+    assert "LinAlgError" in text and "return np.linalg.inv(x)" in text
+    assert "_linalg.py" not in text
+
+
+def test_crash_with_no_learner_frame_has_no_line():
+    with pytest.raises(ExerciseError) as info:
+        check_double(np.linalg.inv)      # a library function passed as the answer
+    assert "LinAlgError" in str(info.value)
+    assert "In your code" not in str(info.value)
+
+
+def test_require_answer_names_the_variable(capsys):
+    @exercise("99.4", "answer")
+    def check_answer(answer):
+        require_answer(answer, "n_params")
+
+    check_answer(None)
+    assert "`n_params` is still None" in capsys.readouterr().out
+    outcome = check_double(lambda x: (_ for _ in ()).throw(NotImplementedError(STUB_MESSAGE)))
+    assert repr(outcome) == "<Exercise 99.1 (double): not attempted>"
+    assert "(the stub still raises NotImplementedError)" in capsys.readouterr().out
+
+
+def test_expect_close_tolerances():
+    expect_close("v", [1e-7, 2.0], [0.0, 2.0])                 # absolute tolerance near zero
+    expect_close("v", [1000.001], [1000.0])                    # relative tolerance for large values
+    for wrong in ([1000.5], [1001.0], [999.0]):
+        with pytest.raises(ExerciseError, match="largest difference"):
+            expect_close("v", wrong, [1000.0])
+    with pytest.raises(ExerciseError, match="largest difference"):
+        expect_close("v", [3e-5], [0.0])
+
+
+def test_expect_close_reports_the_worst_element_exactly():
+    got = np.array([[1.0, 2.0, 3.0], [40.0, 5.0, 9.0]])
+    want = np.array([[1.0, 2.0, 3.0], [40.0, 5.5, 6.0]])
+    with pytest.raises(ExerciseError) as info:
+        expect_close("y", got, want)
+    assert str(info.value) == ("y differs from the expected value (largest difference 3 at index "
+                               "(1, 2): got 9, expected 6).")
+    with pytest.raises(ExerciseError, match=r"^y has shape \(3,\), expected \(2,\)"):
+        expect_close("y", np.zeros(3), np.zeros(2))
+    with pytest.raises(ExerciseError) as info:
+        expect_close("y", got, want, hint="Look at the last column.")
+    assert str(info.value).endswith("expected 6). Look at the last column.")
+
+
+def test_likely_bugs_use_the_same_tolerances():
+    want = np.array([1000.0, 0.0])
+    bug = np.array([1010.0, 5.0])
+    with pytest.raises(ExerciseError, match="the known bug"):
+        expect_close("v", bug + [0.001, 1e-7], want, likely_bugs={"the known bug": bug})
+    with pytest.raises(ExerciseError, match="largest difference"):
+        expect_close("v", bug + [1.0, 0.0], want, likely_bugs={"the known bug": bug})
+
+
+def test_expect_close_reads_tensors_through_numpy():
+    class Tensor:
+        def numpy(self):
+            return np.array([2.0, 4.0])
+
+    expect_close("t", Tensor(), [2.0, 4.0])
+
+
+def test_expect_shape_messages():
+    with pytest.raises(ExerciseError) as info:
+        expect_shape("W", np.zeros((3, 2)), (2, 3))
+    assert str(info.value).startswith("W has shape (3, 2), expected (2, 3). It looks transposed")
+    with pytest.raises(ExerciseError) as info:
+        expect_shape("h", np.zeros((4, 2)), (2, 3), hint="One row per example.")
+    assert str(info.value) == "h has shape (4, 2), expected (2, 3). One row per example."
+    with pytest.raises(ExerciseError, match="^h is None"):
+        expect_shape("h", None, (2, 3))
+    with pytest.raises(ExerciseError) as info:
+        expect_shape("h", np.zeros((4, 2)), (2, 3))
+    assert str(info.value) == "h has shape (4, 2), expected (2, 3)."
+
+
+def test_wrong_kind_messages_are_specific():
+    with pytest.raises(ExerciseError, match="got a function.*return the result of calling it"):
+        expect_array("h", print)
+    with pytest.raises(ExerciseError, match="got str '2x'"):
+        expect_array("h", "2x")
+    with pytest.raises(ExerciseError, match="got list that NumPy cannot"):
+        expect_array("h", [[1, 2], [3]])
+    with pytest.raises(ExerciseError, match="got float 12.5"):
+        expect_int("count", 12.5)
+    with pytest.raises(ExerciseError, match="got ndarray"):
+        expect_model("model", np.zeros(2))
+    with pytest.raises(ExerciseError, match="^count is None"):
+        expect_int("count", None)
+
+
+def test_expect_equal_hint_only_when_given():
+    with pytest.raises(ExerciseError) as info:
+        expect_equal("n", 3, 4)
+    assert str(info.value) == "n: got 3, expected 4."
+
+
+def test_outcome_and_label():
+    assert check_double.exercise_label == "Exercise 99.1 (double)"
+    outcome = check_double(lambda x: 2 * x)
+    assert repr(outcome) == "<Exercise 99.1 (double): passed>"
+    assert outcome.label == "Exercise 99.1 (double)"
