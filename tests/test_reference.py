@@ -300,3 +300,131 @@ def test_relative_error():
     assert relative_error(np.array([1.0, 0.0]), np.array([3.0, 0.0])) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="same shape"):
         relative_error(np.ones(3), np.ones(2))
+
+
+# =============================================================================
+# Bad input names the argument at fault (issue 7 §4); softmax edge cases
+# =============================================================================
+def test_dense_forward_textbook_layout_is_named():
+    rng = np.random.default_rng(4)
+    x, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 2)), rng.normal(size=2)
+    with pytest.raises(ValueError) as err:
+        dense_forward(x, W.T, b)
+    message = str(err.value)
+    assert message.startswith("W has shape (2, 3), expected (3, 2)")
+    assert "Keras layout (n_in, n_out)" in message and "textbook (n_out, n_in)" in message
+    assert message.endswith("use W.T.")
+    with pytest.raises(ValueError, match=r"^W has shape \(2, 3\).*use W\.T"):
+        dense_forward(x[0], W.T, b)  # one example, same diagnosis
+
+
+def test_dense_forward_blames_the_odd_one_out():
+    W, b = np.ones((3, 2)), np.zeros(2)
+    with pytest.raises(ValueError, match=r"^x has shape \(5, 4\), expected \(any, 3\)\. Its last axis "
+                                         r"must match W\.shape\[0\] = 3 \(n_in\)\.$"):
+        dense_forward(np.ones((5, 4)), W, b)
+    with pytest.raises(ValueError, match=r"^b has shape \(3,\), expected \(2,\)\. One bias per output: "
+                                         r"its length must match W\.shape\[1\] = 2 \(n_out\)\.$"):
+        dense_forward(np.ones((5, 3)), W, np.zeros(3))
+    with pytest.raises(ValueError, match=r"^b has shape \(1, 2\), expected \(2,\)\. Give a 1-D"):
+        dense_forward(np.ones((5, 3)), W, np.zeros((1, 2)))
+    with pytest.raises(ValueError, match=r"^W has shape \(3, 2\), expected \(4, 5\) = \(n_in, n_out\) "
+                                         r"with n_in = 4 from x and n_out = 5 from b: neither axis fits\.$"):
+        dense_forward(np.ones((5, 4)), W, np.zeros(5))
+    with pytest.raises(ValueError, match=r"x has shape \(2, 5, 3\), expected \(batch, n_in\)"):
+        dense_forward(np.ones((2, 5, 3)), W, b)
+
+
+def test_rnn_textbook_layout_of_U_is_named():
+    x, h0, p = rnn_setup(n_in=4, n_h=6)
+    for call in (lambda U: rnn_cell_step(x[:, 0], h0, U, p["W"], p["b"]),
+                 lambda U: rnn_forward(x, h0, U, p["W"], p["b"])):
+        with pytest.raises(ValueError) as err:
+            call(p["U"].T)
+        message = str(err.value)
+        assert message.startswith("U has shape (6, 4), expected (4, 6)"), message
+        assert "Keras layout (n_in, n_h)" in message and "textbook (n_h, n_in)" in message
+        assert message.endswith("use U.T.")
+
+
+def test_rnn_weights_blame_the_odd_one_out():
+    x, h0, p = rnn_setup(n_in=4, n_h=6)
+    U, W, b = p["U"], p["W"], p["b"]
+    with pytest.raises(ValueError, match=r"^W has shape \(5, 5\), expected \(6, 6\): n_h = U\.shape\[1\] "
+                                         r"= len\(b\) = 6"):
+        rnn_forward(x, None, U, np.eye(5), b)
+    with pytest.raises(ValueError, match=r"^U has shape \(4, 3\), expected \(n_in, n_h\) = \(4, 6\)"):
+        rnn_forward(x, None, U[:, :3], W, b)
+    with pytest.raises(ValueError, match=r"^x \(batch, T, n_in\) has shape \(3, 5, 2\), expected "
+                                         r"\(any, any, 4\)"):
+        rnn_forward(x[..., :2], None, U, W, b)
+    with pytest.raises(ValueError, match=r"^b \(one bias per hidden unit\) has shape \(4,\), "
+                                         r"expected \(6,\)"):
+        rnn_cell_step(x[:, 0], h0, U, W, np.zeros(4))
+    with pytest.raises(ValueError, match=r"^W has shape \(6, 4\), expected \(6, 6\).* square, n_h = "
+                                         r"U\.shape\[1\] = 6\.$"):
+        rnn_forward(x, None, U, W[:, :4], b)
+
+
+def test_rnn_output_textbook_layout_of_V_is_named():
+    _, _, p = rnn_setup(n_h=6, n_out=3)
+    with pytest.raises(ValueError, match=r"^V has shape \(3, 6\), expected \(6, 3\).*Keras layout "
+                                         r"\(n_h, n_out\).*use V\.T\.$"):
+        rnn_output(np.zeros((2, 6)), p["V"].T, p["c"])
+    with pytest.raises(ValueError, match="use V.T"):
+        rnn_loss_and_grads(rnn_setup()[0], np.array([0, 1, 2]), {**p, "V": p["V"].T})
+
+
+def test_softmax_masked_entries_and_impossible_rows():
+    p = softmax(np.array([[0.0, -np.inf, 0.0], [-np.inf, 5.0, -np.inf]]))
+    np.testing.assert_array_equal(p, [[0.5, 0.0, 0.5], [0.0, 1.0, 0.0]])
+    with pytest.raises(ValueError, match="all -inf: every option is impossible"):
+        softmax(np.array([[0.0, 1.0], [-np.inf, -np.inf]]))
+    with pytest.raises(ValueError, match=r"\+inf"):
+        softmax(np.array([[0.0, np.inf]]))
+    with pytest.raises(ValueError, match="NaN"):
+        softmax(np.array([[0.0, np.nan], [-np.inf, -np.inf]]))
+    with pytest.raises(ValueError, match=r"nothing to normalise"):
+        softmax(np.zeros((2, 0)))
+    with pytest.raises(ValueError, match=r"nothing to normalise"):
+        softmax(np.float64(1.0))
+    assert softmax(np.zeros((0, 3))).shape == (0, 3)  # no rows: nothing to do, no error
+    np.testing.assert_array_equal(softmax(np.array([7.0])), [1.0])
+
+
+def test_zero_size_batches():
+    x, h0, p = rnn_setup()
+    U, W, b = p["U"], p["W"], p["b"]
+    assert rnn_forward(x[:0], None, U, W, b).shape == (0, 5, 6)
+    assert rnn_forward(x[:, :0], h0, U, W, b).shape == (3, 0, 6)
+    assert rnn_cell_step(x[:0, 0], h0[:0], U, W, b).shape == (0, 6)
+    assert dense_forward(np.zeros((0, 4)), U, b).shape == (0, 6)
+    assert rnn_output(np.zeros((0, 6)), p["V"], p["c"]).shape == (0, 3)
+    with pytest.raises(ValueError, match=r"batch = 0.*T = 0.*at least one sequence"):
+        rnn_loss_and_grads(x[:0], np.zeros(0, dtype=int), p)
+    with pytest.raises(ValueError, match=r"x has shape \(3, 0, 4\)"):
+        rnn_loss_and_grads(x[:, :0], np.zeros((3, 0), dtype=int), p)
+
+
+def test_check_shape_messages():
+    """The exact text: each part of the message is what a learner reads."""
+    def message(array, expected, name="x", hint=""):
+        with pytest.raises(ValueError) as err:
+            check_shape(name, array, expected, hint)
+        return str(err.value)
+
+    assert message(np.zeros(3), (None, 3)) == ("x has shape (3,), expected (any, 3). It is missing an "
+                                               "axis: for a single example add a batch axis, x[None].")
+    assert message(np.zeros((2, 3)), (3, 2)) == "x has shape (2, 3), expected (3, 2). It looks transposed: pass x.T."
+    assert message(np.zeros((2, 3)), (None, 2)) == ("x has shape (2, 3), expected (any, 2). It looks "
+                                                    "transposed: pass x.T.")
+    assert message(np.zeros((2, 2)), (None, 3)) == ("x has shape (2, 2), expected (any, 3). See the "
+                                                    "function's docstring for what each axis means.")
+    assert message(np.zeros((4, 3, 1)), (None, 3)) == ("x has shape (4, 3, 1), expected (any, 3). See the "
+                                                       "function's docstring for what each axis means.")
+    assert message(np.zeros(2), (3,), name="b") == ("b has shape (2,), expected (3,). See the function's "
+                                                    "docstring for what each axis means.")
+    assert message(np.zeros(()), (3,), name="b") == ("b has shape (), expected (3,). It is missing an axis: "
+                                                     "for a single example add a batch axis, b[None].")
+    assert message(np.zeros(2), (3,), hint="Mine.") == "x has shape (2,), expected (3,). Mine."
+    check_shape("x", np.zeros((0, 3)), (None, 3))  # zero rows fit "any"
