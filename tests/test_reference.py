@@ -428,3 +428,18 @@ def test_check_shape_messages():
                                                      "for a single example add a batch axis, b[None].")
     assert message(np.zeros(2), (3,), hint="Mine.") == "x has shape (2,), expected (3,). Mine."
     check_shape("x", np.zeros((0, 3)), (None, 3))  # zero rows fit "any"
+
+
+def test_one_forward_loop(monkeypatch):
+    """rnn_loss_and_grads gets its hidden states from rnn_forward, the course's one loop."""
+    import seqkeras.reference as ref
+
+    x, h0, params = rnn_setup()
+    calls = []
+    real = ref.rnn_forward
+    monkeypatch.setattr(ref, "rnn_forward", lambda *a: calls.append(a) or real(*a))
+    loss, _ = ref.rnn_loss_and_grads(x, np.array([0, 1, 2]), params, h0)
+    assert len(calls) == 1 and calls[0][0] is x and calls[0][1] is h0
+    # and the cell step is the same update, step for step
+    np.testing.assert_array_equal(real(x[:, :1], h0, params["U"], params["W"], params["b"])[:, 0],
+                                  rnn_cell_step(x[:, 0], h0, params["U"], params["W"], params["b"]))
