@@ -182,11 +182,11 @@ def verify(name: str | None = None, *, force: bool = False) -> Path:
         for key in REGISTRY:
             verify(key, force=force)
         return data_dir()
-    return _verified(name, force=force, read=False)[0]
+    return _verified(name, force=force)[0]
 
 
-def _verified(name: str, *, force: bool = False, read: bool = True) -> tuple[Path, bytes]:
-    """The path of data file ``name`` and (if ``read``) its bytes, checked against its sha256."""
+def _verified(name: str, *, force: bool = False) -> tuple[Path, bytes]:
+    """The path of data file ``name`` and its bytes, checked against its sha256."""
     _, entry = _entry(name)
     file = data_dir() / entry.filename
     try:
@@ -197,9 +197,8 @@ def _verified(name: str, *, force: bool = False, read: bool = True) -> tuple[Pat
         raise DataFileError(f"data file {entry.filename} is not a file: {file} is a folder or "
                             "a device. " + _restore_hint(entry.filename))
     key = (str(file.resolve()), info.st_size, info.st_mtime_ns)
-    known = key in _VERIFIED and not force
-    raw = file.read_bytes() if read or not known else b""
-    if not known:
+    raw = file.read_bytes()
+    if force or key not in _VERIFIED:
         digest = hashlib.sha256(raw).hexdigest()
         if digest != entry.sha256:
             raise DataFileError(

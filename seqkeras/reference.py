@@ -17,18 +17,20 @@ def check_shape(name: str, array: np.ndarray, expected: tuple[int | None, ...], 
     """Raise ``ValueError`` unless ``array.shape`` matches ``expected`` (``None`` = any size).
 
     The message names the argument and both shapes, and says how to fix the mismatch:
-    ``hint`` if given, else a pointer to a missing/extra axis or a transpose.
+    ``hint`` if given, else a pointer to a missing/extra axis or a transpose. ``name`` may
+    carry a description after a space (``"x (batch, n_in)"``); fixes use its first word.
     """
     shape = tuple(np.shape(array))
     if len(shape) != len(expected) or any(e is not None and s != e for s, e in zip(shape, expected)):
         parts = ["any" if e is None else str(e) for e in expected]
         want = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+        short = name.split(" ")[0]
         if not hint:
             if len(shape) == len(expected) - 1:
-                hint = f"It is missing an axis: for a single example add a batch axis, {name}[None]."
+                hint = f"It is missing an axis: for a single example add a batch axis, {short}[None]."
             elif len(shape) == len(expected) and shape[::-1] == tuple(
                     s if e is None else e for s, e in zip(shape[::-1], expected)):
-                hint = f"It looks transposed: pass {name}.T."
+                hint = f"It looks transposed: pass {short}.T."
             else:
                 hint = "See the function's docstring for what each axis means."
         raise ValueError(f"{name} has shape {shape}, expected {want}. {hint}")
@@ -78,13 +80,14 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
                          f"{z.shape}: there is nothing to normalise.")
     top = z.max(axis=axis, keepdims=True)
     if not np.all(np.isfinite(top)):
-        _explain_non_finite(z, top)
+        _explain_non_finite(top)
     e = np.exp(z - top)
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _explain_non_finite(z: np.ndarray, top: np.ndarray) -> None:
-    """Raise the error that says why a row of softmax scores has no finite maximum."""
+def _explain_non_finite(top: np.ndarray) -> None:
+    """Raise the error that says why a row of softmax scores (with maxima ``top``) has no
+    finite maximum."""
     if np.any(np.isnan(top)):
         raise ValueError("softmax got NaN scores: the scores are broken before the softmax "
                          "(check the inputs, or the training loss for NaN).")
@@ -123,12 +126,12 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str |
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; use one of "
                          f"{sorted(k for k in ACTIVATIONS if k)}.")
-    _check_layer("x", x if x.ndim == 2 else x[None], "W", W, "b", b)
+    _check_layer("x", x, "W", W, "b", b, "n_in", "n_out")
     return ACTIVATIONS[activation](x @ W + b)
 
 
 def _layout_error(name: str, shape: tuple[int, ...], n_in: int, n_out: int, in_from: str,
-                  out_from: str, in_sym: str = "n_in", out_sym: str = "n_out") -> ValueError:
+                  out_from: str, in_sym: str, out_sym: str) -> ValueError:
     """The error for a weight matrix given in the textbook layout ``(n_out, n_in)``."""
     return ValueError(
         f"{name} has shape {shape}, expected ({n_in}, {n_out}): weights use the Keras layout "
@@ -138,7 +141,7 @@ def _layout_error(name: str, shape: tuple[int, ...], n_in: int, n_out: int, in_f
 
 
 def _check_layer(x_name: str, x: np.ndarray, w_name: str, W: np.ndarray, b_name: str,
-                 b: np.ndarray, in_sym: str = "n_in", out_sym: str = "n_out") -> None:
+                 b: np.ndarray, in_sym: str, out_sym: str) -> None:
     """Check ``x @ W + b``: ``x`` ``(..., n_in)``, ``W`` 2-D ``(n_in, n_out)``, ``b`` ``(n_out,)``.
 
     ``n_in`` is read from ``x`` and ``n_out`` from ``b``, so that the argument that
@@ -249,10 +252,14 @@ def rnn_cell_step(x_t: np.ndarray, h_prev: np.ndarray, U: np.ndarray, W: np.ndar
         raise ValueError(f"x_t and h_prev must be 2-D, (batch, n_in) and (batch, n_h); got shapes "
                          f"{np.shape(x_t)} and {np.shape(h_prev)}. For one example add a batch "
                          "axis: x_t[None], h_prev[None].")
-    U, W, b = _rnn_weights(U, W, b, n_in=np.shape(x_t)[-1] if np.ndim(x_t) else 0)
+    check_shape("x_t (batch, n_in)", x_t, (None, None))
+    U, W, b = _rnn_weights(U, W, b, n_in=np.shape(x_t)[1])
     n_in, n_h = U.shape
-    check_shape("x_t (batch, n_in)", x_t, (None, n_in))
-    check_shape("h_prev (batch, n_h)", h_prev, (np.shape(x_t)[0], n_h))
+    check_shape("x_t (batch, n_in)", x_t, (None, n_in),
+                hint=f"Its last axis must match U.shape[0] = {n_in} (n_in).")
+    check_shape("h_prev (batch, n_h)", h_prev, (np.shape(x_t)[0], n_h),
+                hint=f"One row per example, as in x_t, and one column per hidden unit, "
+                     f"n_h = {n_h}.")
     return _cell(np.asarray(x_t), np.asarray(h_prev), U, W, b)
 
 
@@ -278,11 +285,15 @@ def rnn_forward(x: np.ndarray, h0: np.ndarray | None, U: np.ndarray, W: np.ndarr
     if x.ndim == 2:
         raise ValueError(f"x has shape {x.shape}, expected 3-D (batch, T, n_in). For a single "
                          "sequence add a batch axis: x[None].")
-    U, W, b = _rnn_weights(U, W, b, n_in=x.shape[-1] if x.ndim else 0)
-    check_shape("x (batch, T, n_in)", x, (None, None, U.shape[0]))
+    check_shape("x (batch, T, n_in)", x, (None, None, None))
+    U, W, b = _rnn_weights(U, W, b, n_in=x.shape[2])
+    check_shape("x (batch, T, n_in)", x, (None, None, U.shape[0]),
+                hint=f"Its last axis must match U.shape[0] = {U.shape[0]} (n_in).")
     batch, T, _ = x.shape
     h = np.zeros((batch, U.shape[1])) if h0 is None else np.asarray(h0, dtype=float)
-    check_shape("h0 (batch, n_h)", h, (batch, U.shape[1]))
+    check_shape("h0 (batch, n_h)", h, (batch, U.shape[1]),
+                hint=f"One row per sequence of x, and one column per hidden unit, "
+                     f"n_h = {U.shape[1]}.")
     hs = np.empty((batch, T, U.shape[1]))
     for t in range(T):  # sequential: step t needs h_{t-1}
         h = _cell(x[:, t], h, U, W, b)
@@ -307,8 +318,8 @@ def rnn_output(h: np.ndarray, V: np.ndarray, c: np.ndarray) -> np.ndarray:
         raise ValueError(f"V has shape {V.shape}, expected 2-D (n_h, n_out).")
     if h.ndim not in (2, 3):
         raise ValueError(f"h has shape {h.shape}, expected (batch, n_h) or (batch, T, n_h).")
-    _check_layer("h", h, "V", V, "c", c, in_sym="n_h")
-    return softmax(h @ V + c, axis=-1)
+    _check_layer("h", h, "V", V, "c", c, "n_h", "n_out")
+    return softmax(h @ V + c)
 
 
 def rnn_backward(x: np.ndarray, h0: np.ndarray | None, hs: np.ndarray, W: np.ndarray,
@@ -336,7 +347,7 @@ def rnn_backward(x: np.ndarray, h0: np.ndarray | None, hs: np.ndarray, W: np.nda
     batch, T, n_h = hs.shape
     check_shape("x (batch, T, n_in)", x, (batch, T, None))
     check_shape("W (n_h, n_h)", W, (n_h, n_h))
-    check_shape("dhs (batch, T, n_h), the same shape as hs", dhs, hs.shape)
+    check_shape("dhs (the same shape as hs)", dhs, hs.shape)
     h0 = np.zeros((batch, n_h)) if h0 is None else np.asarray(h0, dtype=float)
     check_shape("h0 (batch, n_h)", h0, (batch, n_h))
     dU, dW, db = np.zeros((x.shape[2], n_h)), np.zeros((n_h, n_h)), np.zeros(n_h)

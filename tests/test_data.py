@@ -505,3 +505,60 @@ def test_make_dates_defaults_and_range_ends(monkeypatch):
     _, iso = data.make_dates(2)
     first, last = data.DATE_RANGE
     assert iso == [first.isoformat(), last.isoformat()]
+
+
+# ------------------------------------------------------------------------------ parsers, on crafted text
+def test_read_lines_splits_at_newlines_only(monkeypatch):
+    for text, lines in [("a b\nc\x0bd\n", ["a b", "c\x0bd"]),      # \x0b: splitlines would cut
+                        ("a b\nc", ["a b", "c"]),                  # no final newline: nothing lost
+                        ("a\n\nb\n", ["a", "", "b"])]:
+        monkeypatch.setattr(data, "_read_text", lambda name, text=text: text)
+        assert data._read_lines("any") == lines
+
+
+def test_polarity_text_is_everything_after_the_first_tab(monkeypatch):
+    lines = ["label\ttext", "1\t  two spaces first\tand a tab", "0\tplain"]
+    monkeypatch.setattr(data, "_read_lines", lambda name: lines)
+    texts, labels = data.load_polarity()
+    assert texts == ["  two spaces first\tand a tab", "plain"] and labels.tolist() == [1, 0]
+
+
+def test_brown_tokens_split_at_spaces_and_the_last_slash(monkeypatch):
+    monkeypatch.setattr(data, "_read_lines", lambda name: ["a\xa0b/NOUN 1/2/NUM ./."])
+    assert data.load_brown_universal() == [[("a\xa0b", "NOUN"), ("1/2", "NUM"), (".", ".")]]
+
+
+def test_missing_and_bad_file_messages_word_for_word(data_copy, monkeypatch, tmp_path):
+    names = "shakespeare.txt, eng_cmn.tsv.gz, polarity.tsv.gz, brown_universal.txt.gz, digits.csv.gz"
+    maintainers = ("(data/curate.py rebuilds every file from the raw datasets: it is for maintainers "
+                   "who have them in ../shared/datasets, and a learner never needs it.)")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv(data.DATA_ENV, str(empty))
+    with pytest.raises(data.DataFileError) as err:
+        data.verify("digits")
+    assert str(err.value) == (
+        f"$SEQKERAS_DATA is set to {str(empty)!r}, a folder that holds none of the course's data "
+        f"files ({names}). Unset it to use the course's own data/ folder (in a terminal: unset "
+        "SEQKERAS_DATA; in a notebook: del os.environ['SEQKERAS_DATA']), or set it to the folder "
+        "that holds the data files.")
+    monkeypatch.setenv(data.DATA_ENV, str(data_copy))
+    (data_copy / "digits.csv.gz").unlink()
+    (data_copy / "digits.csv.gz").mkdir()
+    with pytest.raises(data.DataFileError) as err:
+        data.verify("digits")
+    assert str(err.value) == (
+        f"data file digits.csv.gz is not a file: {data_copy / 'digits.csv.gz'} is a folder or a "
+        f"device. The file is read from $SEQKERAS_DATA={str(data_copy)!r}. Unset SEQKERAS_DATA to "
+        "use the course's own data/ folder (in a notebook: del os.environ['SEQKERAS_DATA']), or "
+        "copy the course's data/digits.csv.gz there; if that copy is damaged too, run "
+        "`git checkout -- data/digits.csv.gz` in a terminal at the root of your copy of the course "
+        f"(or download the course again). {maintainers}")
+    monkeypatch.delenv(data.DATA_ENV)
+    monkeypatch.setattr(data, "DATA_DIR", empty)
+    with pytest.raises(data.DataFileError) as err:
+        data.verify("digits")
+    assert str(err.value) == (
+        f"data file digits.csv.gz is missing: expected it at {empty / 'digits.csv.gz'}. To restore "
+        "it, run `git checkout -- data/digits.csv.gz` in a terminal at the root of your copy of the "
+        f"course (or download the course again). {maintainers}")
