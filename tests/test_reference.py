@@ -459,6 +459,8 @@ ERRORS = [
      ValueError, 'x has shape (4,), expected (3,). Its last axis must match W.shape[0] = 3 (n_in).'),
     ('dense_W_1d', lambda: dense_forward(np.ones((5, 3)), np.ones(3), np.zeros(2)),
      ValueError, 'W must be 2-D (n_in, n_out), got shape (3,).'),
+    ('dense_x_3d', lambda: dense_forward(np.ones((2, 5, 3)), np.ones((3, 2)), np.zeros(2)),
+     ValueError, 'x has shape (2, 5, 3), expected (batch, n_in), or (n_in,) for one example.'),
     ('dense_activation', lambda: dense_forward(np.ones((1, 3)), np.ones((3, 2)), np.zeros(2), "gelu"),
      ValueError, "unknown activation 'gelu'; use one of ['linear', 'relu', 'sigmoid', 'softmax', 'tanh']."),
     ('cell_U_textbook', lambda: rnn_cell_step(_x[:, 0], _h0, _U.T, _W, _b),
