@@ -1,7 +1,6 @@
 """The notebook helpers: setup seeds everything, Progress reports one final line, timer prints."""
 import keras
 import numpy as np
-import pytest
 
 from seqkeras.notebook import Progress, setup, timer
 
