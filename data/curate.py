@@ -2,7 +2,9 @@
 
 This script is how the course's data files were made. It is committed so that anyone can
 see, check and repeat the curation; it is NOT run by the tests or by CI, and a learner
-never needs it (the curated files are in the repository).
+never needs it (the curated files are in the repository). It is for maintainers who have
+the raw datasets, which are not part of the course, in ``../shared/datasets``. To repair
+a damaged or missing file in ``data/``, restore it instead: ``git checkout -- data/FILE``.
 
 Usage, from the repository root::
 
@@ -152,7 +154,10 @@ def check_raw(raw: Path) -> None:
     for name, expected in RAW_SHA256.items():
         path = raw / name
         if not path.exists():
-            sys.exit(f"missing raw file {path}: pass --raw DIR (see shared/datasets/README.md)")
+            sys.exit(f"missing raw file {path}. This script is for maintainers who have the raw "
+                     "datasets (in ../shared/datasets, or pass --raw DIR); they are not part of "
+                     "the course. To repair a file in data/, restore it instead: "
+                     "git checkout -- data/FILE (or download the course again).")
         if sha256(path) != expected:
             print(f"WARNING: {name} differs from the version the datasheet describes", file=sys.stderr)
 

@@ -12,10 +12,12 @@ Synthetic data:
 
 - :func:`make_dates`              human-readable dates and their ISO form (a translation task)
 
-Every loader first checks the file's sha256 against :data:`REGISTRY` (once per process
-and file), so a missing or damaged file stops with a :class:`DataFileError` that says how
-to restore it, instead of training on garbage. The data folder is ``data/`` next to the
-package; set the environment variable ``SEQKERAS_DATA`` to read it from elsewhere.
+Every loader first checks the file's sha256 against :data:`REGISTRY`, so a missing or
+damaged file stops with a :class:`DataFileError` that says how to restore it, instead of
+training on garbage. A file is hashed again whenever its size or modification time
+changes (otherwise once per process). The data folder is ``data/`` next to the package;
+set the environment variable ``SEQKERAS_DATA`` to a folder holding the same files to read
+them from there (an empty ``SEQKERAS_DATA`` counts as unset).
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ import hashlib
 import io
 import os
 import random
+import stat as _stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -110,20 +113,61 @@ def path(name: str) -> Path:
     return data_dir() / _entry(name)[1].filename
 
 
+_MAINTAINERS = ("(data/curate.py rebuilds every file from the raw datasets: it is for "
+                "maintainers who have them in ../shared/datasets, and a learner never needs it.)")
+
+
 def _restore_hint(filename: str) -> str:
-    where = (f" (files are read from ${DATA_ENV}={os.environ[DATA_ENV]!r}; unset it to use "
-             "the repository's data/ folder)") if os.environ.get(DATA_ENV) else ""
-    return (f"Restore it from the repository with `git checkout -- data/{filename}` "
-            f"(run in the repository root), or regenerate it with `python data/curate.py` "
-            f"from the raw files (see data/README.md){where}.")
+    """How a learner gets a good copy of ``filename`` back: the fix first, then the rest."""
+    git = (f"run `git checkout -- data/{filename}` in a terminal at the root of your copy of "
+           "the course (or download the course again)")
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return (f"The file is read from ${DATA_ENV}={override!r}. Unset {DATA_ENV} to use the "
+                f"course's own data/ folder (in a notebook: del os.environ[{DATA_ENV!r}]), or "
+                f"copy the course's data/{filename} there; if that copy is damaged too, "
+                f"{git}. {_MAINTAINERS}")
+    return f"To restore it, {git}. {_MAINTAINERS}"
 
 
-#: (resolved path, size, mtime) of files whose sha256 was checked in this process.
+def _missing(entry: DataFile, file: Path) -> DataFileError:
+    """The error for a data file that is not there, naming the likeliest cause."""
+    folder, override = file.parent, os.environ.get(DATA_ENV)
+    names = ", ".join(e.filename for e in REGISTRY.values())
+    if override:
+        if not folder.exists():
+            problem = "a folder that does not exist"
+        elif not folder.is_dir():
+            problem = "which is a file, not a folder"
+        elif not any((folder / e.filename).is_file() for e in REGISTRY.values()):
+            problem = f"a folder that holds none of the course's data files ({names})"
+        else:
+            return DataFileError(f"data file {entry.filename} is missing: expected it at "
+                                 f"{file}. " + _restore_hint(entry.filename))
+        return DataFileError(
+            f"${DATA_ENV} is set to {override!r}, {problem}. Unset it to use the course's own "
+            f"data/ folder (in a terminal: unset {DATA_ENV}; in a notebook: "
+            f"del os.environ[{DATA_ENV!r}]), or set it to the folder that holds the data files.")
+    if not folder.is_dir():
+        return DataFileError(
+            f"the course's data/ folder is missing: expected it at {folder}, next to the "
+            f"seqkeras package. seqkeras reads its datasets from a copy of the whole course: "
+            f"download the course again, or set {DATA_ENV} to the data/ folder of a full copy. "
+            + _MAINTAINERS)
+    return DataFileError(f"data file {entry.filename} is missing: expected it at {file}. "
+                         + _restore_hint(entry.filename))
+
+
+#: (resolved path, size, mtime in ns) of files whose sha256 was checked in this process:
+#: a file that changes on disk changes its key, so it is hashed again.
 _VERIFIED: set[tuple[str, int, int]] = set()
 
 
 def verify(name: str | None = None, *, force: bool = False) -> Path:
     """Check that a data file exists and matches its sha256; return its path.
+
+    The hash is computed once per process and file, and again whenever the file's size or
+    modification time changes.
 
     Args:
         name: a key of :data:`REGISTRY` (``"polarity"``) or a file name
@@ -131,29 +175,38 @@ def verify(name: str | None = None, *, force: bool = False) -> Path:
         force: re-hash even if this file was verified earlier in this process.
 
     Raises:
-        DataFileError: the file is missing or its content differs, with how to restore it.
+        DataFileError: the file is missing or its content differs, or ``SEQKERAS_DATA``
+            names no folder of data files; the message says how to restore it.
     """
     if name is None:
         for key in REGISTRY:
             verify(key, force=force)
         return data_dir()
+    return _verified(name, force=force)[0]
+
+
+def _verified(name: str, *, force: bool = False) -> tuple[Path, bytes]:
+    """The path of data file ``name`` and its bytes, checked against its sha256."""
     _, entry = _entry(name)
     file = data_dir() / entry.filename
     try:
-        stat = file.stat()
-    except FileNotFoundError:
-        raise DataFileError(f"data file {entry.filename} is missing: expected it at {file}. "
-                            + _restore_hint(entry.filename)) from None
-    key = (str(file.resolve()), stat.st_size, stat.st_mtime_ns)
+        info = file.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise _missing(entry, file) from None
+    if not _stat.S_ISREG(info.st_mode):
+        raise DataFileError(f"data file {entry.filename} is not a file: {file} is a folder or "
+                            "a device. " + _restore_hint(entry.filename))
+    key = (str(file.resolve()), info.st_size, info.st_mtime_ns)
+    raw = file.read_bytes()
     if force or key not in _VERIFIED:
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        digest = hashlib.sha256(raw).hexdigest()
         if digest != entry.sha256:
             raise DataFileError(
                 f"data file {entry.filename} is corrupted or was changed: its sha256 is "
                 f"{digest[:12]}…, expected {entry.sha256[:12]}… ({file}). "
                 + _restore_hint(entry.filename))
         _VERIFIED.add(key)
-    return file
+    return file, raw
 
 
 def _read_lines(name: str) -> list[str]:
@@ -163,9 +216,8 @@ def _read_lines(name: str) -> list[str]:
 
 
 def _read_text(name: str) -> str:
-    """Verify, then read a (possibly gzipped) UTF-8 data file as one string."""
-    file = verify(name)
-    raw = file.read_bytes()
+    """Read a (possibly gzipped) UTF-8 data file as one string, checked as it is read."""
+    file, raw = _verified(name)
     if file.suffix == ".gz":
         raw = gzip.decompress(raw)
     return raw.decode("utf-8")

@@ -6,7 +6,8 @@ measurements and into new text:
 
 - :func:`perplexity` turns a mean cross-entropy (nats per token) into "how many tokens the
   model is choosing between".
-- :func:`apply_temperature` sharpens (``T < 1``) or flattens (``T > 1``) a distribution.
+- :func:`apply_temperature` sharpens (τ < 1) or flattens (τ > 1) a distribution: τ is the
+  temperature, ``temperature`` in code.
 - :func:`sample` draws one token index from a distribution, with a temperature.
 - :func:`generate` runs the autoregressive loop: feed a prompt, then feed each sampled
   token back in, carrying the model's state from one step to the next.
@@ -21,6 +22,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from seqkeras.reference import softmax
+
 __all__ = ["perplexity", "apply_temperature", "sample", "generate", "StepFn"]
 
 #: ``step_fn(token_id, state) -> (probs, new_state)``: one step of a language model (see :func:`generate`).
@@ -33,28 +36,38 @@ def perplexity(mean_nll: float | np.ndarray) -> float | np.ndarray:
     """Perplexity ``exp(mean_nll)`` from a mean negative log-likelihood per token, in nats.
 
     A perplexity of ``k`` means the model is, on average, as unsure as if it chose
-    uniformly among ``k`` tokens: a uniform guess over ``V`` tokens has perplexity ``V``,
-    a perfect model has perplexity 1.
+    uniformly among ``k`` tokens: a uniform guess over a vocabulary of ``vocab_size`` tokens
+    has perplexity ``vocab_size``, a perfect model has perplexity 1.
 
     Args:
         mean_nll: the average over tokens of ``-log p(correct token)``, natural log, e.g. the
-            loss of a model compiled with ``SparseCategoricalCrossentropy`` (a scalar, or an
-            array of such averages).
+            loss of a model compiled with ``SparseCategoricalCrossentropy``: a number (int,
+            float, NumPy or Keras scalar), or an array of such averages.
 
     Returns:
         ``exp(mean_nll)``: a float for a scalar input, else an array of the same shape.
+        Above about 709 nats the perplexity is larger than any float64 and comes back as
+        ``inf``.
 
     Raises:
+        TypeError: ``mean_nll`` is not a number: a string such as ``"1.7"``, a bool, a
+            complex number.
         ValueError: ``mean_nll`` is negative or not finite (a cross-entropy is never below 0).
     """
-    value = np.asarray(mean_nll, dtype=float)
+    value = np.asarray(mean_nll)
+    if value.dtype.kind not in "iuf":
+        raise TypeError(f"mean_nll must be a number (the mean cross-entropy in nats), got "
+                        f"{type(mean_nll).__name__} {mean_nll!r}"
+                        + (": convert it first, float(text)." if value.dtype.kind in "USO" else "."))
+    value = value.astype(float)
     if not np.all(np.isfinite(value)):
         raise ValueError(f"mean_nll must be finite, got {mean_nll!r}: check the loss for NaN "
                          "(a diverged training run) before computing perplexity.")
     if np.any(value < 0):
         raise ValueError(f"mean_nll must be >= 0 (it is an average of -log p with p <= 1), got "
                          f"{mean_nll!r}: pass the loss itself, not the log-probability.")
-    out = np.exp(value)
+    with np.errstate(over="ignore"):  # exp(> 709) is inf: documented, not a warning
+        out = np.exp(value)
     return float(out) if out.ndim == 0 else out
 
 
@@ -62,8 +75,10 @@ def _check_distribution(probs: Any, name: str = "probs") -> np.ndarray:
     """``probs`` as a float64 array whose last axis is a probability distribution, or a clear error."""
     p = np.asarray(probs, dtype=float)
     if p.ndim == 0 or p.shape[-1] == 0:
-        raise ValueError(f"{name} must have at least one axis of vocabulary size V >= 1, got shape "
+        raise ValueError(f"{name} must have a last axis of length vocab_size >= 1, got shape "
                          f"{p.shape}.")
+    if p.size == 0:  # a batch of no rows: nothing to check
+        return p
     if not np.all(np.isfinite(p)):
         raise ValueError(f"{name} contains NaN or infinity: the model's output is broken "
                          "(check the training loss for NaN).")
@@ -86,46 +101,50 @@ def _check_temperature(temperature: float) -> float:
         raise TypeError(f"temperature must be a number, got {type(temperature).__name__}.") from None
     if not math.isfinite(t) or t <= 0:
         raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}. "
-                         "For greedy decoding (the limit T -> 0) take np.argmax(probs) instead.")
+                         "For greedy decoding (the limit temperature -> 0) take np.argmax(probs) "
+                         "instead.")
     return t
 
 
 def apply_temperature(probs_or_logits: Any, temperature: float, *, from_logits: bool = False) -> np.ndarray:
-    """Reshape a distribution with a temperature: ``softmax(logits / T)``.
+    """Reshape a distribution with a temperature τ: ``softmax(logits / τ)``.
 
-    For probabilities this is the same as ``p ** (1 / T)`` renormalised (since
-    ``log p`` differs from the logits by a constant). ``T = 1`` changes nothing;
-    ``T < 1`` sharpens towards the most likely token (``T -> 0`` is argmax); ``T > 1``
-    flattens towards uniform.
+    For probabilities this is the same as ``p ** (1 / τ)`` renormalised (since
+    ``log p`` differs from the logits by a constant). τ = 1 changes nothing; τ < 1
+    sharpens towards the most likely token (τ -> 0 is argmax); τ > 1 flattens towards
+    uniform.
 
     Args:
-        probs_or_logits: shape ``(..., V)``: probabilities along the last axis (``from_logits=False``,
-            each row summing to 1), or raw scores (``from_logits=True``).
-        temperature: ``T > 0``.
+        probs_or_logits: shape ``(..., vocab_size)``: probabilities along the last axis
+            (``from_logits=False``, each row summing to 1), or raw scores
+            (``from_logits=True``; a score of ``-inf`` marks an impossible token).
+        temperature: τ > 0.
         from_logits: whether the input holds logits rather than probabilities.
 
     Returns:
-        float64 probabilities of shape ``(..., V)``, each row summing to 1. Zero-probability
-        tokens stay at zero.
+        float64 probabilities of shape ``(..., vocab_size)``, each row summing to 1.
+        Zero-probability tokens stay at zero. A batch of no rows gives no rows.
 
     Raises:
-        ValueError: ``temperature <= 0``; probabilities that are negative or do not sum to 1.
+        ValueError: ``temperature <= 0``; probabilities that are negative or do not sum to 1;
+            logits with NaN or ``+inf``, or a row of logits that are all ``-inf``.
     """
     t = _check_temperature(temperature)
     if from_logits:
         z = np.asarray(probs_or_logits, dtype=float)
         if z.ndim == 0 or z.shape[-1] == 0:
-            raise ValueError(f"logits must have shape (..., V) with V >= 1, got {z.shape}.")
+            raise ValueError(f"logits must have shape (..., vocab_size) with vocab_size >= 1, "
+                             f"got {z.shape}.")
         if np.any(np.isnan(z)):
             raise ValueError("logits contain NaN: the model's output is broken (check the training loss).")
     else:
         p = _check_distribution(probs_or_logits)
         with np.errstate(divide="ignore"):
             z = np.log(p)  # log 0 = -inf: those tokens stay impossible
-    z = z / t
-    z = z - np.max(z, axis=-1, keepdims=True)  # the largest becomes exp(0) = 1: no overflow
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    if z.size:  # shift by the row maximum BEFORE dividing, so a tiny τ cannot overflow
+        top = z.max(axis=-1, keepdims=True)
+        z = z - np.where(np.isfinite(top), top, 0.0)
+    return softmax(z / t, axis=-1)
 
 
 def _as_rng(rng: Any) -> np.random.Generator:
@@ -143,14 +162,15 @@ def sample(probs: Any, temperature: float = 1.0, rng: Any = None, *, from_logits
     """Draw one token index from a next-token distribution, after applying a temperature.
 
     Args:
-        probs: shape ``(V,)``: probabilities summing to 1 (or logits with ``from_logits=True``).
-            A ``(1, V)`` or ``(1, 1, V)`` model output is accepted and flattened.
-        temperature: ``T > 0``; see :func:`apply_temperature`.
+        probs: shape ``(vocab_size,)``: probabilities summing to 1 (or logits with
+            ``from_logits=True``). A ``(1, vocab_size)`` or ``(1, 1, vocab_size)`` model
+            output is accepted and flattened.
+        temperature: τ > 0; see :func:`apply_temperature`.
         rng: a ``np.random.Generator`` (reproducible draws), an int seed, or ``None`` (fresh randomness).
         from_logits: whether ``probs`` holds logits.
 
     Returns:
-        An ``int`` in ``range(V)``.
+        An ``int`` in ``range(vocab_size)``.
 
     Raises:
         ValueError: ``probs`` is not one distribution, or ``temperature <= 0``.
@@ -161,15 +181,15 @@ def sample(probs: Any, temperature: float = 1.0, rng: Any = None, *, from_logits
 
 
 def _flatten_single(probs: Any, name: str) -> np.ndarray:
-    """A ``(V,)`` array from ``(V,)``, ``(1, V)``, ``(1, 1, V)``...; else a clear error."""
+    """A ``(vocab_size,)`` array from ``(vocab_size,)``, ``(1, vocab_size)``...; else a clear error."""
     p = np.asarray(probs, dtype=float)
     if p.ndim == 0:
-        raise ValueError(f"{name} must be a vector of shape (V,), got a scalar {p!r}.")
+        raise ValueError(f"{name} must be a vector of shape (vocab_size,), got a scalar {p!r}.")
     if p.ndim > 1:
         if any(d != 1 for d in p.shape[:-1]):
-            raise ValueError(f"{name} must hold ONE distribution, shape (V,), got shape {p.shape}. "
-                             "For a batch, sample each row separately; for a sequence output "
-                             "(batch, time, V) take the last step: probs[0, -1].")
+            raise ValueError(f"{name} must hold ONE distribution, shape (vocab_size,), got shape "
+                             f"{p.shape}. For a batch, sample each row separately; for a sequence "
+                             "output (batch, T, vocab_size) take the last step: probs[0, -1].")
         p = p.reshape(-1)
     return p
 
@@ -187,12 +207,12 @@ def generate(step_fn: StepFn, state: Any, prompt_ids: Sequence[int] | np.ndarray
         step_fn: one step of the model, ``step_fn(token_id, state) -> (probs, new_state)``:
             ``token_id`` is a Python ``int``; ``state`` is whatever the model carries between
             steps (e.g. ``[h]`` for a GRU, ``[h, c]`` for an LSTM) and is passed back
-            untouched; ``probs`` is the next-token distribution, shape ``(V,)`` (or ``(1, V)``,
-            ``(1, 1, V)``), summing to 1.
+            untouched; ``probs`` is the next-token distribution, shape ``(vocab_size,)``
+            (or ``(1, vocab_size)``, ``(1, 1, vocab_size)``), summing to 1.
         state: the state before the first prompt token (e.g. zeros).
         prompt_ids: the prompt, a non-empty sequence of token ids.
         n: how many new tokens to generate (``>= 0``).
-        temperature: ``T > 0``, see :func:`apply_temperature`.
+        temperature: τ > 0, see :func:`apply_temperature`.
         rng: a ``np.random.Generator``, an int seed, or ``None``.
 
     Returns:

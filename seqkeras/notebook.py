@@ -17,12 +17,7 @@ from typing import Iterator
 
 import numpy as np
 
-__all__ = ["setup", "in_ci", "Progress", "timer"]
-
-
-def in_ci() -> bool:
-    """True when running under CI or pytest (``CI`` set, or nbval driving the kernel)."""
-    return bool(os.environ.get("CI")) or "PYTEST_CURRENT_TEST" in os.environ
+__all__ = ["setup", "Progress", "timer"]
 
 
 def setup(seed: int = 0, *, quiet: bool = True, show_versions: bool = True) -> None:

@@ -17,18 +17,20 @@ def check_shape(name: str, array: np.ndarray, expected: tuple[int | None, ...], 
     """Raise ``ValueError`` unless ``array.shape`` matches ``expected`` (``None`` = any size).
 
     The message names the argument and both shapes, and says how to fix the mismatch:
-    ``hint`` if given, else a pointer to a missing/extra axis or a transpose.
+    ``hint`` if given, else a pointer to a missing/extra axis or a transpose. ``name`` may
+    carry a description after a space (``"x (batch, n_in)"``); fixes use its first word.
     """
     shape = tuple(np.shape(array))
     if len(shape) != len(expected) or any(e is not None and s != e for s, e in zip(shape, expected)):
         parts = ["any" if e is None else str(e) for e in expected]
         want = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+        short = name.split(" ")[0]
         if not hint:
             if len(shape) == len(expected) - 1:
-                hint = f"It is missing an axis: for a single example add a batch axis, {name}[None]."
+                hint = f"It is missing an axis: for a single example add a batch axis, {short}[None]."
             elif len(shape) == len(expected) and shape[::-1] == tuple(
                     s if e is None else e for s, e in zip(shape[::-1], expected)):
-                hint = f"It looks transposed: pass {name}.T."
+                hint = f"It looks transposed: pass {short}.T."
             else:
                 hint = "See the function's docstring for what each axis means."
         raise ValueError(f"{name} has shape {shape}, expected {want}. {hint}")
@@ -56,10 +58,45 @@ def relu(z: np.ndarray) -> np.ndarray:
 
 
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    """exp(z) / sum(exp(z)) along ``axis``, shifted by the max so it never overflows."""
+    """exp(z) / sum(exp(z)) along ``axis``, shifted by the max so it never overflows.
+
+    A score of ``-inf`` is an impossible option: it gets probability 0, as long as its row
+    has at least one finite score. Rows that have none are an error, not NaN.
+
+    Args:
+        z: scores (logits), any shape; ``axis`` must have at least one entry.
+        axis: the axis that sums to 1.
+
+    Returns:
+        Probabilities, the shape of ``z`` (float64).
+
+    Raises:
+        ValueError: ``z`` has an empty ``axis``, a NaN or a ``+inf`` score, or a row whose
+            scores are all ``-inf`` (no option is possible, so there is no distribution).
+    """
     z = np.asarray(z, dtype=float)
-    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    if z.ndim == 0 or z.shape[axis] == 0:
+        raise ValueError(f"softmax needs at least one score along axis {axis}, got z of shape "
+                         f"{z.shape}: there is nothing to normalise.")
+    top = z.max(axis=axis, keepdims=True)
+    if not np.all(np.isfinite(top)):
+        _explain_non_finite(top)
+    e = np.exp(z - top)
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def _explain_non_finite(top: np.ndarray) -> None:
+    """Raise the error that says why a row of softmax scores (with maxima ``top``) has no
+    finite maximum."""
+    if np.any(np.isnan(top)):
+        raise ValueError("softmax got NaN scores: the scores are broken before the softmax "
+                         "(check the inputs, or the training loss for NaN).")
+    if np.any(top == np.inf):
+        raise ValueError("softmax got a score of +inf: exp(+inf) / exp(+inf) has no value. "
+                         "Look for an overflow before the softmax (e.g. exp taken twice).")
+    raise ValueError("softmax got a row whose scores are all -inf: every option is impossible, "
+                     "so no probabilities sum to 1. Keep at least one finite score in each row "
+                     "(e.g. a mask must leave one position unmasked).")
 
 
 #: Activation functions by their Keras name.
@@ -83,12 +120,54 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str |
     x, W, b = np.asarray(x), np.asarray(W), np.asarray(b)
     if W.ndim != 2:
         raise ValueError(f"W must be 2-D (n_in, n_out), got shape {W.shape}.")
-    check_shape("x", x if x.ndim == 2 else x[None], (None, W.shape[0]))
-    check_shape("b", b, (W.shape[1],))
+    if x.ndim not in (1, 2):
+        raise ValueError(f"x has shape {x.shape}, expected (batch, n_in), or (n_in,) for one "
+                         "example.")
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; use one of "
                          f"{sorted(k for k in ACTIVATIONS if k)}.")
+    _check_layer("x", x, "W", W, "b", b, "n_in", "n_out")
     return ACTIVATIONS[activation](x @ W + b)
+
+
+def _layout_error(name: str, shape: tuple[int, ...], n_in: int, n_out: int, in_from: str,
+                  out_from: str, in_sym: str, out_sym: str) -> ValueError:
+    """The error for a weight matrix given in the textbook layout ``(n_out, n_in)``."""
+    return ValueError(
+        f"{name} has shape {shape}, expected ({n_in}, {n_out}): weights use the Keras layout "
+        f"({in_sym}, {out_sym}), here {in_sym} = {n_in} ({in_from}) and {out_sym} = {n_out} "
+        f"({out_from}). You may have passed the textbook ({out_sym}, {in_sym}) layout: use "
+        f"{name}.T.")
+
+
+def _check_layer(x_name: str, x: np.ndarray, w_name: str, W: np.ndarray, b_name: str,
+                 b: np.ndarray, in_sym: str, out_sym: str) -> None:
+    """Check ``x @ W + b``: ``x`` ``(..., n_in)``, ``W`` 2-D ``(n_in, n_out)``, ``b`` ``(n_out,)``.
+
+    ``n_in`` is read from ``x`` and ``n_out`` from ``b``, so that the argument that
+    disagrees with the other two is the one named: a ``W`` in the textbook layout
+    ``(n_out, n_in)`` is reported as such, not as a wrong ``x``.
+    """
+    lead = (None,) * (x.ndim - 1)
+    if b.ndim != 1:
+        check_shape(b_name, b, (W.shape[1],),
+                    hint=f"Give a 1-D array with one bias per output unit, {W.shape[1]} numbers.")
+    n_in, n_out = x.shape[-1], b.shape[0]
+    if W.shape == (n_in, n_out):
+        return
+    if W.shape == (n_out, n_in):
+        raise _layout_error(w_name, W.shape, n_in, n_out, f"the last axis of {x_name}",
+                            f"the length of {b_name}", in_sym, out_sym)
+    if W.shape[1] == n_out:  # W and b agree: x has the wrong number of features
+        check_shape(x_name, x, lead + (W.shape[0],),
+                    hint=f"Its last axis must match {w_name}.shape[0] = {W.shape[0]} ({in_sym}).")
+    if W.shape[0] == n_in:   # x and W agree: b has the wrong length
+        check_shape(b_name, b, (W.shape[1],),
+                    hint=f"One bias per output: its length must match {w_name}.shape[1] = "
+                         f"{W.shape[1]} ({out_sym}).")
+    raise ValueError(f"{w_name} has shape {W.shape}, expected ({n_in}, {n_out}) = ({in_sym}, "
+                     f"{out_sym}) with {in_sym} = {n_in} from {x_name} and {out_sym} = {n_out} "
+                     f"from {b_name}: neither axis fits.")
 
 
 # ----------------------------------------------------------------------------- vanilla RNN
@@ -108,21 +187,47 @@ __all__ += ["rnn_cell_step", "rnn_forward", "rnn_output", "rnn_backward", "rnn_l
 RNN_PARAMS = ("U", "W", "b", "V", "c")
 
 
-def _rnn_weights(U: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Validate (U, W, b) against each other and return them as arrays."""
+def _rnn_weights(U: np.ndarray, W: np.ndarray, b: np.ndarray, n_in: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validate (U, W, b) against each other and against ``n_in`` (read from the input).
+
+    ``n_h`` is read from the square ``W``; the argument that disagrees with the others is
+    the one named, and a ``U`` in the textbook layout ``(n_h, n_in)`` is reported as such.
+    """
     U, W, b = np.asarray(U), np.asarray(W), np.asarray(b)
     if U.ndim != 2:
         raise ValueError(f"U has shape {U.shape}, expected 2-D (n_in, n_h): the input-to-hidden "
                          "weights (SimpleRNN's `kernel`).")
-    n_h = U.shape[1]
-    if W.shape != (n_h, n_h):
+    if W.ndim != 2 or W.shape[0] != W.shape[1]:
+        n_h = U.shape[1]
         swapped = (W.ndim == 2 and W.shape[1] == n_h and U.shape[0] == n_h)
         hint = (" U and W look swapped: U is (n_in, n_h), W is (n_h, n_h)." if swapped else "")
         raise ValueError(f"W has shape {W.shape}, expected ({n_h}, {n_h}): the hidden-to-hidden "
                          f"weights (SimpleRNN's `recurrent_kernel`) are square, n_h = U.shape[1] "
                          f"= {n_h}.{hint}")
-    check_shape("b (one bias per hidden unit)", b, (n_h,))
+    n_h = W.shape[0]
+    if U.shape != (n_in, n_h):
+        if U.shape == (n_h, n_in):
+            raise _layout_error("U", U.shape, n_in, n_h, "the last axis of the input",
+                                "W is (n_h, n_h)", "n_in", "n_h")
+        if U.shape[1] != n_h:
+            if b.shape == (U.shape[1],):  # U and b agree on n_h: W is the odd one out
+                raise ValueError(f"W has shape {W.shape}, expected ({U.shape[1]}, {U.shape[1]}): "
+                                 f"n_h = U.shape[1] = len(b) = {U.shape[1]}, and the "
+                                 "hidden-to-hidden weights (SimpleRNN's `recurrent_kernel`) are "
+                                 "(n_h, n_h).")
+            raise ValueError(f"U has shape {U.shape}, expected (n_in, n_h) = ({n_in}, {n_h}): "
+                             f"n_h = {n_h} from W (n_h, n_h), n_in = {n_in} from the input.")
+        # U agrees with W: the input has the wrong number of features (the caller says so)
+    check_shape("b (one bias per hidden unit)", b, (n_h,),
+                hint=f"Give a 1-D array with one bias per hidden unit, {n_h} numbers.")
     return U, W, b
+
+
+def _cell(x_t: np.ndarray, h_prev: np.ndarray, U: np.ndarray, W: np.ndarray, b: np.ndarray
+          ) -> np.ndarray:
+    """The vanilla RNN update itself, unchecked: the one place it is written."""
+    return np.tanh(x_t @ U + h_prev @ W + b)
 
 
 def rnn_cell_step(x_t: np.ndarray, h_prev: np.ndarray, U: np.ndarray, W: np.ndarray,
@@ -140,22 +245,30 @@ def rnn_cell_step(x_t: np.ndarray, h_prev: np.ndarray, U: np.ndarray, W: np.ndar
         The new hidden state h_t, shape ``(batch, n_h)``.
 
     Raises:
-        ValueError: if a shape does not fit, naming the argument and the expected shape.
+        ValueError: if a shape does not fit, naming the argument and the expected shape
+            (a ``U`` given in the textbook layout ``(n_h, n_in)`` is named as such).
     """
-    U, W, b = _rnn_weights(U, W, b)
-    n_in, n_h = U.shape
     if np.ndim(x_t) == 1 or np.ndim(h_prev) == 1:
         raise ValueError(f"x_t and h_prev must be 2-D, (batch, n_in) and (batch, n_h); got shapes "
                          f"{np.shape(x_t)} and {np.shape(h_prev)}. For one example add a batch "
                          "axis: x_t[None], h_prev[None].")
-    check_shape("x_t (batch, n_in)", x_t, (None, n_in))
-    check_shape("h_prev (batch, n_h)", h_prev, (np.shape(x_t)[0], n_h))
-    return np.tanh(np.asarray(x_t) @ U + np.asarray(h_prev) @ W + b)
+    check_shape("x_t (batch, n_in)", x_t, (None, None))
+    U, W, b = _rnn_weights(U, W, b, n_in=np.shape(x_t)[1])
+    n_in, n_h = U.shape
+    check_shape("x_t (batch, n_in)", x_t, (None, n_in),
+                hint=f"Its last axis must match U.shape[0] = {n_in} (n_in).")
+    check_shape("h_prev (batch, n_h)", h_prev, (np.shape(x_t)[0], n_h),
+                hint=f"One row per example, as in x_t, and one column per hidden unit, "
+                     f"n_h = {n_h}.")
+    return _cell(np.asarray(x_t), np.asarray(h_prev), U, W, b)
 
 
 def rnn_forward(x: np.ndarray, h0: np.ndarray | None, U: np.ndarray, W: np.ndarray,
                 b: np.ndarray) -> np.ndarray:
     """Run the RNN cell over a whole sequence, carrying the hidden state from step to step.
+
+    This is the course's one forward loop: everything else in ``seqkeras`` that needs the
+    hidden states of a vanilla RNN calls it.
 
     Args:
         x: input sequences, shape ``(batch, T, n_in)`` (Keras' layout: time on axis 1).
@@ -165,20 +278,25 @@ def rnn_forward(x: np.ndarray, h0: np.ndarray | None, U: np.ndarray, W: np.ndarr
     Returns:
         ``hs``, every hidden state h_1 ... h_T, shape ``(batch, T, n_h)`` (h0 is not
         included). ``hs[:, -1]`` is the last state, what ``SimpleRNN()`` returns by default;
-        all of ``hs`` is what ``SimpleRNN(return_sequences=True)`` returns.
+        all of ``hs`` is what ``SimpleRNN(return_sequences=True)`` returns. ``T = 0`` or
+        ``batch = 0`` give an empty ``hs`` of that shape.
     """
-    U, W, b = _rnn_weights(U, W, b)
     x = np.asarray(x)
     if x.ndim == 2:
         raise ValueError(f"x has shape {x.shape}, expected 3-D (batch, T, n_in). For a single "
                          "sequence add a batch axis: x[None].")
-    check_shape("x (batch, T, n_in)", x, (None, None, U.shape[0]))
+    check_shape("x (batch, T, n_in)", x, (None, None, None))
+    U, W, b = _rnn_weights(U, W, b, n_in=x.shape[2])
+    check_shape("x (batch, T, n_in)", x, (None, None, U.shape[0]),
+                hint=f"Its last axis must match U.shape[0] = {U.shape[0]} (n_in).")
     batch, T, _ = x.shape
     h = np.zeros((batch, U.shape[1])) if h0 is None else np.asarray(h0, dtype=float)
-    check_shape("h0 (batch, n_h)", h, (batch, U.shape[1]))
+    check_shape("h0 (batch, n_h)", h, (batch, U.shape[1]),
+                hint=f"One row per sequence of x, and one column per hidden unit, "
+                     f"n_h = {U.shape[1]}.")
     hs = np.empty((batch, T, U.shape[1]))
     for t in range(T):  # sequential: step t needs h_{t-1}
-        h = np.tanh(x[:, t] @ U + h @ W + b)
+        h = _cell(x[:, t], h, U, W, b)
         hs[:, t] = h
     return hs
 
@@ -200,9 +318,8 @@ def rnn_output(h: np.ndarray, V: np.ndarray, c: np.ndarray) -> np.ndarray:
         raise ValueError(f"V has shape {V.shape}, expected 2-D (n_h, n_out).")
     if h.ndim not in (2, 3):
         raise ValueError(f"h has shape {h.shape}, expected (batch, n_h) or (batch, T, n_h).")
-    check_shape("h (..., n_h)", h, (None,) * (h.ndim - 1) + (V.shape[0],))
-    check_shape("c (one bias per output)", c, (V.shape[1],))
-    return softmax(h @ V + c, axis=-1)
+    _check_layer("h", h, "V", V, "c", c, "n_h", "n_out")
+    return softmax(h @ V + c)
 
 
 def rnn_backward(x: np.ndarray, h0: np.ndarray | None, hs: np.ndarray, W: np.ndarray,
@@ -230,7 +347,7 @@ def rnn_backward(x: np.ndarray, h0: np.ndarray | None, hs: np.ndarray, W: np.nda
     batch, T, n_h = hs.shape
     check_shape("x (batch, T, n_in)", x, (batch, T, None))
     check_shape("W (n_h, n_h)", W, (n_h, n_h))
-    check_shape("dhs (batch, T, n_h), the same shape as hs", dhs, hs.shape)
+    check_shape("dhs (the same shape as hs)", dhs, hs.shape)
     h0 = np.zeros((batch, n_h)) if h0 is None else np.asarray(h0, dtype=float)
     check_shape("h0 (batch, n_h)", h0, (batch, n_h))
     dU, dW, db = np.zeros((x.shape[2], n_h)), np.zeros((n_h, n_h)), np.zeros(n_h)
@@ -274,6 +391,10 @@ def rnn_loss_and_grads(x: np.ndarray, targets: np.ndarray, params: dict[str, np.
     U, W, b, V, c = (np.asarray(params[k], dtype=float) for k in RNN_PARAMS)
     hs = rnn_forward(x, h0, U, W, b)
     batch, T, n_h = hs.shape
+    if batch == 0 or T == 0:
+        raise ValueError(f"x has shape {hs.shape[:2] + (U.shape[0],)}: the loss is a mean over "
+                         "predictions, and a batch with no sequences (batch = 0) or no steps "
+                         "(T = 0) has none. Pass at least one sequence of at least one step.")
     targets = np.asarray(targets)
     if not np.issubdtype(targets.dtype, np.integer):
         raise ValueError(f"targets must be integer class ids, got dtype {targets.dtype}. "

@@ -224,18 +224,52 @@ class Vocabulary:
         Raises:
             UnknownTokenError: a token is not in the vocabulary and there is no unknown
                 token; the message names the token.
+            TypeError: ``sequence`` is a batch (a list of lists) or holds non-string tokens.
+            ValueError: ``sequence`` looks like a batch of strings: a character vocabulary
+                given multi-character strings, or a word vocabulary given unsplit sentences
+                (tokens with spaces). These are errors even with an unknown token, which
+                would otherwise stand in for every one of them.
         """
         if isinstance(sequence, str) and not self.char_level:
             raise TypeError("this vocabulary holds whole tokens (built with from_tokens), but "
                             "encode got a string: pass a list of tokens, e.g. text.split()")
-        index, unk = self._index, self.unk_id
+        if not isinstance(sequence, Iterable):
+            raise TypeError(f"encode expects one sequence (a string or a list of tokens), got "
+                            f"{type(sequence).__name__} {sequence!r}")
+        tokens = sequence if isinstance(sequence, str) else list(sequence)
+        index = self._index
         try:
-            ids = [index[token] for token in sequence]
-        except KeyError as err:
-            if unk is None:
-                raise UnknownTokenError(self._unknown_message(err.args[0])) from None
-            ids = [index.get(token, unk) for token in sequence]
+            ids = [index[token] for token in tokens]
+        except (KeyError, TypeError):  # an unknown or unhashable token: look closer
+            ids = [self._id_of(token) for token in tokens]
         return np.array(ids, dtype=ID_DTYPE)
+
+    def _id_of(self, token: object) -> int:
+        """The id of one token, or the error that explains why it has none."""
+        batch_fix = ("encode takes ONE sequence; for a batch, encode each and pad: "
+                     "text.pad([vocab.encode(s) for s in batch])")
+        if isinstance(token, (list, tuple, np.ndarray)):
+            raise TypeError(f"encode got a batch (a list of sequences): {batch_fix}")
+        try:
+            i = self._index.get(token)  # type: ignore[call-overload]
+        except TypeError:
+            raise TypeError(f"token {token!r} ({type(token).__name__}) cannot be a token: "
+                            "tokens are strings") from None
+        if i is not None:
+            return i
+        if not isinstance(token, str):
+            raise TypeError(f"token {token!r} is a {type(token).__name__}, not a string: are "
+                            "these ids already? Ids need no encoding (vocab.decode(ids) turns "
+                            "them back into tokens).")
+        if self.char_level and len(token) > 1:
+            raise ValueError(f"encode got {token!r} as one token, but this vocabulary holds "
+                             f"characters: pass the string itself, encode({token!r}); {batch_fix}")
+        if not self.char_level and any(ch.isspace() for ch in token):
+            raise ValueError(f"token {token!r} contains a space: split sentences into tokens "
+                             f"first (encode(sentence.split())); {batch_fix}")
+        if self.unk_token is None:
+            raise UnknownTokenError(self._unknown_message(token))
+        return self._index[self.unk_token]
 
     def decode(self, ids: Iterable[int] | np.ndarray, *, keep_pad: bool = False) -> str | list[str]:
         """Tokens of a sequence of ids: the inverse of :meth:`encode`.
@@ -282,17 +316,25 @@ def pad(seqs: Sequence[Sequence] | Sequence[np.ndarray], length: int | None = No
     """Stack sequences of different lengths into one array, filling with ``value``.
 
     Args:
-        seqs: ``n`` sequences; sequence ``i`` has shape ``(T_i,)`` (ids) or ``(T_i, ...)``
-            (e.g. feature vectors), the trailing shape the same for all.
+        seqs: ``n`` sequences of numbers (token ids, or feature vectors); sequence ``i``
+            has shape ``(T_i,)`` (ids) or ``(T_i, ...)`` (vectors), the trailing shape the
+            same for all. Strings must be encoded first (:meth:`Vocabulary.encode`).
         length: the output length ``T``; ``None``: the longest sequence's length.
             Longer sequences are cut to ``T``.
         value: the fill value (0 = the padding id of a :class:`Vocabulary` with ``pad``).
         padding: ``"post"`` fills at the end (``[5, 6, 0, 0]``), ``"pre"`` at the start.
         truncating: ``"post"`` keeps the first ``T`` items, ``"pre"`` the last ``T``.
-        dtype: the output dtype; ``None``: int32 for integer input, else float32.
+        dtype: the output dtype; ``None``: int32 for integer input (what
+            ``keras.layers.Embedding`` expects), else float32.
 
     Returns:
         Array of shape ``(n, T)`` or ``(n, T, ...)``.
+
+    Raises:
+        TypeError: a sequence holds strings or other non-numbers.
+        ValueError: a value (or ``value``) does not fit the output dtype, e.g. ids of
+            2**31 or more in int32 (pass ``dtype="int64"``), or a fraction for an integer
+            ``dtype``. Nothing is ever wrapped around or cut silently.
     """
     if padding not in ("post", "pre") or truncating not in ("post", "pre"):
         raise ValueError(f"padding and truncating must be 'post' or 'pre', got "
@@ -300,13 +342,9 @@ def pad(seqs: Sequence[Sequence] | Sequence[np.ndarray], length: int | None = No
     if isinstance(seqs, (str, bytes)):
         raise TypeError("pad expects a list of sequences (e.g. encoded ids), got a string: "
                         "encode it first with vocab.encode(text)")
-    arrays = [np.asarray(s) for s in seqs]
+    arrays = [_as_numbers(s, i) for i, s in enumerate(seqs)]
     if not arrays:
         raise ValueError("pad got no sequences: pass a non-empty list")
-    for i, a in enumerate(arrays):
-        if a.ndim == 0:
-            raise ValueError(f"sequence {i} is a single value ({a!r}), not a sequence: "
-                             "pass a list of lists, e.g. [[1, 2], [3]]")
     tail = arrays[0].shape[1:]
     for i, a in enumerate(arrays):
         if a.shape[1:] != tail:
@@ -321,6 +359,10 @@ def pad(seqs: Sequence[Sequence] | Sequence[np.ndarray], length: int | None = No
         numeric = [a for a in arrays if a.size]
         is_int = all(np.issubdtype(a.dtype, np.integer) or a.dtype == bool for a in numeric)
         dtype = ID_DTYPE if is_int and float(value).is_integer() else np.float32
+    dtype = np.dtype(dtype)
+    for i, a in enumerate(arrays):
+        _check_fits(a, dtype, f"sequence {i}")
+    _check_fits(np.asarray(value), dtype, "the fill value")
     out = np.full((len(arrays), length) + tail, value, dtype=dtype)
     for i, a in enumerate(arrays):
         a = a[:length] if truncating == "post" else a[max(len(a) - length, 0):]
@@ -330,6 +372,47 @@ def pad(seqs: Sequence[Sequence] | Sequence[np.ndarray], length: int | None = No
             else:
                 out[i, length - len(a):] = a
     return out
+
+
+def _as_numbers(seq: object, i: int) -> np.ndarray:
+    """Sequence ``i`` of :func:`pad` as a numeric array with a time axis, or a clear error."""
+    encode_first = ("pad works on numbers: encode text first, e.g. "
+                    "text.pad([vocab.encode(s) for s in texts])")
+    if isinstance(seq, (str, bytes)):
+        raise TypeError(f"sequence {i} is the string {seq!r}: {encode_first}")
+    try:
+        a = np.asarray(seq)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"sequence {i} is ragged (its steps have different lengths): every "
+                         "step of a sequence must have the same shape") from None
+    if a.ndim == 0:
+        raise ValueError(f"sequence {i} is a single value ({a!r}), not a sequence: "
+                         "pass a list of lists, e.g. [[1, 2], [3]]")
+    if a.size and a.dtype.kind not in "biuf":
+        values = a.ravel().tolist()
+        odd = next((v for v in values if not isinstance(v, (int, float))), values[0])
+        kind = "a string" if isinstance(odd, (str, bytes)) else f"a {type(odd).__name__}"
+        raise TypeError(f"sequence {i} holds {kind}, {odd!r}: {encode_first}")
+    return a
+
+
+def _check_fits(a: np.ndarray, dtype: np.dtype, what: str) -> None:
+    """Raise unless every value of ``a`` is exactly representable in the integer ``dtype``."""
+    if not a.size or dtype.kind not in "iu":
+        return
+    if a.dtype.kind == "f":
+        cut = a[~np.isfinite(a) | (a != np.round(a))]
+        if cut.size:
+            raise ValueError(f"{what}: {cut.ravel()[0].item()!r} is not a whole number, and "
+                             f"{dtype} would cut it: round the values first, or pass "
+                             "dtype='float32'")
+    info = np.iinfo(dtype)
+    low, high = a.min().item(), a.max().item()
+    if low < info.min or high > info.max:
+        bad = low if low < info.min else high
+        raise ValueError(f"{what}: {bad} does not fit in {dtype} (from {info.min} to "
+                         f"{info.max}), so it would wrap around: pass a dtype that holds it, "
+                         "e.g. dtype='int64'")
 
 
 def sliding_windows(ids: Sequence[int] | np.ndarray, length: int, stride: int = 1

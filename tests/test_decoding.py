@@ -78,8 +78,8 @@ def test_temperature_must_be_a_number():
     (np.array([0.5, 0.7]), "sum to 1"),
     (np.array([1.5, -0.5]), "negative"),
     (np.array([np.nan, 1.0]), "NaN"),
-    (np.array([]), "V >= 1"),
-    (np.float64(1.0), "V >= 1"),
+    (np.array([]), "vocab_size >= 1"),
+    (np.float64(1.0), "vocab_size >= 1"),
 ])
 def test_bad_probabilities_are_explained(bad, match):
     with pytest.raises(ValueError, match=match):
@@ -182,3 +182,65 @@ def test_generate_checks_the_step_contract_and_temperature():
 
 def test_public_names():
     assert set(decoding.__all__) >= {"perplexity", "apply_temperature", "sample", "generate"}
+
+
+# --- bad input and edge cases (issue 7 §4) -----------------------------------------------------
+
+@pytest.mark.parametrize("bad", ["1.7", b"1.7", True, np.bool_(False), 1 + 2j, None, [1.0, "2"]])
+def test_perplexity_rejects_non_numbers(bad):
+    with pytest.raises(TypeError, match="mean_nll must be a number"):
+        perplexity(bad)
+
+
+def test_perplexity_string_says_convert():
+    with pytest.raises(TypeError, match=r"float\(text\)"):
+        perplexity("1.7")
+
+
+def test_perplexity_accepts_every_kind_of_number():
+    assert perplexity(1) == pytest.approx(math.e)
+    assert perplexity(np.float32(0.0)) == 1.0 and isinstance(perplexity(np.float32(0.0)), float)
+    assert perplexity(np.int64(0)) == 1.0
+    assert perplexity([0.0, 0.0]).tolist() == [1.0, 1.0]
+    assert perplexity(np.array([])).shape == (0,)            # no losses: no perplexities
+
+
+def test_perplexity_beyond_float64_is_inf_without_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert perplexity(710.0) == math.inf
+    assert perplexity(709.0) == pytest.approx(math.exp(709.0))
+
+
+def test_logits_with_impossible_tokens_and_broken_rows():
+    q = apply_temperature(np.array([[2.0, -np.inf, 0.0]]), 0.5, from_logits=True)
+    assert q[0, 1] == 0.0 and q.sum() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="all -inf"):
+        apply_temperature(np.array([[0.0, 1.0], [-np.inf, -np.inf]]), 1.0, from_logits=True)
+    with pytest.raises(ValueError, match=r"\+inf"):
+        apply_temperature(np.array([1.0, np.inf]), 1.0, from_logits=True)
+    with pytest.raises(ValueError, match="all -inf"):
+        sample(np.array([-np.inf, -np.inf]), 1.0, 0, from_logits=True)
+
+
+def test_tiny_temperature_is_argmax_not_nan():
+    for from_logits, row in ((True, np.array([3.0, 5.0, -2.0])), (False, np.array([0.2, 0.5, 0.3]))):
+        q = apply_temperature(row, 1e-300, from_logits=from_logits)
+        np.testing.assert_array_equal(q, [0.0, 1.0, 0.0])
+
+
+def test_zero_rows_give_zero_rows():
+    assert apply_temperature(np.zeros((0, 4)), 0.7).shape == (0, 4)
+    assert apply_temperature(np.zeros((0, 4)), 0.7, from_logits=True).shape == (0, 4)
+
+
+def test_one_softmax_in_seqkeras():
+    """apply_temperature uses the reference softmax instead of a second copy of it."""
+    import inspect
+
+    from seqkeras import reference
+
+    assert decoding.softmax is reference.softmax
+    assert "np.exp" not in inspect.getsource(decoding.apply_temperature)

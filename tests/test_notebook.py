@@ -1,9 +1,8 @@
 """The notebook helpers: setup seeds everything, Progress reports one final line, timer prints."""
 import keras
 import numpy as np
-import pytest
 
-from seqkeras.notebook import Progress, in_ci, setup, timer
+from seqkeras.notebook import Progress, setup, timer
 
 
 def test_setup_makes_numpy_and_keras_repeatable(capsys):
@@ -33,5 +32,8 @@ def test_timer_prints_label(capsys):
     assert capsys.readouterr().out.startswith("work: ")
 
 
-def test_in_ci_under_pytest():
-    assert in_ci()
+def test_public_names():
+    import seqkeras.notebook
+
+    assert seqkeras.notebook.__all__ == ["setup", "Progress", "timer"]
+    assert not hasattr(seqkeras.notebook, "in_ci")  # removed: nothing used it

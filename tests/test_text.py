@@ -226,3 +226,69 @@ def test_module_docstring_example_is_true():
     import seqkeras.text
 
     assert doctest.testmod(seqkeras.text).failed == 0
+
+
+# ------------------------------------------------------------------------------ bad input (issue 7 §4)
+def test_encode_a_batch_says_encode_each():
+    words = Vocabulary.from_tokens(SENTENCES)              # has <unk>: must still not guess
+    with pytest.raises(TypeError, match=r"encode got a batch .*\[vocab\.encode\(s\) for s in batch\]"):
+        words.encode([["the", "cat"], ["a", "dog"]])
+    with pytest.raises(TypeError, match="encode got a batch"):
+        words.encode(np.array([["the", "cat"], ["a", "dog"]]))
+    chars = Vocabulary.from_text("abc", unk="<unk>")
+    with pytest.raises(ValueError, match=r"'ab' as one token, but this vocabulary holds characters"):
+        chars.encode(["ab", "c"])
+    with pytest.raises(ValueError, match=r"contains a space: split sentences"):
+        words.encode(["the cat", "a dog"])                 # would be [<unk>, <unk>] otherwise
+    with pytest.raises(TypeError, match="are these ids already"):
+        words.encode([4, 1])
+    with pytest.raises(TypeError, match="one sequence"):
+        words.encode(7)  # type: ignore[arg-type]
+
+
+def test_encode_still_accepts_what_it_should():
+    chars = Vocabulary.from_text("abc", pad="<pad>", unk="<unk>")
+    assert chars.encode(["<pad>", "a", "z"]).tolist() == [0, 2, 1]  # specials are tokens too
+    assert chars.encode(iter("ca")).tolist() == [4, 2]               # any iterable, read once
+    words = Vocabulary.from_tokens(SENTENCES)
+    assert words.encode(np.array(["the", "zebra"])).tolist() == [4, 1]
+    assert words.encode(t for t in ["a", "cat"]).tolist() == [5, 2]
+    assert Vocabulary(["new york", "paris"]).encode(["new york"]).tolist() == [0]
+
+
+def test_pad_given_strings_says_encode_first():
+    for seqs in (["ab", "cd"], [["a", "b"], ["c"]], [np.array(["a"])], [[b"x"]]):
+        with pytest.raises(TypeError, match=r"encode text first.*vocab\.encode"):
+            pad(seqs)
+    with pytest.raises(TypeError, match="None"):
+        pad([[1, None]])
+    with pytest.raises(ValueError, match="ragged"):
+        pad([[[1, 2], [3]]])
+
+
+def test_pad_never_wraps_large_ids():
+    with pytest.raises(ValueError, match=r"2147483648 does not fit in int32.*dtype='int64'"):
+        pad([[1, 2**31]])
+    with pytest.raises(ValueError, match=r"-2147483649 does not fit in int32"):
+        pad([[-2**31 - 1]])
+    edge = pad([[2**31 - 1, -2**31]])                      # the extremes still fit
+    assert edge.dtype == np.int32 and edge.tolist() == [[2**31 - 1, -2**31]]
+    wide = pad([[2**40], []], dtype="int64")
+    assert wide.dtype == np.int64 and wide.tolist() == [[2**40], [0]]
+    with pytest.raises(ValueError, match="fill value: 1099511627776 does not fit"):
+        pad([[1]], value=2**40)
+    with pytest.raises(ValueError, match=r"-1 does not fit in uint8"):
+        pad([[-1]], dtype="uint8")
+    with pytest.raises(ValueError, match=r"1\.5 is not a whole number"):
+        pad([[1.5]], dtype="int32")
+    with pytest.raises(ValueError, match="nan is not a whole number"):
+        pad([[np.nan]], dtype="int64")
+    assert pad([[2.0, 3.0]], dtype="int32").tolist() == [[2, 3]]  # whole floats are fine
+    assert pad([[2**40]], value=0.5).dtype == np.float32           # floats: no int range check
+
+
+def test_pad_zero_size():
+    assert pad([[]]).shape == (1, 0)
+    assert pad([[], []], length=3).tolist() == [[0, 0, 0], [0, 0, 0]]
+    assert pad([[1, 2]], length=0).shape == (1, 0)
+    assert pad([np.zeros((0, 2))]).shape == (1, 0, 2)
