@@ -98,6 +98,10 @@ def series_split(x: Any, values: Any, boundaries: Sequence[int],
                 transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8,
                 color="#555555")
     ax.plot(x, values, color="#1F4E79", lw=0.8)
+    if np.isfinite(values).any():                   # headroom above the data for the names
+        lo, hi = np.nanmin(values), np.nanmax(values)
+        span = (hi - lo) or 1.0
+        ax.set_ylim(lo - 0.08 * span, hi + 0.25 * span)
     if missing is not None:
         missing = np.asarray(missing, dtype=bool)
         if missing.shape != x.shape:

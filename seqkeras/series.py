@@ -16,14 +16,21 @@ the window) or *direct* (all ``horizon`` values at once) beyond that.
 Every function returns new arrays and leaves its inputs unchanged. Keras models take
 ``(batch, T, n_in)``: add the feature axis with ``windows[..., None]``.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["fill_gaps", "make_windows", "honest_windows", "seasonal_naive",
-           "recursive_forecast", "mae_by_horizon"]
+__all__ = [
+    "fill_gaps",
+    "make_windows",
+    "honest_windows",
+    "seasonal_naive",
+    "recursive_forecast",
+    "mae_by_horizon",
+]
 
 
 def _whole(name: str, value: object, low: int = 1) -> int:
@@ -35,16 +42,23 @@ def _whole(name: str, value: object, low: int = 1) -> int:
 def _series(series: object, name: str = "series") -> np.ndarray:
     array = np.asarray(series)
     if array.ndim != 1:
-        raise ValueError(f"{name} must be one series of shape (N,), got shape {array.shape}: "
-                         "pass a 1-D array (for one feature, series[:, 0]).")
+        raise ValueError(
+            f"{name} must be one series of shape (N,), got shape {array.shape}: "
+            "pass a 1-D array (for one feature, series[:, 0])."
+        )
     return array
 
 
 def _windows(windows: object, name: str = "windows") -> np.ndarray:
     array = np.asarray(windows)
     if array.ndim != 2:
-        hint = (" For a single window w, pass w[None] (shape (1, length))." if array.ndim == 1
-                else " Drop the feature axis first: windows[..., 0]." if array.ndim == 3 else "")
+        hint = (
+            " For a single window w, pass w[None] (shape (1, length))."
+            if array.ndim == 1
+            else " Drop the feature axis first: windows[..., 0]."
+            if array.ndim == 3
+            else ""
+        )
         raise ValueError(f"{name} must have shape (n, length), got {array.shape}.{hint}")
     return array
 
@@ -102,9 +116,11 @@ def make_windows(series: np.ndarray, length: int, horizon: int = 1) -> tuple[np.
     length, horizon = _whole("length", length), _whole("horizon", horizon)
     n = len(values) - length - horizon + 1
     if n < 1:
-        raise ValueError(f"the series has {len(values)} values, too few for one window of "
-                         f"{length} plus {horizon} target(s) (needs >= {length + horizon}): use "
-                         "a shorter window or horizon")
+        raise ValueError(
+            f"the series has {len(values)} values, too few for one window of "
+            f"{length} plus {horizon} target(s) (needs >= {length + horizon}): use "
+            "a shorter window or horizon"
+        )
     starts = np.arange(n)[:, None]
     return values[starts + np.arange(length)], values[starts + length + np.arange(horizon)]
 
@@ -146,14 +162,17 @@ def seasonal_naive(windows: np.ndarray, horizon: int, season: int) -> np.ndarray
     past = _windows(windows)
     horizon, season = _whole("horizon", horizon), _whole("season", season)
     if past.shape[1] < season:
-        raise ValueError(f"windows hold {past.shape[1]} values, fewer than one season "
-                         f"({season}): use windows of at least {season} values")
-    steps = np.arange(horizon)                      # h - 1
+        raise ValueError(
+            f"windows hold {past.shape[1]} values, fewer than one season "
+            f"({season}): use windows of at least {season} values"
+        )
+    steps = np.arange(horizon)  # h - 1
     return past[:, past.shape[1] - season + steps % season]
 
 
-def recursive_forecast(predict: Callable[[np.ndarray], np.ndarray], windows: np.ndarray,
-                       horizon: int) -> np.ndarray:
+def recursive_forecast(
+    predict: Callable[[np.ndarray], np.ndarray], windows: np.ndarray, horizon: int
+) -> np.ndarray:
     """Forecast ``horizon`` steps with a one-step model, feeding its predictions back.
 
     At each step the model predicts the next value from the current window; the window
@@ -168,15 +187,17 @@ def recursive_forecast(predict: Callable[[np.ndarray], np.ndarray], windows: np.
     Returns:
         ``(n, k)`` forecasts; column ``h - 1`` is the forecast ``h`` steps ahead.
     """
-    window = _windows(windows).astype(np.float64)      # a copy: the caller's array is safe
+    window = _windows(windows).astype(np.float64)  # a copy: the caller's array is safe
     horizon = _whole("horizon", horizon)
     n = len(window)
     steps = []
     for _ in range(horizon):
         step = np.asarray(predict(window), dtype=np.float64)
         if step.size != n:
-            raise ValueError(f"predict returned shape {step.shape} for {n} windows: it must "
-                             f"return one next value per window, shape ({n}, 1)")
+            raise ValueError(
+                f"predict returned shape {step.shape} for {n} windows: it must "
+                f"return one next value per window, shape ({n}, 1)"
+            )
         step = step.reshape(n, 1)
         steps.append(step)
         window = np.concatenate([window[:, 1:], step], axis=1)

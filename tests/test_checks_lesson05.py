@@ -1,25 +1,25 @@
 """Checkers of lesson 05: the references and correct alternatives pass, known bugs are named,
 the untouched stub is "not attempted"."""
+
 import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
 from seqkeras import series
-from seqkeras.checks.lesson05 import (check_make_windows, check_recursive_forecast,
-                                      check_seasonal_naive)
+from seqkeras.checks.lesson05 import check_make_windows, check_recursive_forecast, check_seasonal_naive
 from seqkeras.grading import ExerciseError
 
 
 # --------------------------------------------------------------------------- 05.1 make_windows
 def windows_loop(values, length, horizon):
     n = len(values) - length - horizon + 1
-    inputs = np.array([values[i:i + length] for i in range(n)])
-    targets = np.array([values[i + length:i + length + horizon] for i in range(n)])
+    inputs = np.array([values[i : i + length] for i in range(n)])
+    targets = np.array([values[i + length : i + length + horizon] for i in range(n)])
     return inputs, targets
 
 
 def windows_view(values, length, horizon):
-    both = sliding_window_view(values, length + horizon)      # read-only views: fine to return
+    both = sliding_window_view(values, length + horizon)  # read-only views: fine to return
     return both[:, :length], both[:, length:]
 
 
@@ -29,22 +29,27 @@ def test_make_windows_correct_answers_pass(answer, capsys):
     assert "passed" in capsys.readouterr().out
 
 
-def _shifted_window(values, length, horizon):          # the first target repeats the last input
+def _shifted_window(values, length, horizon):  # the first target repeats the last input
     n = len(values) - length - horizon + 1
     return windows_loop(values, length, horizon)[0], np.array(
-        [values[i + length - 1:i + length - 1 + horizon] for i in range(n)])
+        [values[i + length - 1 : i + length - 1 + horizon] for i in range(n)]
+    )
 
 
 def _skip_one(values, length, horizon):
     n = len(values) - length - horizon
-    return (np.array([values[i:i + length] for i in range(n)]),
-            np.array([values[i + length + 1:i + length + 1 + horizon] for i in range(n)]))
+    return (
+        np.array([values[i : i + length] for i in range(n)]),
+        np.array([values[i + length + 1 : i + length + 1 + horizon] for i in range(n)]),
+    )
 
 
-def _lesson03_targets(values, length, horizon):        # targets = the window one step later
+def _lesson03_targets(values, length, horizon):  # targets = the window one step later
     n = len(values) - length
-    return (np.array([values[i:i + length] for i in range(n)]),
-            np.array([values[i + 1:i + 1 + length] for i in range(n)]))
+    return (
+        np.array([values[i : i + length] for i in range(n)]),
+        np.array([values[i + 1 : i + 1 + length] for i in range(n)]),
+    )
 
 
 def _ignores_horizon(values, length, horizon):
@@ -62,8 +67,10 @@ def _fixed_length(values, length, horizon):
 
 def _no_overlap(values, length, horizon):
     starts = range(0, len(values) - length - horizon + 1, length)
-    return (np.array([values[s:s + length] for s in starts]),
-            np.array([values[s + length:s + length + horizon] for s in starts]))
+    return (
+        np.array([values[s : s + length] for s in starts]),
+        np.array([values[s + length : s + length + horizon] for s in starts]),
+    )
 
 
 def _squeezed(values, length, horizon):
@@ -80,20 +87,23 @@ def _normalises_in_place(values, length, horizon):
     return windows_loop(values, length, horizon)
 
 
-@pytest.mark.parametrize("wrong, match", [
-    (_shifted_window, "repeats the window's last value"),
-    (_skip_one, "skip a value"),
-    (_lesson03_targets, "shifted by one step"),
-    (_ignores_horizon, "`horizon` is ignored"),
-    (_drops_last, "one window is missing"),
-    (_fixed_length, "never fixed sizes"),
-    (_no_overlap, "do not overlap"),
-    (_squeezed, "lost their second axis"),
-    (lambda v, n, k: windows_loop(v, n, k)[0], "return two arrays"),
-    (lambda v, n, k: (windows_loop(v, n, k)[0], None), "`targets` is None"),
-    (_float32, "do not convert"),
-    (_normalises_in_place, "changed the series"),
-])
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (_shifted_window, "repeats the window's last value"),
+        (_skip_one, "skip a value"),
+        (_lesson03_targets, "shifted by one step"),
+        (_ignores_horizon, "`horizon` is ignored"),
+        (_drops_last, "one window is missing"),
+        (_fixed_length, "never fixed sizes"),
+        (_no_overlap, "do not overlap"),
+        (_squeezed, "lost their second axis"),
+        (lambda v, n, k: windows_loop(v, n, k)[0], "return two arrays"),
+        (lambda v, n, k: (windows_loop(v, n, k)[0], None), "`targets` is None"),
+        (_float32, "do not convert"),
+        (_normalises_in_place, "changed the series"),
+    ],
+)
 def test_make_windows_bugs_are_named(wrong, match):
     with pytest.raises(ExerciseError, match=match):
         check_make_windows(wrong)
@@ -122,7 +132,7 @@ def seasonal_loop(windows, horizon, season):
 
 def seasonal_tile(windows, horizon, season):
     repeats = -(-horizon // season)
-    return np.tile(windows[:, windows.shape[1] - season:], (1, repeats))[:, :horizon]
+    return np.tile(windows[:, windows.shape[1] - season :], (1, repeats))[:, :horizon]
 
 
 @pytest.mark.parametrize("answer", [series.seasonal_naive, seasonal_loop, seasonal_tile])
@@ -134,21 +144,27 @@ def _lag(shift):
     def seasonal(windows, horizon, season):
         width = windows.shape[1]
         return windows[:, [width - season - shift + (h - 1) % season for h in range(1, horizon + 1)]]
+
     return seasonal
 
 
-@pytest.mark.parametrize("wrong, match", [
-    (_lag(1), "one step too early"),
-    (_lag(-1), "reaches into the future"),
-    (lambda w, k, m: np.repeat(w[:, -m:][:, :1], k, axis=1), "same forecast"),
-    (lambda w, k, m: np.repeat(w[:, -1:], k, axis=1), "last value"),
-    (lambda w, k, m: seasonal_loop(w, k, 52), "fixed at 52"),
-    (lambda w, k, m: w[:, [-m + h for h in range(k)]], "START of the window"),
-    (lambda w, k, m: seasonal_loop(w, k, m)[:, 0] if k == 1 else seasonal_loop(w, k, m),
-     "lost their second axis"),
-    (lambda w, k, m: seasonal_loop(w, k, m).T, "shape"),
-    (lambda w, k, m: seasonal_loop(w, k, m).tolist() and None, "is None"),
-])
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (_lag(1), "one step too early"),
+        (_lag(-1), "reaches into the future"),
+        (lambda w, k, m: np.repeat(w[:, -m:][:, :1], k, axis=1), "same forecast"),
+        (lambda w, k, m: np.repeat(w[:, -1:], k, axis=1), "last value"),
+        (lambda w, k, m: seasonal_loop(w, k, 52), "fixed at 52"),
+        (lambda w, k, m: w[:, [-m + h for h in range(k)]], "START of the window"),
+        (
+            lambda w, k, m: seasonal_loop(w, k, m)[:, 0] if k == 1 else seasonal_loop(w, k, m),
+            "lost their second axis",
+        ),
+        (lambda w, k, m: seasonal_loop(w, k, m).T, "shape"),
+        (lambda w, k, m: seasonal_loop(w, k, m).tolist() and None, "is None"),
+    ],
+)
 def test_seasonal_naive_bugs_are_named(wrong, match):
     with pytest.raises(ExerciseError, match=match):
         check_seasonal_naive(wrong)
@@ -156,7 +172,7 @@ def test_seasonal_naive_bugs_are_named(wrong, match):
 
 def test_seasonal_naive_in_place_change_is_caught():
     def overwrite(windows, horizon, season):
-        windows[:, 0] = 0.0                   # e.g. "cleaning" the first value
+        windows[:, 0] = 0.0  # e.g. "cleaning" the first value
         return seasonal_loop(windows, horizon, season)
 
     with pytest.raises(ExerciseError, match="changed the windows"):
@@ -179,7 +195,7 @@ def recursive_roll(predict, windows, horizon):
     return out
 
 
-def recursive_per_window(predict, windows, horizon):       # slower, one window at a time
+def recursive_per_window(predict, windows, horizon):  # slower, one window at a time
     rows = []
     for w in windows:
         w = [float(v) for v in w]
@@ -213,6 +229,7 @@ def _loop(bug):
             else:
                 window = np.concatenate([window[:, 1:], y], axis=1)
         return np.concatenate(out, axis=1)
+
     return forecast
 
 
@@ -227,7 +244,7 @@ def _in_place(predict, windows, horizon):
 
 
 def _int_buffer(predict, windows, horizon):
-    window = windows.copy()                                  # keeps an integer dtype
+    window = windows.copy()  # keeps an integer dtype
     out = np.zeros((len(windows), horizon), dtype=windows.dtype)
     for h in range(horizon):
         y = np.asarray(predict(window)).reshape(-1)
@@ -241,19 +258,22 @@ def _keras_shape(predict, windows, horizon):
     return series.recursive_forecast(lambda w: predict(w[..., None]), windows, horizon)
 
 
-@pytest.mark.parametrize("wrong, match", [
-    (_loop("no_slide"), "window never changes"),
-    (_loop("feed_last"), "own last value is fed back"),
-    (_loop("front"), "START of the window"),
-    (_loop("grows"), "the window grows"),
-    (_loop("fixed_k"), "call the model `horizon` times"),
-    (lambda p, w, k: np.repeat(w[:, -1:], k, axis=1), "model is ignored"),
-    (_in_place, "changed the windows"),
-    (_int_buffer, "whole numbers"),
-    (_keras_shape, r"\(n, length\)"),
-    (lambda p, w, k: series.recursive_forecast(p, w, k).squeeze(), "second axis|keep both axes"),
-    (lambda p, w, k: [series.recursive_forecast(p, w, 1)] * k, "shape"),
-])
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (_loop("no_slide"), "window never changes"),
+        (_loop("feed_last"), "own last value is fed back"),
+        (_loop("front"), "START of the window"),
+        (_loop("grows"), "the window grows"),
+        (_loop("fixed_k"), "call the model `horizon` times"),
+        (lambda p, w, k: np.repeat(w[:, -1:], k, axis=1), "model is ignored"),
+        (_in_place, "changed the windows"),
+        (_int_buffer, "whole numbers"),
+        (_keras_shape, r"\(n, length\)"),
+        (lambda p, w, k: series.recursive_forecast(p, w, k).squeeze(), "second axis|keep both axes"),
+        (lambda p, w, k: [series.recursive_forecast(p, w, 1)] * k, "shape"),
+    ],
+)
 def test_recursive_bugs_are_named(wrong, match):
     with pytest.raises(ExerciseError, match=match):
         check_recursive_forecast(wrong)
@@ -261,7 +281,7 @@ def test_recursive_bugs_are_named(wrong, match):
 
 def test_recursive_extra_calls_are_named():
     def twice(predict, windows, horizon):
-        predict(windows)                                      # a wasted call
+        predict(windows)  # a wasted call
         return series.recursive_forecast(predict, windows, horizon)
 
     with pytest.raises(ExerciseError, match="one call per step"):

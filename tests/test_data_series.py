@@ -1,4 +1,5 @@
 """The time series of lesson 05: Mauna Loa weekly CO2, checksummed like every data file."""
+
 import shutil
 from pathlib import Path
 

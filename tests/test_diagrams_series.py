@@ -1,4 +1,5 @@
 """Pictures of lesson 05: windows cut from a series, recursive and direct multi-step forecasts."""
+
 import io
 import itertools
 
@@ -50,8 +51,12 @@ def test_every_picture_is_legible_and_fits_a_notebook(name):
     renderer = fig.canvas.get_renderer()
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts(fig) if t.get_text()]
     for text, bb in boxes:
-        assert (bb.x0 >= fig.bbox.x0 - 1 and bb.y0 >= fig.bbox.y0 - 1
-                and bb.x1 <= fig.bbox.x1 + 1 and bb.y1 <= fig.bbox.y1 + 1), f"{text!r} is clipped"
+        assert (
+            bb.x0 >= fig.bbox.x0 - 1
+            and bb.y0 >= fig.bbox.y0 - 1
+            and bb.x1 <= fig.bbox.x1 + 1
+            and bb.y1 <= fig.bbox.y1 + 1
+        ), f"{text!r} is clipped"
     for (t1, b1), (t2, b2) in itertools.combinations(boxes, 2):
         assert not b1.overlaps(b2), f"labels {t1!r} and {t2!r} overlap"
     assert min(t.get_fontsize() for t in texts(fig)) >= 6
@@ -71,9 +76,9 @@ def test_series_windows_draws_each_pair(length, horizon, count):
 @pytest.mark.parametrize("length, horizon", [(3, 3), (1, 4), (5, 1)])
 def test_recursive_feeds_each_prediction_back(length, horizon):
     fig = diagrams.multi_step("recursive", length, horizon)
-    assert len(patches(fig, "model")) == horizon                  # f runs once per step
+    assert len(patches(fig, "model")) == horizon  # f runs once per step
     assert len(patches(fig, "feedback")) == horizon - 1
-    fed_back = sum(min(h, length) for h in range(horizon))        # predictions read again
+    fed_back = sum(min(h, length) for h in range(horizon))  # predictions read again
     assert len(patches(fig, "fed_back")) == fed_back
     assert not texts(fig, "direct")
 
@@ -93,15 +98,18 @@ def test_both_panels_side_by_side():
     assert texts(fig, "recursive") and texts(fig, "direct")
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: diagrams.series_windows(0), "length must be from 1 to 8"),
-    (lambda: diagrams.series_windows(4, 5), "horizon must be from 1 to 4"),
-    (lambda: diagrams.series_windows(8, 4, 5), "at most 12"),
-    (lambda: diagrams.series_windows(4.0), "integer"),
-    (lambda: diagrams.multi_step("beam"), "choose one of"),
-    (lambda: diagrams.multi_step("both", 6), "length must be from 1 to 5"),
-    (lambda: diagrams.multi_step(ax="not an axes"), "matplotlib Axes"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: diagrams.series_windows(0), "length must be from 1 to 8"),
+        (lambda: diagrams.series_windows(4, 5), "horizon must be from 1 to 4"),
+        (lambda: diagrams.series_windows(8, 4, 5), "at most 12"),
+        (lambda: diagrams.series_windows(4.0), "integer"),
+        (lambda: diagrams.multi_step("beam"), "choose one of"),
+        (lambda: diagrams.multi_step("both", 6), "length must be from 1 to 5"),
+        (lambda: diagrams.multi_step(ax="not an axes"), "matplotlib Axes"),
+    ],
+)
 def test_bad_arguments_say_what_to_do(call, match):
     with pytest.raises(ValueError, match=match):
         call()

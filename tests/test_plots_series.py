@@ -1,4 +1,5 @@
 """Time-series plots: the split, forecast paths, error against horizon."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -8,7 +9,7 @@ import pytest  # noqa: E402
 
 from seqkeras import plots  # noqa: E402
 
-X = np.arange("2000-01-01", "2000-12-30", 7, dtype="datetime64[D]")   # 52 weeks
+X = np.arange("2000-01-01", "2000-12-30", 7, dtype="datetime64[D]")  # 52 weeks
 Y = np.sin(np.arange(len(X)) / 5.0)
 
 
@@ -22,20 +23,24 @@ def test_series_split_shades_each_part_and_names_it():
     missing = np.zeros(len(X), dtype=bool)
     missing[[3, 4]] = True
     ax = plots.series_split(X, np.where(missing, np.nan, Y), [30, 40], missing=missing, ylabel="ppm")
-    assert len(ax.patches) == 3                                      # three shaded parts
+    assert len(ax.patches) == 3  # three shaded parts
     labels = [t.get_text() for t in ax.texts]
     assert labels == ["training\n(30)", "validation\n(10)", "held out\n(12)"]
     assert ax.get_legend().get_texts()[0].get_text() == "no measurement (2)"
     assert ax.get_ylabel() == "ppm"
+    assert ax.get_ylim()[1] > Y.max() + 0.2 * np.ptp(Y), "room above the data for the names"
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(boundaries=[40, 30]), "increase"),
-    (dict(boundaries=[0, 30]), "increase"),
-    (dict(boundaries=[30, 52]), "increase"),
-    (dict(boundaries=[30], names=("a", "b", "c")), "one name per part"),
-    (dict(boundaries=[30, 40], missing=np.zeros(3, dtype=bool)), "shape of x"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(boundaries=[40, 30]), "increase"),
+        (dict(boundaries=[0, 30]), "increase"),
+        (dict(boundaries=[30, 52]), "increase"),
+        (dict(boundaries=[30], names=("a", "b", "c")), "one name per part"),
+        (dict(boundaries=[30, 40], missing=np.zeros(3, dtype=bool)), "shape of x"),
+    ],
+)
 def test_series_split_rejects_what_it_cannot_draw(kwargs, match):
     with pytest.raises(ValueError, match=match):
         plots.series_split(X, Y, **kwargs)

@@ -1,4 +1,5 @@
 """seqkeras.series: windows, gaps, the seasonal-naive baseline and the recursive loop."""
+
 import numpy as np
 import pytest
 
@@ -35,8 +36,8 @@ def test_make_windows_pairs_each_window_with_the_values_after_it(n, length, hori
     count = n - length - horizon + 1
     assert windows.shape == (count, length) and targets.shape == (count, horizon)
     for i in range(count):
-        np.testing.assert_array_equal(windows[i], values[i:i + length])
-        np.testing.assert_array_equal(targets[i], values[i + length:i + length + horizon])
+        np.testing.assert_array_equal(windows[i], values[i : i + length])
+        np.testing.assert_array_equal(targets[i], values[i + length : i + length + horizon])
     assert windows.dtype == values.dtype
 
 
@@ -48,13 +49,16 @@ def test_make_windows_returns_copies_and_keeps_axes_for_one_window():
     assert values[0] == 0.5
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(length=0), "length must be a whole number"),
-    (dict(length=2.0), "length must be a whole number"),
-    (dict(length=3, horizon=0), "horizon must be a whole number"),
-    (dict(length=True), "length must be a whole number"),
-    (dict(length=5, horizon=2), "too few for one window"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(length=0), "length must be a whole number"),
+        (dict(length=2.0), "length must be a whole number"),
+        (dict(length=3, horizon=0), "horizon must be a whole number"),
+        (dict(length=True), "length must be a whole number"),
+        (dict(length=5, horizon=2), "too few for one window"),
+    ],
+)
 def test_make_windows_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         series.make_windows(np.arange(6), **kwargs)
@@ -68,11 +72,11 @@ def test_make_windows_needs_one_series():
 # ------------------------------------------------------------------------------ honest_windows
 def test_honest_windows_drops_imputed_targets_and_windows_ending_in_a_gap():
     imputed = np.zeros(10, dtype=bool)
-    imputed[5] = True                     # value 5 was filled in
+    imputed[5] = True  # value 5 was filled in
     keep = series.honest_windows(imputed, 3, 1)
     # window i = values i..i+2, target i+3: drop target 5 (i = 2) and last input 5 (i = 3)
     assert keep.tolist() == [True, True, False, False, True, True, True]
-    keep2 = series.honest_windows(imputed, 3, 2)   # targets i+3, i+4
+    keep2 = series.honest_windows(imputed, 3, 2)  # targets i+3, i+4
     assert keep2.tolist() == [True, False, False, False, True, True]
     assert len(keep2) == len(series.make_windows(np.zeros(10), 3, 2)[0])
 

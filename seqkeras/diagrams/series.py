@@ -6,6 +6,7 @@ values), green boxes are values it predicts; a prediction read again as an input
 green, so you can see where the model starts to read its own guesses. The model itself is
 orange, as a recurrent cell is in the other pictures; dashed arrows feed a value back.
 """
+
 from __future__ import annotations
 
 from matplotlib.axes import Axes
@@ -32,9 +33,9 @@ from seqkeras.diagrams._base import (
     _title,
 )
 
-_PITCH = 0.9          # distance between two time steps
-_W = 0.8              # a value box
-_ROW = 0.85           # distance between the rows of the windows picture
+_PITCH = 0.9  # distance between two time steps
+_W = 0.8  # a value box
+_ROW = 0.85  # distance between the rows of the windows picture
 _WHY = "Draw a few steps: the picture is the same for more."
 
 
@@ -48,16 +49,25 @@ def _value(t: int, origin: str = "t") -> str:
 def _frame(cv: _Canvas, x0: float, x1: float, y: float, gid: str = "window") -> None:
     """A thin rounded outline around the boxes of one window (from x0 to x1, centred at y)."""
     pad = 0.07
-    patch = FancyBboxPatch((x0 - _W / 2 - pad, y - _IO_H / 2 - pad), x1 - x0 + _W + 2 * pad,
-                           _IO_H + 2 * pad, boxstyle="round,pad=0,rounding_size=0.12",
-                           facecolor="none", edgecolor=ROLE_COLORS["input"][1], linewidth=1.0,
-                           linestyle=(0, (2, 2)), zorder=2.5, gid=gid)
+    patch = FancyBboxPatch(
+        (x0 - _W / 2 - pad, y - _IO_H / 2 - pad),
+        x1 - x0 + _W + 2 * pad,
+        _IO_H + 2 * pad,
+        boxstyle="round,pad=0,rounding_size=0.12",
+        facecolor="none",
+        edgecolor=ROLE_COLORS["input"][1],
+        linewidth=1.0,
+        linestyle=(0, (2, 2)),
+        zorder=2.5,
+        gid=gid,
+    )
     cv.ax.add_patch(patch)
     cv.grow(x0 - _W / 2 - pad, y - _IO_H / 2 - pad, x1 + _W / 2 + pad, y + _IO_H / 2 + pad)
 
 
-def series_windows(length: int = 4, horizon: int = 2, count: int = 3, *, ax: Axes | None = None,
-            title: str | None = None) -> Figure:
+def series_windows(
+    length: int = 4, horizon: int = 2, count: int = 3, *, ax: Axes | None = None, title: str | None = None
+) -> Figure:
     """Training pairs cut from one series: each window of ``length`` past values (blue) and
     the ``horizon`` values that follow it (green), windows starting one step apart.
 
@@ -94,10 +104,13 @@ def series_windows(length: int = 4, horizon: int = 2, count: int = 3, *, ax: Axe
         _frame(cv, i * _PITCH, (i + length - 1) * _PITCH, y)
     bottom = -count * _ROW - 0.25 - _IO_H / 2 - 0.2
     targets = "the next value" if horizon == 1 else f"the next {horizon} values"
-    _caption(cv, (n - 1) * _PITCH / 2, bottom,
-             f"blue: a window of T = {length} past values; green: its targets, {targets}")
-    _caption(cv, (n - 1) * _PITCH / 2, bottom - 0.33,
-             "each window starts one step after the one before")
+    _caption(
+        cv,
+        (n - 1) * _PITCH / 2,
+        bottom,
+        f"blue: a window of T = {length} past values; green: its targets, {targets}",
+    )
+    _caption(cv, (n - 1) * _PITCH / 2, bottom - 0.33, "each window starts one step after the one before")
     _title(cv, title)
     return cv.finish()
 
@@ -107,29 +120,38 @@ def _recursive_panel(cv: _Canvas, x0: float, length: int, horizon: int) -> tuple
     row = 1.35
     for h in range(1, horizon + 1):
         y = -(h - 1) * row
-        first = h - 1                                   # column of the window's oldest value
+        first = h - 1  # column of the window's oldest value
         for c in range(first, first + length):
-            offset = c - length + 1                     # time relative to the origin t
+            offset = c - length + 1  # time relative to the origin t
             role = "input" if offset <= 0 else "output"
             text = _value(offset) if offset <= 0 else f"$\\hat y_{{t{offset:+d}}}$"
-            _box(cv, x0 + c * _PITCH, y, text, role, w=_W, h=_IO_H,
-                 gid="input" if offset <= 0 else "fed_back")
+            _box(
+                cv, x0 + c * _PITCH, y, text, role, w=_W, h=_IO_H, gid="input" if offset <= 0 else "fed_back"
+            )
         _frame(cv, x0 + first * _PITCH, x0 + (first + length - 1) * _PITCH, y)
         xp = x0 + (first + length) * _PITCH
         pred = _box(cv, xp, y, f"$\\hat y_{{t{h:+d}}}$", "output", w=_W, h=_IO_H)
         # the model: an arc from the top of the window to the top of the prediction
         xs = x0 + (first + (length - 1) / 2) * _PITCH
         top = y + _IO_H / 2 + 0.09
-        arc = Path([(xs, top), (xs, top + 0.5), (xp, top + 0.5), (xp, top)],
-                   [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4])
-        _arrow(cv, (xs, top), (xp, top), path=arc, color=ROLE_COLORS["hidden"][1], width=1.3,
-               gid="model")
+        arc = Path(
+            [(xs, top), (xs, top + 0.5), (xp, top + 0.5), (xp, top)],
+            [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4],
+        )
+        _arrow(cv, (xs, top), (xp, top), path=arc, color=ROLE_COLORS["hidden"][1], width=1.3, gid="model")
         # "f" between the fed-back column and the prediction, clear of the dashed arrow
-        _label(cv, xp - 0.42 * _PITCH, top + 0.41, "$f$", size=_SMALL * 1.2,
-               color=ROLE_COLORS["hidden"][1], va="bottom", gid="weight")
-        if h < horizon:                                 # fed back: down to the next row
-            _arrow(cv, pred, _Node(xp, y - row, _W, _IO_H), color=_MUTED, dashed=True,
-                   gid="feedback")
+        _label(
+            cv,
+            xp - 0.42 * _PITCH,
+            top + 0.41,
+            "$f$",
+            size=_SMALL * 1.2,
+            color=ROLE_COLORS["hidden"][1],
+            va="bottom",
+            gid="weight",
+        )
+        if h < horizon:  # fed back: down to the next row
+            _arrow(cv, pred, _Node(xp, y - row, _W, _IO_H), color=_MUTED, dashed=True, gid="feedback")
     return 0.9, -(horizon - 1) * row - _IO_H / 2
 
 
@@ -142,16 +164,14 @@ def _direct_panel(cv: _Canvas, x0: float, y: float, length: int, horizon: int) -
         _box(cv, x0 + c * _PITCH, y, _value(c - length + 1), "input", w=_W, h=_IO_H)
     _frame(cv, x0, x0 + (length - 1) * _PITCH, y)
     xs = [x0 + (length + h) * _PITCH for h in range(horizon)]
-    preds = [_box(cv, x, y, f"$\\hat y_{{t{h + 1:+d}}}$", "output", w=_W, h=_IO_H)
-             for h, x in enumerate(xs)]
+    preds = [_box(cv, x, y, f"$\\hat y_{{t{h + 1:+d}}}$", "output", w=_W, h=_IO_H) for h, x in enumerate(xs)]
     y_model, y_bus = y + 1.3, y + _IO_H / 2 + 0.38
     x_model = (xs[0] + xs[-1]) / 2 if horizon > 1 else xs[0]
     model = _box(cv, x_model, y_model, "$F$", "hidden", w=0.9, h=0.55, gid="model")
     # the window goes up and into the model from the left
     x_in = x0 + (length - 1) * _PITCH / 2
     y_top = y + _IO_H / 2 + 0.09
-    feed = Path([(x_in, y_top), (x_in, y_model), model.left],
-                [Path.MOVETO, Path.LINETO, Path.LINETO])
+    feed = Path([(x_in, y_top), (x_in, y_model), model.left], [Path.MOVETO, Path.LINETO, Path.LINETO])
     _arrow(cv, (x_in, y_top), model.left, path=feed, color=ink, gid="arrow_in")
     # the model's k outputs: down to a bus, then one arrow into each prediction
     if horizon > 1:
@@ -162,8 +182,9 @@ def _direct_panel(cv: _Canvas, x0: float, y: float, length: int, horizon: int) -
     return y_model + 0.55 / 2
 
 
-def multi_step(mode: str = "both", length: int = 3, horizon: int = 3, *,
-               ax: Axes | None = None, title: str | None = None) -> Figure:
+def multi_step(
+    mode: str = "both", length: int = 3, horizon: int = 3, *, ax: Axes | None = None, title: str | None = None
+) -> Figure:
     """Forecasting ``horizon`` steps ahead from a window of ``length`` observed values.
 
     - ``"recursive"``: a one-step model ``f`` predicts ``ŷ_{t+1}``; the window slides by one,
@@ -194,9 +215,9 @@ def multi_step(mode: str = "both", length: int = 3, horizon: int = 3, *,
         top, bottom = _recursive_panel(cv, 0.0, length, horizon)
         tops.append(top)
         captions.append((width / 2, "recursive: one step at a time"))
-        x_direct = max(width, 4.6) + 1.6           # room for both panel titles
+        x_direct = max(width, 4.6) + 1.6  # room for both panel titles
     if mode in ("direct", "both"):
-        y = -(horizon - 1) * 0.675 if tops else 0.0   # level with the middle recursive row
+        y = -(horizon - 1) * 0.675 if tops else 0.0  # level with the middle recursive row
         tops.append(_direct_panel(cv, x_direct, y, length, horizon))
         bottom = min(bottom, y - _IO_H / 2)
         outputs = "1 output" if horizon == 1 else f"{horizon} outputs"
