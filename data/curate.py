@@ -11,12 +11,19 @@ Usage, from the repository root::
     python data/curate.py                         # raw files from ../shared/datasets
     python data/curate.py --raw DIR               # raw files from elsewhere
     python data/curate.py --digits WHEEL_OR_CSV   # digits from a scikit-learn wheel (or the csv.gz)
+    python data/curate.py --co2 WHEEL_OR_CSV      # CO2 series from a statsmodels wheel (or its co2.csv)
+    python data/curate.py --only co2_weekly.csv.gz --co2 WHEEL   # remake one file only (no raw files needed)
     python data/curate.py --check                 # only print the sha256s of the files now in data/
 
 Without ``--digits`` the script runs ``pip download --no-deps scikit-learn`` into a
 temporary folder (the only step that needs the network) and takes
 ``sklearn/datasets/data/digits.csv.gz`` out of the wheel. The project does not depend on
-scikit-learn.
+scikit-learn. In the same way, without ``--co2`` it runs ``pip download --no-deps
+statsmodels`` and takes ``statsmodels/datasets/co2/co2.csv`` out of that wheel (the project
+does not depend on statsmodels either); ``--co2`` takes a wheel you downloaded yourself
+(e.g. ``pip download --no-deps statsmodels -d /tmp/sm``) or the extracted ``co2.csv``.
+``--only`` remakes just the named output files, so the two wheel-based files can be
+regenerated without the raw datasets.
 
 The raw inputs (see ``../shared/datasets/README.md``) are:
 
@@ -25,6 +32,7 @@ The raw inputs (see ``../shared/datasets/README.md``) are:
 - ``rotten_tomatoes.csv.bz2``  -> ``polarity.tsv.gz``            (plot rows dropped, deduplicated)
 - ``brown-corpus.tgz``         -> ``brown_universal.txt.gz``     (raw Brown tags -> 12 universal tags)
 - scikit-learn's digits        -> ``digits.csv.gz``              (copied byte for byte)
+- statsmodels' ``co2.csv``     -> ``co2_weekly.csv.gz``          (ISO dates; gaps kept empty)
 
 Every ``.gz`` file is written with a fixed header (no file name, mtime 0) so that running
 the script twice gives byte-identical files and the same sha256s. After regenerating,
@@ -37,10 +45,12 @@ import argparse
 import bz2
 import collections
 import csv
+import datetime
 import gzip
 import hashlib
 import io
 import random
+import re
 import subprocess
 import sys
 import tarfile
@@ -61,7 +71,7 @@ RAW_SHA256 = {
 }
 
 OUTPUTS = ("shakespeare.txt", "eng_cmn.tsv.gz", "polarity.tsv.gz", "brown_universal.txt.gz",
-           "digits.csv.gz")
+           "digits.csv.gz", "co2_weekly.csv.gz")
 
 # --------------------------------------------------------------------------------------
 # Brown corpus tags -> the 12 universal tags of Petrov, Das & McDonald (2012)
@@ -250,27 +260,88 @@ def make_digits(digits: Path | None, out: Path) -> str:
     return f"{len(rows):,} images of 8x8 pixels (+1 label column)"
 
 
+def make_co2(co2: Path | None, out: Path) -> str:
+    """Mauna Loa weekly CO2 (1958-2001) from statsmodels' wheel -> ``co2_weekly.csv.gz``.
+
+    statsmodels' ``co2.csv`` has one row per week (every Saturday), ``YYYYMMDD,value`` with
+    an empty value for the 59 weeks without a measurement. We check it against the raw
+    Scripps file shipped beside it (``src/maunaloa_c.dat``): the same 2,225 values, all
+    with flag 0, and no row there for the empty weeks. We write ISO dates and keep the
+    values as they are (one decimal, ppm) and the empty weeks empty.
+    """
+    inner = "statsmodels/datasets/co2/"
+    with tempfile.TemporaryDirectory() as tmp:
+        if co2 is None:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+                            "statsmodels", "-d", tmp], check=True)
+            co2 = next(Path(tmp).glob("statsmodels-*.whl"))
+        raw_dat = None
+        if co2.suffix == ".whl":
+            with zipfile.ZipFile(co2) as wheel:
+                text = wheel.read(inner + "co2.csv").decode("ascii")
+                raw_dat = wheel.read(inner + "src/maunaloa_c.dat").decode("ascii")
+        else:
+            text = co2.read_text(encoding="ascii")
+    header, *rows = text.split()
+    assert header == "date,co2", f"unexpected header {header!r}"
+    lines, measured = [], {}
+    previous = None
+    for row in rows:
+        date, value = row.split(",")
+        day = datetime.date(int(date[:4]), int(date[4:6]), int(date[6:]))
+        assert previous is None or (day - previous).days == 7, f"not weekly at {date}"
+        assert value == "" or re.fullmatch(r"\d{3}\.\d", value), f"unexpected value {value!r}"
+        previous = day
+        if value:
+            measured[date] = value
+        lines.append(f"{day.isoformat()},{value}\n")
+    if raw_dat is not None:  # the same numbers as the raw Scripps file, and no invented weeks
+        raw = {}
+        for line in raw_dat.splitlines():
+            if line.startswith("MLO"):
+                _, yymmdd, _weight, flag, value = line.split()
+                century = "19" if int(yymmdd[:2]) >= 58 else "20"
+                assert flag == "0", f"flagged raw row {line!r}"
+                raw[century + yymmdd] = float(value)
+        assert raw == {d: float(v) for d, v in measured.items()}, "co2.csv differs from maunaloa_c.dat"
+    write_gzip(out / "co2_weekly.csv.gz", "date,co2_ppm\n" + "".join(lines))
+    return (f"{len(lines):,} weeks {lines[0][:10]} to {lines[-1][:10]}, {len(measured):,} measured, "
+            f"{len(lines) - len(measured)} without a measurement"
+            + ("; equal to src/maunaloa_c.dat" if raw_dat is not None else ""))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder of the raw datasets")
     parser.add_argument("--digits", type=Path, default=None,
                         help="a scikit-learn wheel, or its digits.csv.gz (default: pip download)")
+    parser.add_argument("--co2", type=Path, default=None,
+                        help="a statsmodels wheel, or its co2.csv (default: pip download)")
+    parser.add_argument("--only", nargs="+", choices=OUTPUTS, default=None, metavar="FILE",
+                        help="remake only these output files (e.g. co2_weekly.csv.gz)")
     parser.add_argument("--out", type=Path, default=HERE, help="where to write (default: data/)")
     parser.add_argument("--check", action="store_true", help="only print the current sha256s")
     args = parser.parse_args(argv)
 
     if not args.check:
-        check_raw(args.raw)
+        needs_raw = {"shakespeare.txt", "eng_cmn.tsv.gz", "polarity.tsv.gz", "brown_universal.txt.gz"}
+        if args.only is None or needs_raw & set(args.only):
+            check_raw(args.raw)
         args.out.mkdir(parents=True, exist_ok=True)
         for name, make in [("shakespeare.txt", lambda: make_shakespeare(args.raw, args.out)),
                            ("eng_cmn.tsv.gz", lambda: make_eng_cmn(args.raw, args.out)),
                            ("polarity.tsv.gz", lambda: make_polarity(args.raw, args.out)),
                            ("brown_universal.txt.gz", lambda: make_brown(args.raw, args.out)),
-                           ("digits.csv.gz", lambda: make_digits(args.digits, args.out))]:
-            print(f"{name}: {make()}")
+                           ("digits.csv.gz", lambda: make_digits(args.digits, args.out)),
+                           ("co2_weekly.csv.gz", lambda: make_co2(args.co2, args.out))]:
+            if args.only is None or name in args.only:
+                print(f"{name}: {make()}")
         print()
-    for name in OUTPUTS:
+    for name in args.only or OUTPUTS:
         path = args.out / name
+        if not path.exists():
+            print(f"{'(missing)':64}  {name}")
+            continue
         print(f"{sha256(path)}  {name}  ({path.stat().st_size:,} bytes)")
 
 

@@ -4,6 +4,7 @@ Small modules, each with one job:
 
 - ``seqkeras.data``      the offline datasets in ``data/`` (checksummed) and synthetic task generators
 - ``seqkeras.text``      vocabularies, encoding and sliding windows over token sequences
+- ``seqkeras.series``    time series: windows, gaps, seasonal-naive and recursive forecasts
 - ``seqkeras.reference`` NumPy reference implementations (dense layer, RNN cell, BPTT, ...)
 - ``seqkeras.layers``    custom Keras layers and cells, serialisable and backend-agnostic
 - ``seqkeras.diagrams``  pictures of unrolled networks and topologies

@@ -7,6 +7,7 @@ Real data (each file is described in ``data/README.md``, the datasheet):
 - :func:`load_polarity`           12,752 movie-review snippets labelled fresh (1) / rotten (0)
 - :func:`load_brown_universal`    57,340 Brown-corpus sentences tagged with 12 universal POS tags
 - :func:`load_digits`             1,797 handwritten digits as 8×8 images
+- :func:`load_co2`                2,284 weeks of CO2 at Mauna Loa (1958–2001), a time series with gaps
 
 Synthetic data:
 
@@ -405,3 +406,32 @@ def make_dates(n: int, seed: int = 0, formats: list[str] | None = None
         human.append(fmt(date))
         iso.append(date.isoformat())
     return human, iso
+
+
+# ----------------------------------------------------------------------------------------
+# a real time series: Mauna Loa weekly CO2 (lesson 05)
+# ----------------------------------------------------------------------------------------
+REGISTRY["co2_weekly"] = DataFile(
+    "co2_weekly.csv.gz",
+    "eddb024e502b49383a0a84eadb656af149923d439e2c4ffee6a1a003d3a1c25f",
+    "Mauna Loa weekly atmospheric CO2 (ppm), 1958-2001, empty for weeks without data")
+__all__ += ["load_co2"]
+
+
+def load_co2() -> tuple[np.ndarray, np.ndarray]:
+    """Weekly atmospheric CO2 at Mauna Loa, Hawaii: 2,284 weeks from 1958-03-29 to 2001-12-29.
+
+    One value per week (each date is a Saturday), in parts per million (ppm) of dry air,
+    from continuous measurements of the Scripps Institution of Oceanography (Keeling's
+    record; public domain, via statsmodels). The series has a rising trend (about 316 to
+    372 ppm) and a yearly season of a few ppm. 59 weeks, all before 1986, have no
+    measurement: their value is NaN, never a guess, so that you decide how to fill them.
+
+    Returns:
+        ``(dates, ppm)``: ``dates`` a ``datetime64[D]`` array ``(2284,)``, one week apart;
+        ``ppm`` a float64 array ``(2284,)`` with NaN for the weeks without a measurement.
+    """
+    lines = _read_lines("co2_weekly")[1:]  # skip the header
+    dates, values = zip(*(line.split(",") for line in lines))
+    ppm = np.array([float(v) if v else np.nan for v in values], dtype=np.float64)
+    return np.array(dates, dtype="datetime64[D]"), ppm

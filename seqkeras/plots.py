@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 __all__ = ["history"]
@@ -43,3 +44,145 @@ def history(hist: Any, metrics: Sequence[str] = ("loss",), ax: Any = None, label
         a.set_ylabel(m)
         a.legend(fontsize=8)
     return axes[0] if len(axes) == 1 else axes
+
+
+# ----------------------------------------------------------------------------------------
+# time series (lesson 05)
+# ----------------------------------------------------------------------------------------
+__all__ += ["series_split", "forecasts", "horizon_errors"]
+
+#: Background colours of the parts of a chronological split, in time order.
+SPLIT_COLORS = ("#FFFFFF", "#FFF1D6", "#E3F0FA")
+
+
+def _new_ax(ax: Any, size: tuple[float, float]) -> Any:
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def series_split(x: Any, values: Any, boundaries: Sequence[int],
+                 names: Sequence[str] = ("training", "validation", "held out"), *,
+                 missing: Any = None, ax: Any = None, ylabel: str = "") -> Any:
+    """Draw a series with the parts of a chronological split shaded behind it.
+
+    Args:
+        x: ``(N,)`` times (numbers or ``datetime64``).
+        values: ``(N,)`` values; NaN draws as a gap in the line.
+        boundaries: the index where each part after the first begins, increasing
+            (``[train_end, val_end]`` for three parts).
+        names: one name per part (``len(boundaries) + 1``), written at the top of each.
+        missing: optional ``(N,)`` bool mask of values that were not measured, marked by
+            small ticks along the bottom.
+        ax: an Axes to draw into; a new one if ``None``.
+        ylabel: the y-axis label.
+
+    Returns:
+        The Axes.
+    """
+    x, values = np.asarray(x), np.asarray(values, dtype=float)
+    if x.shape != values.shape or x.ndim != 1:
+        raise ValueError(f"x and values must be 1-D and the same length, got {x.shape} and "
+                         f"{values.shape}")
+    bounds = [int(b) for b in boundaries]
+    if any(b <= a for a, b in zip([0] + bounds, bounds + [len(x)])):
+        raise ValueError(f"boundaries must increase strictly inside (0, {len(x)}), got {bounds}")
+    if len(names) != len(bounds) + 1:
+        raise ValueError(f"give one name per part: {len(bounds) + 1} parts, {len(names)} names")
+    ax = _new_ax(ax, (10, 3.4))
+    edges = [0] + bounds + [len(x)]
+    for i, name in enumerate(names):
+        lo, hi = x[edges[i]], x[min(edges[i + 1], len(x) - 1)]
+        ax.axvspan(lo, hi, color=SPLIT_COLORS[i % len(SPLIT_COLORS)], zorder=0, lw=0)
+        ax.text(lo + (hi - lo) / 2, 0.97, f"{name}\n({edges[i + 1] - edges[i]:,})",
+                transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8,
+                color="#555555")
+    ax.plot(x, values, color="#1F4E79", lw=0.8)
+    if np.isfinite(values).any():                   # headroom above the data for the names
+        lo, hi = np.nanmin(values), np.nanmax(values)
+        span = (hi - lo) or 1.0
+        ax.set_ylim(lo - 0.08 * span, hi + 0.25 * span)
+    if missing is not None:
+        missing = np.asarray(missing, dtype=bool)
+        if missing.shape != x.shape:
+            raise ValueError(f"missing must have the shape of x, {x.shape}, got {missing.shape}")
+        if missing.any():
+            ax.plot(x[missing], np.zeros(missing.sum()), "|", color="#C0392B", ms=8,
+                    transform=ax.get_xaxis_transform(), label=f"no measurement ({missing.sum()})")
+            ax.legend(fontsize=8, loc="lower right")
+    ax.set_ylabel(ylabel)
+    ax.set_xlim(x[0], x[-1])
+    return ax
+
+
+def forecasts(x: Any, truth: Any, starts: Sequence[int], predictions: dict[str, Any], *,
+              ax: Any = None, ylabel: str = "") -> Any:
+    """Draw forecast paths over the true series: one path per model and start.
+
+    Args:
+        x: ``(N,)`` times; truth: ``(N,)`` true values (drawn in black).
+        starts: ``(n,)`` indices into ``x`` of the FIRST forecast step of each path.
+        predictions: model name -> ``(n, k)`` forecasts, row ``i`` for ``x[starts[i]:starts[i] + k]``.
+        ax: an Axes to draw into; a new one if ``None``.
+        ylabel: the y-axis label.
+
+    Returns:
+        The Axes.
+    """
+    x, truth = np.asarray(x), np.asarray(truth, dtype=float)
+    starts = np.asarray(starts, dtype=int).reshape(-1)
+    ax = _new_ax(ax, (10, 3.6))
+    ax.plot(x, truth, color="black", lw=1.0, label="truth")
+    for j, (name, paths) in enumerate(predictions.items()):
+        paths = np.asarray(paths, dtype=float)
+        if paths.ndim != 2 or len(paths) != len(starts):
+            raise ValueError(f"predictions[{name!r}] must have shape (len(starts), k) = "
+                             f"({len(starts)}, k), got {paths.shape}")
+        k = paths.shape[1]
+        if starts.min() < 0 or starts.max() + k > len(x):
+            raise ValueError(f"a path of {name!r} runs outside x: starts must lie in "
+                             f"[0, {len(x) - k}] for k = {k}")
+        for i, s in enumerate(starts):
+            ax.plot(x[s:s + k], paths[i], color=f"C{j}", lw=1.6,
+                    label=name if i == 0 else None)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def horizon_errors(errors: dict[str, Any], *, baselines: Sequence[str] = (), ax: Any = None,
+                   ylabel: str = "mean absolute error") -> Any:
+    """Draw the error of each model against how many steps ahead it forecasts.
+
+    Args:
+        errors: model name -> ``(k,)`` errors for 1, 2, ..., k steps ahead.
+        baselines: names among ``errors`` drawn as grey dashed lines, behind the models.
+        ax: an Axes to draw into; a new one if ``None``.
+        ylabel: the y-axis label.
+
+    Returns:
+        The Axes.
+    """
+    unknown = [b for b in baselines if b not in errors]
+    if unknown:
+        raise KeyError(f"baselines {unknown} are not in errors; it has {list(errors)}")
+    ax = _new_ax(ax, (7.5, 4))
+    greys = ("#888888", "#555555", "#AAAAAA", "#333333")
+    n_model = 0
+    for name, values in errors.items():
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1:
+            raise ValueError(f"errors[{name!r}] must have shape (k,), got {values.shape}")
+        steps = np.arange(1, len(values) + 1)
+        if name in baselines:
+            i = list(baselines).index(name)
+            ax.plot(steps, values, linestyle=("--", ":", "-.")[i % 3], color=greys[i % 4],
+                    lw=1.4, label=name, zorder=1)
+        else:
+            ax.plot(steps, values, color=f"C{n_model}", lw=1.6, label=name, zorder=2)
+            n_model += 1
+    ax.set_xlabel("steps ahead")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, ncol=2)
+    return ax

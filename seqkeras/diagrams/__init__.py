@@ -32,7 +32,9 @@ from __future__ import annotations
 from seqkeras.diagrams._base import ROLE_COLORS, TOPOLOGIES, WEIGHT_COLORS
 from seqkeras.diagrams.cells import dense_layer, rnn_cell, rolled
 from seqkeras.diagrams.seq2seq import attention, bidirectional, encoder_decoder
+from seqkeras.diagrams.series import multi_step, series_windows
 from seqkeras.diagrams.topologies import topologies, unrolled
 
 __all__ = ["dense_layer", "rnn_cell", "rolled", "unrolled", "topologies", "encoder_decoder",
            "bidirectional", "attention", "TOPOLOGIES", "ROLE_COLORS", "WEIGHT_COLORS"]
+__all__ += ["series_windows", "multi_step"]   # lesson 05: forecasting a time series
