@@ -337,7 +337,8 @@ def test_unknown_dataset_message_lists_every_name():
     with pytest.raises(KeyError) as err:
         data.verify("imdb")
     assert err.value.args[0] == ("unknown dataset 'imdb': choose one of 'shakespeare', "
-                                          "'translation_pairs', 'polarity', 'brown_universal', 'digits'")
+                                          "'translation_pairs', 'polarity', 'brown_universal', 'digits', "
+                                          "'co2_weekly'")
 
 
 # ------------------------------------------------------------------------------ checksums and cache
@@ -529,7 +530,8 @@ def test_brown_tokens_split_at_spaces_and_the_last_slash(monkeypatch):
 
 
 def test_missing_and_bad_file_messages_word_for_word(data_copy, monkeypatch, tmp_path):
-    names = "shakespeare.txt, eng_cmn.tsv.gz, polarity.tsv.gz, brown_universal.txt.gz, digits.csv.gz"
+    names = ("shakespeare.txt, eng_cmn.tsv.gz, polarity.tsv.gz, brown_universal.txt.gz, digits.csv.gz, "
+             "co2_weekly.csv.gz")
     maintainers = ("(data/curate.py rebuilds every file from the raw datasets: it is for maintainers "
                    "who have them in ../shared/datasets, and a learner never needs it.)")
     empty = tmp_path / "empty"

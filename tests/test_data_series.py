@@ -59,5 +59,6 @@ def test_a_damaged_co2_file_names_the_file_and_the_fix(tmp_path, monkeypatch):
         data.load_co2()
     assert "git checkout -- data/co2_weekly.csv.gz" in str(err.value)
     target.unlink()
+    shutil.copy(data.DATA_DIR / "digits.csv.gz", copy / "digits.csv.gz")  # the folder is not empty
     with pytest.raises(data.DataFileError, match="missing"):
         data.load_co2()
