@@ -144,16 +144,16 @@ def _numpy(v: Any) -> np.ndarray:
     return np.asarray(keras.ops.convert_to_numpy(v), dtype=float)
 
 
-def _load_hint(message: str, kernel_shape: str = "(n_in, n_out), which is W.T",
-               bias_shape: str = "(n_out,)") -> str:
-    """A hint for a crash while loading weights into a Keras layer."""
-    if "setter" in message or "can't set attribute" in message or "has no setter" in message:
+def _load_hint(message: str, shapes: str = "the kernel must be (n_in, n_out), which is W.T, "
+                                           "and the bias (n_out,)") -> str:
+    """A hint for a crash while loading weights into a Keras layer; ``shapes`` says what
+    each weight's shape must be."""
+    if "setter" in message or "can't set attribute" in message:
         return ("a layer's weights are variables: change their values with "
                 "layer.kernel.assign(new_value) or layer.set_weights([...]); do not "
                 "assign to the attribute.")
     if "not compatible" in message or "shape" in message:
-        return (f"Keras refused the shapes: the kernel must be {kernel_shape}, and the bias "
-                f"{bias_shape}.")
+        return f"Keras refused the shapes: {shapes}."
     return "load the weights with layer.set_weights([...]) or layer.kernel.assign(...)."
 
 
