@@ -178,7 +178,8 @@ def load_by_assign(layer, W, b):
 
 
 def load_by_swapaxes(layer, W, b):
-    layer.set_weights([np.ascontiguousarray(W.swapaxes(0, 1), dtype="float32"), b.astype("float32")])
+    kernel = np.ascontiguousarray(W.swapaxes(0, 1), dtype="float32")
+    layer.set_weights([kernel, b.astype("float32")])
 
 
 def test_load_into_dense_reference_passes(capsys):
