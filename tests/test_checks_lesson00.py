@@ -1,6 +1,8 @@
 """Lesson 00 checkers: the reference and correct alternatives pass, wrong answers from every bug
 class (sizes written in, overflow, inputs changed in place, lost axes, assign_add, loose
 numbers, wrong kinds) are named, the untouched stub is "not attempted"."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -56,6 +58,14 @@ def dense_two_units(x, W, b, f):  # the lesson's n_out = 2, written into a loop
     return np.stack([f(x @ W[:, j] + b[j]) for j in range(2)], axis=-1)
 
 
+def dense_three_inputs(x, W, b, f):  # the lesson's n_in = 3, written into a sum
+    return f(sum(x[:, i:i + 1] * W[i] for i in range(3)) + b)
+
+
+def dense_by_name(x, W, b, f):  # looks the activation up by name instead of calling it
+    return {"tanh": np.tanh, "sigmoid": ref.sigmoid, "relu": ref.relu}[f.__name__](x @ W + b)
+
+
 def dense_into_x(x, W, b, f):  # saves memory by writing x @ W into x: fine for a square W only
     np.matmul(x, W, out=x)
     return f(x + b)
@@ -69,7 +79,16 @@ def dense_into_x(x, W, b, f):  # saves memory by writing x @ W into x: fine for 
     (lambda x, W, b, f: f(x) @ W + b, "applied to the input instead of the output"),
     (lambda x, W, b, f: np.tanh(x @ W + b), "ignore the argument f"),
     (lambda x, W, b, f: f((W @ x.T).T + b), "looks transposed|W is used transposed"),
-    (dense_two_units, r"n_out axis has 2 entries instead of 3.*written into your code"),
+    (dense_two_units, r"y has shape \(4, 2\), expected \(4, 3\) for x \(4, 3\) and W \(3, 3\)\. "
+                      r"Its n_out axis has 2 entries instead of 3.*written into your code"),
+    (dense_three_inputs, r"y for x \(3, 7\) and W \(7, 5\) differs from the expected value"),
+    (dense_by_name, "raised KeyError"),
+    (lambda x, W, b, f: f(x @ W + b).T,
+     r": y has shape \(3, 4\), expected \(4, 3\) for x \(4, 3\) and W \(3, 3\)\. "
+     r"It looks transposed"),
+    (lambda x, W, b, f: (lambda y: y[:, 0] if y.shape[1] == 1 else y)(f(x @ W + b)),
+     r"shape \(3,\), expected \(3, 1\).*n_out axis of size 1 is missing"),
+    (lambda x, W, b, f: f, "should be a NumPy array of shape .4, 3., got a ufunc"),
     (lambda x, W, b, f: np.squeeze(f(x @ W + b)),
      r"shape \(4,\), expected \(1, 4\).*batch axis of size 1 is missing.*np.squeeze"),
     (dense_into_x, "changed its argument `x` in place"),
@@ -124,6 +143,11 @@ def softmax_epsilon(z):  # "to be safe", an epsilon that makes rows sum to about
     return e / (e.sum(axis=-1, keepdims=True) + 1e-3)
 
 
+def softmax_first_50(z):  # sums the first 50 scores only: a length written into the code
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e[:, :50].sum(axis=-1, keepdims=True)
+
+
 def shifted_by(stat):
     def fn(z):
         e = np.exp(z - stat(z))
@@ -154,13 +178,25 @@ def test_softmax_correct_alternatives_pass(answer):
     (softmax_no_keepdims, "keepdims=True"),
     (softmax_in_place, "changed its argument `z` in place"),
     (lambda z: np.squeeze(softmax(z)), r"\(4,\), expected \(1, 4\).*batch axis of size 1"),
-    (lambda z: softmax(z).reshape(-1), r"shape \(15,\), expected \(3, 5\)"),
+    (lambda z: softmax(z).reshape(-1), r"softmax\(z\) has shape \(15,\), expected \(3, 5\) for z "
+                                       r"\(3, 5\)\.$"),
+    (lambda z: softmax(z)[:, 0] if z.shape[1] == 1 else softmax(z),
+     r"shape \(4,\), expected \(4, 1\).*k axis of size 1 is missing"),
+    (softmax_first_50, r"softmax\(z\) for z \(2, 60\): every row is in the right proportions"),
     (softmax_epsilon, "right proportions but does not sum to 1"),
     (lambda z: softmax(z) + 1e-3, "softmax.z. differs from the expected value"),
     (lambda z: softmax(z).tolist(), "list of 3 items"),
 ])
 def test_softmax_bugs_are_named(wrong, diagnosis):
     rejects(check_softmax, wrong, diagnosis)
+
+
+@pytest.mark.parametrize("wrong", [lambda z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True),
+                                   shifted_by(lambda z: z.mean(axis=-1, keepdims=True))])
+def test_softmax_overflow_is_explained_without_warnings(wrong):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the learner's overflow must not flood the notebook
+        rejects(check_softmax, wrong, "returns nan or inf")
 
 
 def test_softmax_stub(assert_not_attempted):
@@ -220,6 +256,13 @@ def reshape_unless_square(layer, W, b):  # a reshape is only wrong once W is not
     layer.set_weights([W.T if n_in == n_out else W.reshape(n_in, n_out), b])
 
 
+def load_and_activate(layer, W, b):  # also gives the layer an activation it should not have
+    import keras
+
+    layer.set_weights([W.T, b])
+    layer.activation = keras.activations.tanh
+
+
 def negate_in_place(layer, W, b):
     layer.set_weights([W.T, b])
     W *= -1
@@ -235,7 +278,12 @@ def negate_in_place(layer, W, b):
     (negate_in_place, "changed its argument `W` in place"),
     (lambda layer, W, b: layer.set_weights([W.T + 1e-3, b]), "layer.kernel differs"),
     (lambda layer, W, b: layer.set_weights([W.T, b + 1e-3]), "layer.bias differs"),
-    (lambda layer, W, b: None, "weights did not change"),
+    (lambda layer, W, b: None, "weights did not change: load the weights"),
+    (load_and_activate, r"layer\(x\) differs from the expected value"),
+    (lambda layer, W, b: layer.set_weights([W.T]),
+     r"Hint: set_weights needs every weight of the layer, in the order \[kernel, bias\]"),
+    (lambda layer, W, b: layer.kernel.assign(W[:, :-1]), r"Hint: Keras refused the shapes"),
+    (lambda layer, W, b: layer.build((None, 4)), "Hint: load the weights with layer.set_weights"),
     (new_layer, "you returned a new layer"),
     (set_attribute, "do not assign to the attribute"),
     (lambda layer, W, b: layer.set_weights([W.T, b[None, :]]), "Keras refused the shapes"),
@@ -269,7 +317,7 @@ def test_param_count_right_answers_pass(answer, capsys):
 
 
 @pytest.mark.parametrize("wrong, diagnosis", [
-    (80000, "forgot the biases"),
+    (80000, "n_params = 80000 is not right. you forgot the biases"),
     (16016, "counted one word only"),
     (85000, "one entry per OUTPUT unit"),
     (96, "one-hot vector of length 1000"),
@@ -290,3 +338,8 @@ def test_param_count_bugs_are_named(wrong, diagnosis):
 @pytest.mark.parametrize("answer", [None, ...])
 def test_param_count_not_attempted(assert_not_attempted, answer):
     assert_not_attempted(check_param_count, answer=answer)
+
+
+def test_param_count_not_attempted_names_the_variable(capsys):
+    check_param_count(None)
+    assert "`n_params` is still None" in capsys.readouterr().out

@@ -1,6 +1,8 @@
 """Lesson 01 checkers: the reference and correct alternatives pass, wrong answers from every bug
 class (lengths written in, overflow, inputs changed in place, lost axes, assign_add, loose
 numbers, wrong kinds) are named, the untouched stub is "not attempted"."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -59,6 +61,11 @@ def cell_step_four_units(x_t, h_prev, U, W, b):  # the lesson's n_h = 4, written
     return np.stack([np.tanh(x_t @ U[:, j] + h_prev @ W[:, j] + b[j]) for j in range(4)], axis=1)
 
 
+def cell_step_vector_for_one_unit(x_t, h_prev, U, W, b):  # drops the axis of a single unit
+    h = cell_step(x_t, h_prev, U, W, b)
+    return h[:, 0] if h.shape[1] == 1 else h
+
+
 def cell_step_into_h_prev(x_t, h_prev, U, W, b):  # updates the state in place
     h_prev[:] = np.tanh(x_t @ U + h_prev @ W + b)
     return h_prev
@@ -78,6 +85,9 @@ def cell_step_into_h_prev(x_t, h_prev, U, W, b):  # updates the state in place
     (cell_step_naive_tanh, "nan or inf when the sum inside the tanh is large"),
     (cell_step_four_units, r"n_h axis has 4 entries instead of 5.*written into your code"),
     (cell_step_into_h_prev, "changed its argument `h_prev` in place"),
+    (cell_step_vector_for_one_unit,
+     r"shape \(4,\), expected \(4, 1\).*n_h axis of size 1 is missing"),
+    (lambda x, h, U, W, b: cell_step, "got a function"),
     (lambda x, h, U, W, b: np.squeeze(cell_step(x, h, U, W, b)),
      r"shape \(2,\), expected \(1, 2\).*batch axis of size 1 is missing"),
     (lambda x, h, U, W, b: cell_step(x, h, U, W, b) + 1e-3, "h_t differs from the expected"),
@@ -89,6 +99,12 @@ def cell_step_into_h_prev(x_t, h_prev, U, W, b):  # updates the state in place
 ])
 def test_cell_step_bugs_are_named(wrong, diagnosis):
     rejects(check_rnn_cell_step, wrong, diagnosis)
+
+
+def test_cell_step_overflow_is_explained_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rejects(check_rnn_cell_step, cell_step_naive_tanh, "nan or inf")
 
 
 def test_cell_step_stub(assert_not_attempted):
@@ -166,6 +182,22 @@ def into_h0(x, h0, U, W, b):  # uses the caller's h0 as its running state
     return hs
 
 
+def fixed_buffer(x, h0, U, W, b):  # room for 10 steps "should be enough"
+    hs, h = np.zeros((x.shape[0], 10, W.shape[0])), h0
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ U + h @ W + b)
+        hs[:, t] = h
+    return hs[:, :x.shape[1]]
+
+
+def drop_axes_of_one(batch_or_unit):
+    def fn(x, h0, U, W, b):
+        hs = forward(x, h0, U, W, b)
+        axis = 0 if batch_or_unit == "batch" else 2
+        return np.squeeze(hs, axis=axis) if hs.shape[axis] == 1 else hs
+    return fn
+
+
 def five_steps(x, h0, U, W, b):  # the lesson's T = 5, written into the loop
     h, hs = h0, []
     for t in range(5):
@@ -207,6 +239,12 @@ def seven_steps(x, h0, U, W, b):  # the checker's first length, written into the
     (lambda x, h0, U, W, b: np.squeeze(forward(x, h0, U, W, b)),
      r"shape \(3, 5\), expected \(3, 1, 5\).*T axis of size 1 is missing"),
     (into_h0, "changed its argument `h0` in place"),
+    (fixed_buffer, "(?s)IndexError: index 10 is out of bounds.*size written into the code"),
+    (drop_axes_of_one("batch"), r"shape \(9, 3\), expected \(1, 9, 3\).*batch axis of size 1"),
+    (drop_axes_of_one("unit"), r"shape \(2, 4\), expected \(2, 4, 1\).*n_h axis of size 1"),
+    (lambda x, h0, U, W, b: [forward(x, h0, U, W, b), forward(x, h0, U, W, b)[:, -1]],
+     "you returned a list of 2 arrays: stack"),
+    (lambda x, h0, U, W, b: (forward(x, h0, U, W, b),) * 3, "you returned a tuple of 3 arrays"),
     (lambda x, h0, U, W, b: forward(x, h0, U, W, b) + 1e-3, "hs differs from the expected"),
     (lambda x, h0, U, W, b: "hs", "hs should be a NumPy array"),
 ])
@@ -314,7 +352,10 @@ def bptt_four_steps(hs, h0, W, dh_last):  # the checker's first length, written 
     (bptt_four_steps, "(?s)IndexError.*size written into the code"),
     (lambda hs, h0, W, dh: np.squeeze(bptt_dW(hs, h0, W, dh)),
      r"shape \(\), expected \(1, 1\).*the shape of W"),
-    (lambda hs, h0, W, dh: np.zeros(W.shape[0]), r"shape \(3,\), expected \(3, 3\)"),
+    (lambda hs, h0, W, dh: np.zeros(W.shape[0]), r"shape \(3,\), expected \(3, 3\).*shape of W"),
+    (lambda hs, h0, W, dh: np.zeros((W.shape[0], W.shape[0] + 1)),
+     r"dW has shape \(3, 4\), expected \(3, 3\) for hs \(2, 4, 3\)\. Its column axis has 4 entries "
+     r"instead of 3\. [^.]*\.[^.]*\.$"),
     (lambda hs, h0, W, dh: bptt_dW(hs, h0, W, dh) * 2, "largest difference"),
     (lambda hs, h0, W, dh: bptt_dW(hs, h0, W, dh) + 1e-3, "dW differs from the expected"),
     (lambda hs, h0, W, dh: bptt_dW(hs, h0, W, dh).tolist(), "dW is a list of 3 items"),
@@ -375,6 +416,13 @@ def kernels_only(layer, U, W, b):
     layer.cell.recurrent_kernel.assign(W)
 
 
+def load_and_activate(layer, U, W, b):  # also changes the cell's activation
+    import keras
+
+    layer.set_weights([U, W, b])
+    layer.cell.activation = keras.activations.relu
+
+
 def scale_in_place(layer, U, W, b):
     layer.set_weights([U, W, b])
     U *= 0.5
@@ -392,9 +440,16 @@ def scale_in_place(layer, U, W, b):
     (lambda layer, U, W, b: layer.set_weights([U + 1e-3, W, b]), "layer.cell.kernel differs"),
     (lambda layer, U, W, b: layer.set_weights([U, W - 1e-3, b]), "recurrent_kernel differs"),
     (lambda layer, U, W, b: layer.set_weights([U, W, b + 1e-3]), "layer.cell.bias differs"),
-    (lambda layer, U, W, b: None, "did not change"),
+    (lambda layer, U, W, b: None, "weights did not change: copy them"),
+    (lambda layer, U, W, b: (layer.cell.recurrent_kernel.assign(W), layer.cell.bias.assign(b)),
+     "the kernel did not change: load U into it"),
+    (lambda layer, U, W, b: (layer.cell.kernel.assign(U), layer.cell.bias.assign(b)),
+     "the recurrent kernel did not change: load W into it"),
+    (load_and_activate, r"layer\(x\) for x \(2, 5, 3\) differs from the expected value"),
     (new_layer, "returned a new layer"),
     (lambda layer, U, W, b: layer.set_weights([U, W, b[None]]), "Keras refused the shapes"),
+    (lambda layer, U, W, b: layer.set_weights([U, W]),
+     r"in the order \[kernel, recurrent_kernel, bias\], that is \[U, W, b\]"),
 ])
 def test_port_bugs_are_named(wrong, diagnosis):
     rejects(check_port_to_simple_rnn, wrong, diagnosis)
@@ -433,8 +488,10 @@ def test_param_count_correct_alternatives_pass(answer):
 
 
 @pytest.mark.parametrize("wrong, diagnosis", [
-    (lambda n_in, n_h, n_out, T: T * param_count(n_in, n_h, n_out, T), "changes with the sequence"),
-    (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_out, "forgot W and both biases"),
+    (lambda n_in, n_h, n_out, T: T * param_count(n_in, n_h, n_out, T),
+     r"changes with the sequence length T \(2415 for T = 5, 24150 for T = 50\)"),
+    (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_out,
+     "for n_in=10, n_h=16, n_out=3 you count 208, expected 483. you forgot W and both biases"),
     (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_h + n_h * n_out, "forgot the biases"),
     (lambda n_in, n_h, n_out, T: n_in * n_h + n_h + n_h * n_out + n_out, "forgot W"),
     (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_h + n_h, "forgot the output layer"),
@@ -446,7 +503,7 @@ def test_param_count_correct_alternatives_pass(answer):
      "per HIDDEN unit"),
     (lambda n_in, n_h, n_out, T: 2 * n_in * n_h + n_h + n_h * n_out + n_out, r"not \(n_in, n_h\)"),
     (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_h + n_h + n_h * 2 + 2,
-     "does not change when n_out does"),
+     r"does not change when n_out does \(466 for n_out = 3 and for n_out = 1\)"),
     (lambda n_in, n_h, n_out, T: 466, "does not change when n_in does"),
     (lambda n_in, n_h, n_out, T: param_count(n_in, 16, n_out, T), "does not change when n_h does"),
     (lambda n_in, n_h, n_out, T: param_count(n_in, n_h, n_out, T) + 1,

@@ -145,14 +145,23 @@ def _numpy(v: Any) -> np.ndarray:
 
 
 def _load_hint(message: str, shapes: str = "the kernel must be (n_in, n_out), which is W.T, "
-                                           "and the bias (n_out,)") -> str:
-    """A hint for a crash while loading weights into a Keras layer; ``shapes`` says what
-    each weight's shape must be."""
-    if "setter" in message or "can't set attribute" in message:
+                                           "and the bias (n_out,)",
+               order: str = "[kernel, bias], that is [W.T, b]") -> str:
+    """A hint for a crash while loading weights into a Keras layer.
+
+    Args:
+        message: the crash's message.
+        shapes: what each weight's shape must be.
+        order: the list ``set_weights`` expects.
+    """
+    low = message.lower()
+    if "setter" in low or "can't set attribute" in low:
         return ("a layer's weights are variables: change their values with "
                 "layer.kernel.assign(new_value) or layer.set_weights([...]); do not "
                 "assign to the attribute.")
-    if "not compatible" in message or "shape" in message:
+    if "expecting" in low and "weights" in low:
+        return f"set_weights needs every weight of the layer, in the order {order}."
+    if "not compatible" in low or "must match" in low:
         return f"Keras refused the shapes: {shapes}."
     return "load the weights with layer.set_weights([...]) or layer.kernel.assign(...)."
 
@@ -213,10 +222,7 @@ def check_dense(fn: Callable[..., Any]) -> None:
         W, b = rng.normal(size=(n_in, n_out)), rng.normal(size=n_out)
         got, unchanged = probe(x, W, b, f)
         expect_close(f"y for x {_shape_str(x.shape)} and W {_shape_str(W.shape)}", got,
-                     f(x @ W + b), likely_bugs={
-            "you ignore the argument f (always tanh?): apply the activation function you are "
-            "given, f(...).": np.tanh(x @ W + b),
-        })
+                     f(x @ W + b))
         unchanged()
     # One example given as a 1-D vector (n_in,) must give (n_out,).
     x, W, b = rng.normal(size=3), rng.normal(size=(3, 2)), rng.normal(size=2)
@@ -375,7 +381,8 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
             "b was ADDED to the layer's starting bias (assign_add?): the layer starts with its "
             "own bias, so replace it, layer.bias.assign(b).": bias0 + b,
         })
-        x = rng.normal(size=(1, n_in)).astype("float32")
+        # Behaviour, not only the variables: the layer must now compute x @ W.T + b.
+        x = (rng.normal(size=(1, n_in)) * 3).astype("float32")
         expect_close("layer(x)", _numpy(layer(x)), x @ W.T.astype(float) + b, atol=1e-5)
         _expect_unchanged(inputs, passed)
 

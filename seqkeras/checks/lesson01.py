@@ -140,6 +140,32 @@ def _forward_shape_hint(got: Any, batch: int, T: int, n_h: int) -> str | None:
     return f"hs has shape {_shape_str(shape)}, expected {expected}: {hints[shape]}"
 
 
+def _forward_bugs(x: np.ndarray, h0: np.ndarray, U: np.ndarray, W: np.ndarray, b: np.ndarray,
+                  hs: np.ndarray) -> dict[str, np.ndarray]:
+    """What the likely bugs of a forward pass return; ``hs`` is the right answer."""
+    T = x.shape[1]
+    backwards = ref.rnn_forward(x[:, ::-1], h0, U, W, b)
+    return {
+        "every step uses h0 as the previous state: the state is not carried. Update h at "
+        "each step and feed the NEW h to the next step.":
+            np.tanh(x @ U + (h0 @ W)[:, None, :] + b),
+        "it starts from zeros instead of the h0 you are given.":
+            ref.rnn_forward(x, None, U, W, b),
+        "it is off by one: hs[:, t] holds the state BEFORE step t (h0 first). Store h after "
+        "computing it, so hs[:, 0] is h_1.":
+            np.concatenate([h0[:, None], hs[:, :-1]], axis=1),
+        "every step reads the first input x[:, 0]: step t must read x[:, t].":
+            ref.rnn_forward(np.repeat(x[:, :1], T, axis=1), h0, U, W, b),
+        "every entry of hs is the last state: you store the same array object and then "
+        "overwrite it in place. Store a new array at each step (h = np.tanh(...)) or write "
+        "hs[:, t] = h.": np.repeat(hs[:, -1:], T, axis=1),
+        "it runs through the sequence backwards: start at x[:, 0] and go forward in time.":
+            backwards,
+        "it runs through the sequence backwards (and stores the states in reverse): start "
+        "at x[:, 0] and go forward in time.": backwards[:, ::-1],
+    }
+
+
 @exercise("01.2", "rnn_forward")
 def check_rnn_forward(fn: Callable[..., Any]) -> None:
     """Check ``fn(x, h0, U, W, b)``: every hidden state h_1 ... h_T, shape ``(batch, T, n_h)``.
@@ -163,30 +189,8 @@ def check_rnn_forward(fn: Callable[..., Any]) -> None:
         given = f"for x {_shape_str(x.shape)}"
         got = _expect_array("hs", got, (batch, T, n_h), ("batch", "T", "n_h"), given=given)
         expected = ref.rnn_forward(x, h0, U, W, b)
-        if i > 0:
-            expect_close(f"hs {given}", got, expected)
-            _expect_unchanged(inputs, passed)
-            continue
-        backwards = ref.rnn_forward(x[:, ::-1], h0, U, W, b)
-        expect_close("hs", got, expected, likely_bugs={
-            "every step uses h0 as the previous state: the state is not carried. Update h at "
-            "each step and feed the NEW h to the next step.":
-                np.tanh(x @ U + (h0 @ W)[:, None, :] + b),
-            "it starts from zeros instead of the h0 you are given.":
-                ref.rnn_forward(x, None, U, W, b),
-            "it is off by one: hs[:, t] holds the state BEFORE step t (h0 first). Store h after "
-            "computing it, so hs[:, 0] is h_1.":
-                np.concatenate([h0[:, None], expected[:, :-1]], axis=1),
-            "every step reads the first input x[:, 0]: step t must read x[:, t].":
-                ref.rnn_forward(np.repeat(x[:, :1], T, axis=1), h0, U, W, b),
-            "every entry of hs is the last state: you store the same array object and then "
-            "overwrite it in place. Store a new array at each step (h = np.tanh(...)) or write "
-            "hs[:, t] = h.": np.repeat(expected[:, -1:], T, axis=1),
-            "it runs through the sequence backwards: start at x[:, 0] and go forward in time.":
-                backwards,
-            "it runs through the sequence backwards (and stores the states in reverse): start "
-            "at x[:, 0] and go forward in time.": backwards[:, ::-1],
-        })
+        likely_bugs = _forward_bugs(x, h0, U, W, b, expected) if i == 0 else None
+        expect_close("hs" if i == 0 else f"hs {given}", got, expected, likely_bugs=likely_bugs)
         _expect_unchanged(inputs, passed)
 
 
@@ -206,6 +210,35 @@ def _bptt_dW(hs: np.ndarray, h0: np.ndarray, W: np.ndarray, dh_last: np.ndarray,
         dW = dW + term if accumulate else term
         dh = {"W.T": da @ W.T, "W": da @ W, "none": da}[back]
     return dW
+
+
+def _bptt_bugs(hs: np.ndarray, h0: np.ndarray, W: np.ndarray, dh_last: np.ndarray,
+               expected: np.ndarray) -> dict[str, np.ndarray]:
+    """What the likely bugs of backpropagation through time return for dL/dW."""
+
+    def bug(**kw: str | bool) -> np.ndarray:
+        return _bptt_dW(hs, h0, W, dh_last, **kw)
+
+    return {
+        "you forgot the tanh derivative: before using the gradient at h_t, multiply it by "
+        "(1 - h_t**2), the derivative of tanh at that step.": bug(deriv="none"),
+        "you applied tanh to h_t again in the derivative: h_t is already tanh(a_t), so the "
+        "derivative is 1 - h_t**2, not 1 - tanh(h_t)**2.": bug(deriv="tanh_again"),
+        "only the last step contributes: W is used at EVERY step, so walk back through all "
+        "T steps and add each step's h_{t-1}.T @ da_t.": bug(steps="last"),
+        "you overwrite dW inside the loop (dW = ...): the steps' contributions must be added "
+        "up, dW += h_{t-1}.T @ da_t.": bug(accumulate=False),
+        "the first step is missing: W also multiplies h0 at step 1, so the loop must go all "
+        "the way down to t = 0, using h0 as the previous state there.": bug(steps="skip_h0"),
+        "each step pairs da_t with h_t; W multiplied the PREVIOUS state, so use "
+        "h_{t-1}.T @ da_t (and h0 at the first step).": bug(pair="current"),
+        "the gradient is not passed back through W: the gradient reaching h_{t-1} is "
+        "da_t @ W.T.": bug(back="none"),
+        "the gradient is passed back through W instead of W.T: the gradient reaching "
+        "h_{t-1} is da_t @ W.T (h_{t-1} was multiplied on the right by W).": bug(back="W"),
+        "the result is transposed: dW = h_{t-1}.T @ da_t, so rows index h_{t-1} and columns "
+        "index h_t, like W.": expected.T,
+    }
 
 
 @exercise("01.3", "bptt_dW")
@@ -244,34 +277,9 @@ def check_bptt_dW(fn: Callable[..., Any]) -> None:
             if got is not None and np.ndim(got) < 2:
                 raise ExerciseError(f"{err} dL/dW has the shape of W.") from None
             raise
-        if i > 0:
-            expect_close(f"dW {given}", got, expected, atol=1e-6)
-            _expect_unchanged(inputs, passed)
-            continue
-
-        def bug(**kw: str | bool) -> np.ndarray:
-            return _bptt_dW(hs, h0, W, dh_last, **kw)  # noqa: B023 - used within this iteration
-
-        expect_close("dW", got, expected, atol=1e-6, likely_bugs={
-            "you forgot the tanh derivative: before using the gradient at h_t, multiply it by "
-            "(1 - h_t**2), the derivative of tanh at that step.": bug(deriv="none"),
-            "you applied tanh to h_t again in the derivative: h_t is already tanh(a_t), so the "
-            "derivative is 1 - h_t**2, not 1 - tanh(h_t)**2.": bug(deriv="tanh_again"),
-            "only the last step contributes: W is used at EVERY step, so walk back through all "
-            "T steps and add each step's h_{t-1}.T @ da_t.": bug(steps="last"),
-            "you overwrite dW inside the loop (dW = ...): the steps' contributions must be added "
-            "up, dW += h_{t-1}.T @ da_t.": bug(accumulate=False),
-            "the first step is missing: W also multiplies h0 at step 1, so the loop must go all "
-            "the way down to t = 0, using h0 as the previous state there.": bug(steps="skip_h0"),
-            "each step pairs da_t with h_t; W multiplied the PREVIOUS state, so use "
-            "h_{t-1}.T @ da_t (and h0 at the first step).": bug(pair="current"),
-            "the gradient is not passed back through W: the gradient reaching h_{t-1} is "
-            "da_t @ W.T.": bug(back="none"),
-            "the gradient is passed back through W instead of W.T: the gradient reaching "
-            "h_{t-1} is da_t @ W.T (h_{t-1} was multiplied on the right by W).": bug(back="W"),
-            "the result is transposed: dW = h_{t-1}.T @ da_t, so rows index h_{t-1} and columns "
-            "index h_t, like W.": expected.T,
-        })
+        likely_bugs = _bptt_bugs(hs, h0, W, dh_last, expected) if i == 0 else None
+        expect_close("dW" if i == 0 else f"dW {given}", got, expected, atol=1e-6,
+                     likely_bugs=likely_bugs)
         _expect_unchanged(inputs, passed)
 
 
@@ -318,7 +326,9 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
         try:
             returned, passed = _call_on_copies(fn, inputs, leading=(layer,))
         except ExerciseError as err:
-            raise ExerciseError(f"{err}\nHint: {_load_hint(str(err), _PORT_SHAPES)}") from None
+            hint = _load_hint(str(err), _PORT_SHAPES,
+                              "[kernel, recurrent_kernel, bias], that is [U, W, b]")
+            raise ExerciseError(f"{err}\nHint: {hint}") from None
         kernel, recurrent = _numpy(cell.kernel), _numpy(cell.recurrent_kernel)
         bias = _numpy(cell.bias)
         if (np.allclose(kernel, kernel0) and np.allclose(recurrent, recurrent0)
@@ -351,7 +361,8 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
             "b was ADDED to the layer's starting bias (assign_add?): replace it, "
             "cell.bias.assign(b).": bias0 + b,
         })
-        x = rng.normal(size=(batch, T, n_in)).astype("float32")
+        # Behaviour, not only the variables: the layer must now compute the NumPy forward pass.
+        x = (rng.normal(size=(batch, T, n_in)) * 3).astype("float32")
         expect_close(f"layer(x) for x {_shape_str(x.shape)}", _numpy(layer(x)),
                      ref.rnn_forward(x, None, U, W, b), atol=1e-5)
         _expect_unchanged(inputs, passed)
