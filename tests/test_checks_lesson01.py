@@ -447,7 +447,8 @@ def scale_in_place(layer, U, W, b):
      "the recurrent kernel did not change: load W into it"),
     (load_and_activate, r"layer\(x\) for x \(2, 5, 3\) differs from the expected value"),
     (new_layer, "returned a new layer"),
-    (lambda layer, U, W, b: layer.set_weights([U, W, b[None]]), "Keras refused the shapes"),
+    (lambda layer, U, W, b: layer.set_weights([U, W, b[None]]),
+     r"Keras refused the shapes: the kernel must be U as it is, \(n_in, n_h\)"),
     (lambda layer, U, W, b: layer.set_weights([U, W]),
      r"in the order \[kernel, recurrent_kernel, bias\], that is \[U, W, b\]"),
 ])
@@ -511,7 +512,7 @@ def test_param_count_correct_alternatives_pass(answer):
     (lambda n_in, n_h, n_out, T: float(param_count(n_in, n_h, n_out, T)), "as an int"),
     (lambda n_in, n_h, n_out, T: "many", "return a number .an int., got str 'many'"),
     (lambda n_in, n_h, n_out, T: [param_count(n_in, n_h, n_out, T)], "got list"),
-    (lambda n_in, n_h, n_out, T: np.array([param_count(n_in, n_h, n_out, T)]), "not a NumPy array"),
+    (lambda n_in, n_h, n_out, T: np.array([param_count(n_in, n_h, n_out, T)]), r"not a NumPy array of shape \(1,\) \(for n_in=10, n_h=16, n_out=3\)"),
     (lambda n_in, n_h, n_out, T: None, "forget to `return`"),
 ])
 def test_param_count_bugs_are_named(wrong, diagnosis):

@@ -71,10 +71,8 @@ def _call_on_copies(fn: Callable[..., Any], inputs: Mapping[str, Any],
 def _expect_unchanged(inputs: Mapping[str, Any], passed: Mapping[str, Any]) -> None:
     """Fail if the learner's function changed one of the arrays it was given."""
     for name, original in inputs.items():
-        if not isinstance(original, np.ndarray):
-            continue
-        after = passed[name]
-        if after.shape != original.shape or not np.array_equal(after, original, equal_nan=True):
+        if isinstance(original, np.ndarray) and not np.array_equal(passed[name], original,
+                                                                   equal_nan=True):
             raise ExerciseError(
                 f"your function changed its argument `{name}` in place (e.g. `{name} -= ...`, "
                 f"`{name} *= ...` or `{name}[...] = ...`). The caller still needs it: compute into "
@@ -82,14 +80,8 @@ def _expect_unchanged(inputs: Mapping[str, Any], passed: Mapping[str, Any]) -> N
                 f"start from `{name}.copy()`.")
 
 
-def _to_array(got: Any) -> np.ndarray:
-    if hasattr(got, "numpy") and callable(got.numpy):  # a TensorFlow tensor or Keras variable
-        got = got.numpy()
-    return np.asarray(got)
-
-
 def _expect_array(name: str, got: Any, shape: Sequence[int], axes: Sequence[str],
-                  given: str = "") -> np.ndarray:
+                  given: str) -> np.ndarray:
     """Return ``got`` as a float array of ``shape``, or fail saying what was expected.
 
     Args:
@@ -110,7 +102,7 @@ def _expect_array(name: str, got: Any, shape: Sequence[int], axes: Sequence[str]
     if isinstance(got, (str, bytes, dict, set)) or callable(got):
         raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.")
     try:
-        arr = _to_array(got)
+        arr = np.asarray(got)  # NumPy, JAX and TensorFlow arrays alike
     except Exception:  # noqa: BLE001 - anything that will not convert is the wrong kind
         raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.") from None
     if arr.dtype.kind not in "iuf":
@@ -118,8 +110,7 @@ def _expect_array(name: str, got: Any, shape: Sequence[int], axes: Sequence[str]
                             f"got an array of dtype {arr.dtype}.")
     got_shape = tuple(int(s) for s in arr.shape)
     if got_shape != shape:
-        msg = f"{name} has shape {_shape_str(got_shape)}, expected {_shape_str(shape)}"
-        msg += f" {given}." if given else "."
+        msg = f"{name} has shape {_shape_str(got_shape)}, expected {_shape_str(shape)} {given}."
         squeezed = [i for i, s in enumerate(shape) if s == 1
                     and shape[:i] + shape[i + 1:] == got_shape]
         if squeezed:
