@@ -8,25 +8,159 @@ a wrong answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely
 - 00.2 :func:`check_softmax`: a numerically stable ``softmax(z)`` over the last axis
 - 00.3 :func:`check_load_into_dense`: copy textbook-layout weights into a ``keras.layers.Dense``
 - 00.4 :func:`check_param_count`: the number of parameters of a dense layer over a word window
+
+The checkers probe behaviour, not one point: several batch sizes and widths (including a
+batch of 1 and an output of width 1, which must keep their axes), sizes the lesson never
+uses, scores with a large spread, layers that start from random non-zero weights, and
+inputs that must come back unmodified. The private helpers below (:func:`_call_on_copies`,
+:func:`_expect_array`, :func:`_expect_unchanged`, :func:`_numpy`) are shared with
+:mod:`seqkeras.checks.lesson01`.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-from seqkeras.grading import ExerciseError, call, exercise, expect_close, expect_shape, require_answer
-from seqkeras.reference import relu, sigmoid, softmax
+import seqkeras.reference as ref
+from seqkeras.grading import ExerciseError, call, exercise, expect_close, require_answer
 
-__all__ = ["check_dense", "check_softmax", "check_load_into_dense", "check_param_count",
-           "PARAM_COUNT_QUESTION"]
+__all__ = [
+    "PARAM_COUNT_QUESTION",
+    "check_dense",
+    "check_load_into_dense",
+    "check_param_count",
+    "check_softmax",
+]
 
 
+# --------------------------------------------------------------------------- shared helpers
 def _rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def _shape_str(shape: Sequence[int]) -> str:
+    return str(tuple(int(s) for s in shape))
+
+
+def _call_on_copies(fn: Callable[..., Any], inputs: Mapping[str, Any],
+                    leading: Sequence[Any] = ()) -> tuple[Any, dict[str, Any]]:
+    """Call ``fn(*leading, *copies of inputs)``; return its result and the copies.
+
+    Floating-point warnings are silenced (an overflow shows up as nan/inf in the result,
+    which the checker then explains). A crash with an ``IndexError`` gets a hint about
+    sizes written into the code, since the probes use sizes the lesson never does.
+    Compare the returned copies with ``inputs`` (:func:`_expect_unchanged`) to catch a
+    function that modifies its arguments in place.
+    """
+    passed = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in inputs.items()}
+    try:
+        with np.errstate(all="ignore"):
+            got = call(fn, *leading, *passed.values())
+    except ExerciseError as err:
+        if "IndexError" in str(err):
+            raise ExerciseError(
+                f"{err}\nHint: the checker uses sizes your notebook does not. An index out of "
+                "range often comes from a size written into the code (such as range(5)): take "
+                "sizes from the arguments instead, e.g. x.shape[1].") from None
+        raise
+    return got, passed
+
+
+def _expect_unchanged(inputs: Mapping[str, Any], passed: Mapping[str, Any]) -> None:
+    """Fail if the learner's function changed one of the arrays it was given."""
+    for name, original in inputs.items():
+        if isinstance(original, np.ndarray) and not np.array_equal(passed[name], original,
+                                                                   equal_nan=True):
+            raise ExerciseError(
+                f"your function changed its argument `{name}` in place (e.g. `{name} -= ...`, "
+                f"`{name} *= ...` or `{name}[...] = ...`). The caller still needs it: compute into "
+                f"a new array instead, e.g. `{name} = {name} - ...` (which makes a new array), or "
+                f"start from `{name}.copy()`.")
+
+
+def _expect_array(name: str, got: Any, shape: Sequence[int], axes: Sequence[str],
+                  given: str) -> np.ndarray:
+    """Return ``got`` as a float array of ``shape``, or fail saying what was expected.
+
+    Args:
+        name: what the value is, e.g. ``"y"``.
+        got: the learner's result.
+        shape: the expected shape.
+        axes: a name for each axis, e.g. ``("batch", "n_out")``, for the messages.
+        given: the inputs of this call, e.g. ``"for x (1, 6) and W (6, 4)"``.
+    """
+    shape = tuple(int(s) for s in shape)
+    want = f"a NumPy array of shape {_shape_str(shape)}"
+    if got is None:
+        raise ExerciseError(f"{name} is None: did you forget to `return` it?")
+    if isinstance(got, (list, tuple)):
+        raise ExerciseError(
+            f"{name} is a {type(got).__name__} of {len(got)} items; return {want} instead "
+            "(np.array(...) or np.stack(...) turn a list of arrays into one array).")
+    if isinstance(got, (str, bytes, dict, set)) or callable(got):
+        raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.")
+    try:
+        arr = np.asarray(got)  # NumPy, JAX and TensorFlow arrays alike
+    except Exception:  # noqa: BLE001 - anything that will not convert is the wrong kind
+        raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.") from None
+    if arr.dtype.kind not in "iuf":
+        raise ExerciseError(f"{name} should be an array of numbers of shape {_shape_str(shape)}, "
+                            f"got an array of dtype {arr.dtype}.")
+    got_shape = tuple(int(s) for s in arr.shape)
+    if got_shape != shape:
+        msg = f"{name} has shape {_shape_str(got_shape)}, expected {_shape_str(shape)} {given}."
+        squeezed = [i for i, s in enumerate(shape) if s == 1
+                    and shape[:i] + shape[i + 1:] == got_shape]
+        if squeezed:
+            msg += (f" The {axes[squeezed[0]]} axis of size 1 is missing: keep it (a batch of one "
+                    "example, a single step or an output of width one keeps its axis), so do not "
+                    "np.squeeze the result or index it with [0].")
+        elif len(shape) == 2 and got_shape == shape[::-1]:
+            msg += " It looks transposed: check the order of the matrix product."
+        elif len(got_shape) == len(shape):
+            wrong = [i for i, (g, e) in enumerate(zip(got_shape, shape)) if g != e]
+            msg += (f" Its {axes[wrong[0]]} axis has {got_shape[wrong[0]]} entries instead of "
+                    f"{shape[wrong[0]]}. The sizes change from call to call: if a size is written "
+                    "into your code, take it from the arguments' .shape instead.")
+        raise ExerciseError(msg)
+    return arr.astype(float)
+
+
+def _numpy(v: Any) -> np.ndarray:
+    """A Keras variable or tensor as a float64 NumPy array."""
+    import keras
+
+    return np.asarray(keras.ops.convert_to_numpy(v), dtype=float)
+
+
+def _load_hint(message: str, shapes: str = "the kernel must be (n_in, n_out), which is W.T, "
+                                           "and the bias (n_out,)",
+               order: str = "[kernel, bias], that is [W.T, b]") -> str:
+    """A hint for a crash while loading weights into a Keras layer.
+
+    Args:
+        message: the crash's message.
+        shapes: what each weight's shape must be.
+        order: the list ``set_weights`` expects.
+    """
+    low = message.lower()
+    if "setter" in low or "can't set attribute" in low:
+        return ("a layer's weights are variables: change their values with "
+                "layer.kernel.assign(new_value) or layer.set_weights([...]); do not "
+                "assign to the attribute.")
+    if "expecting" in low and "weights" in low:
+        return f"set_weights needs every weight of the layer, in the order {order}."
+    if "not compatible" in low or "must match" in low:
+        return f"Keras refused the shapes: {shapes}."
+    return "load the weights with layer.set_weights([...]) or layer.kernel.assign(...)."
+
+
 # --------------------------------------------------------------------------- 00.1 dense
+_DENSE_AXES = ("batch", "n_out")
+
+
 @exercise("00.1", "dense")
 def check_dense(fn: Callable[..., Any]) -> None:
     """Check ``fn(x, W, b, f)`` against ``f(x @ W + b)``.
@@ -34,13 +168,23 @@ def check_dense(fn: Callable[..., Any]) -> None:
     Args:
         fn: the learner's function. ``x`` ``(batch, n_in)``, ``W`` ``(n_in, n_out)``
             (Keras layout), ``b`` ``(n_out,)``, ``f`` an elementwise activation function;
-            it must return ``(batch, n_out)``.
+            it must return ``(batch, n_out)`` (``(n_out,)`` for one example ``x`` ``(n_in,)``).
     """
     rng = _rng(0)
+
+    def probe(x: np.ndarray, W: np.ndarray, b: np.ndarray, f: Callable[[np.ndarray], np.ndarray],
+              axes: Sequence[str] = _DENSE_AXES) -> tuple[np.ndarray, Callable[[], None]]:
+        inputs = {"x": x, "W": W, "b": b, "f": f}
+        got, passed = _call_on_copies(fn, inputs)
+        shape = (x.shape[0], W.shape[1]) if x.ndim == 2 else (W.shape[1],)
+        got = _expect_array("y", got, shape, axes,
+                            given=f"for x {_shape_str(x.shape)} and W {_shape_str(W.shape)}")
+        return got, lambda: _expect_unchanged(inputs, passed)
+
     # A square W first: a transposed W then gives wrong numbers instead of a crash,
     # so the bug can be named.
     x, W, b = rng.normal(size=(4, 3)), rng.normal(size=(3, 3)), rng.normal(size=3)
-    got = call(fn, x.copy(), W.copy(), b.copy(), np.tanh)
+    got, unchanged = probe(x, W, b, np.tanh)
     expect_close("y", got, np.tanh(x @ W + b), likely_bugs={
         "you forgot the bias: add b before the activation, f(x @ W + b).": np.tanh(x @ W),
         "W is used transposed: with the Keras layout W is (n_in, n_out), so the product "
@@ -51,23 +195,69 @@ def check_dense(fn: Callable[..., Any]) -> None:
         "f is applied to the input instead of the output: f(x @ W + b), not f(x) @ W + b.":
             np.tanh(x) @ W + b,
     })
+    unchanged()
     # A non-square W (3 inputs, 2 outputs) and another activation.
     x, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 2)), rng.normal(size=2)
-    got = call(fn, x.copy(), W.copy(), b.copy(), sigmoid)
-    expect_shape("y", got, (5, 2), hint="One row per example, one column per output unit.")
-    expect_close("y", got, sigmoid(x @ W + b), likely_bugs={
+    got, unchanged = probe(x, W, b, ref.sigmoid)
+    expect_close("y", got, ref.sigmoid(x @ W + b), likely_bugs={
         "you ignore the argument f (always tanh?): apply the activation function you are "
         "given, f(...).": np.tanh(x @ W + b),
-        "you forgot the bias: add b before the activation, f(x @ W + b).": sigmoid(x @ W),
+        "you forgot the bias: add b before the activation, f(x @ W + b).": ref.sigmoid(x @ W),
     })
+    unchanged()
+    # Sizes the lesson never uses, a batch of 1, an output of width 1, and an activation
+    # that is not a NumPy function.
+    for (batch, n_in, n_out), f in [((3, 7, 5), ref.relu), ((1, 6, 4), np.tanh),
+                                    ((3, 5, 1), lambda z: 2.0 * z - 1.0)]:
+        x = rng.normal(size=(batch, n_in))
+        W, b = rng.normal(size=(n_in, n_out)), rng.normal(size=n_out)
+        got, unchanged = probe(x, W, b, f)
+        expect_close(f"y for x {_shape_str(x.shape)} and W {_shape_str(W.shape)}", got,
+                     f(x @ W + b))
+        unchanged()
     # One example given as a 1-D vector (n_in,) must give (n_out,).
-    got = call(fn, x[0].copy(), W.copy(), b.copy(), relu)
-    expect_close("y for a single example x of shape (3,)", got, relu(x[0] @ W + b))
+    x, W, b = rng.normal(size=3), rng.normal(size=(3, 2)), rng.normal(size=2)
+    got, unchanged = probe(x, W, b, ref.relu, axes=("n_out",))
+    expect_close("y for a single example x of shape (3,)", got, ref.relu(x @ W + b))
+    unchanged()
 
 
 # --------------------------------------------------------------------------- 00.2 softmax
-def _stable(z: np.ndarray) -> np.ndarray:
-    return softmax(z, axis=-1)
+_SOFTMAX_AXES = ("batch", "k")
+
+
+def _softmax_probe(fn: Callable[..., Any], z: np.ndarray, what: str) -> np.ndarray:
+    """Call the learner's softmax on a copy of ``z``; check the kind and shape of the
+    result and that ``z`` is left alone."""
+    try:
+        got, passed = _call_on_copies(fn, {"z": z})
+    except ExerciseError as err:
+        if "broadcast" in str(err):
+            raise ExerciseError(
+                f"{err}\nHint: z.max(axis=-1) has shape (batch,); keep the reduced axis with "
+                "keepdims=True so that it broadcasts against z of shape (batch, k).") from None
+        raise
+    got = _expect_array(what, got, z.shape, _SOFTMAX_AXES, given=f"for z {_shape_str(z.shape)}")
+    _expect_unchanged({"z": z}, passed)
+    return got
+
+
+def _expect_softmax(what: str, got: np.ndarray, z: np.ndarray,
+                    likely_bugs: Mapping[str, Any] | None = None) -> None:
+    """``got`` must be softmax(z) over the last axis; name a row that is right but for its sum."""
+    expected = ref.softmax(z, axis=-1)
+    try:
+        expect_close(what, got, expected, likely_bugs=likely_bugs)
+    except ExerciseError as err:
+        if "differs from the expected" in str(err) and np.all(np.isfinite(got)) and np.all(got > 0):
+            sums = got.sum(axis=-1, keepdims=True)
+            if np.allclose(got / sums, expected, atol=1e-5, rtol=1e-5):
+                raise ExerciseError(
+                    f"{what}: every row is in the right proportions but does not sum to 1 (row "
+                    f"sums from {sums.min():.6g} to {sums.max():.6g}). Divide by the exact sum "
+                    "over the last axis, with nothing added to it: after subtracting the max the "
+                    "sum is at least 1, so no epsilon is needed.") from None
+        raise
 
 
 @exercise("00.2", "softmax")
@@ -75,17 +265,11 @@ def check_softmax(fn: Callable[..., Any]) -> None:
     """Check ``fn(z)``: softmax over the last axis of ``z`` ``(batch, k)``, stable for large ``z``."""
     rng = _rng(1)
     z = rng.normal(size=(3, 5)) * 2
+    got = _softmax_probe(fn, z, "softmax(z)")
     with np.errstate(all="ignore"):
-        try:
-            got = call(fn, z.copy())
-        except ExerciseError as err:
-            if "broadcast" in str(err):
-                raise ExerciseError(
-                    f"{err}\nHint: z.max(axis=-1) has shape (batch,); keep the reduced axis with "
-                    "keepdims=True so that it broadcasts against z of shape (batch, k).") from None
-            raise
         e = np.exp(z)
-        expect_close("softmax(z)", got, _stable(z), likely_bugs={
+        z_col = np.exp(z - z.max(axis=0, keepdims=True))
+        _expect_softmax("softmax(z)", got, z, likely_bugs={
             "you normalise over the wrong axis: each ROW (one example) must sum to 1, so sum "
             "over axis=-1 (with keepdims=True), not axis=0.": e / e.sum(axis=0, keepdims=True),
             "you normalise by the sum of the whole array: divide each row by its own sum, "
@@ -95,56 +279,55 @@ def check_softmax(fn: Callable[..., Any]) -> None:
                 np.exp(z - z.max(axis=-1, keepdims=True)),
             "you subtract each column's maximum: subtract each row's own maximum, "
             "z.max(axis=-1, keepdims=True), so every entry of a row is shifted by the same "
-            "amount.": np.exp(z - z.max(axis=0, keepdims=True))
-            / np.exp(z - z.max(axis=0, keepdims=True)).sum(axis=-1, keepdims=True),
+            "amount.": z_col / z_col.sum(axis=-1, keepdims=True),
         })
-        # Large scores: exp(1000) overflows to inf, and inf / inf is nan.
-        big = np.array([[1000.0, 1001.0, 1002.0], [1000.0, 1000.0, 1000.0]])
-        got = call(fn, big.copy())
-        expect_shape("softmax(z) for large z", got, big.shape)
-        if not np.all(np.isfinite(np.asarray(got, dtype=float))):
-            raise ExerciseError(
-                "softmax(z) returns nan or inf for large scores such as z = [1000, 1001, 1002]: "
-                "exp(1000) overflows. Subtract each row's maximum before exp: softmax(z) equals "
-                "softmax(z - max(z)), and then the largest exponent is exp(0) = 1.")
-        expect_close("softmax(z) for large z", got, _stable(big))
-        # Rows of very different scale: one maximum for the whole array underflows row 0.
-        mixed = np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0]])
-        got = call(fn, mixed.copy())
-        if not np.all(np.isfinite(np.asarray(got, dtype=float))):
-            raise ExerciseError(
-                "softmax(z) returns nan when rows have very different scales, e.g. "
-                "[[0, 1, 2], [1000, 1001, 1002]]: you subtract one maximum for the whole array, "
-                "so exp(0 - 1002) underflows to 0 and row 0 becomes 0 / 0. Subtract each row's "
-                "own maximum: z.max(axis=-1, keepdims=True).")
-        expect_close("softmax(z) for rows of different scales", got, _stable(mixed))
+    # Other sizes: a batch of 1, a width of 1 (every probability is 1), a long row.
+    for shape in [(1, 4), (4, 1), (2, 60)]:
+        z = rng.normal(size=shape) * 3
+        got = _softmax_probe(fn, z, f"softmax(z) for z {_shape_str(shape)}")
+        _expect_softmax(f"softmax(z) for z {_shape_str(shape)}", got, z)
+    # Large scores: exp(1000) overflows to inf, and inf / inf is nan.
+    big = np.array([[1000.0, 1001.0, 1002.0], [1000.0, 1000.0, 1000.0]])
+    got = _softmax_probe(fn, big, "softmax(z) for large z")
+    if not np.all(np.isfinite(got)):
+        raise ExerciseError(
+            "softmax(z) returns nan or inf for large scores such as z = [1000, 1001, 1002]: "
+            "exp(1000) overflows. Subtract each row's maximum before exp: softmax(z) equals "
+            "softmax(z - max(z)), and then the largest exponent is exp(0) = 1.")
+    _expect_softmax("softmax(z) for large z", got, big)
+    # Rows of very different scale: one maximum for the whole array underflows row 0.
+    mixed = np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0]])
+    got = _softmax_probe(fn, mixed, "softmax(z) for rows of different scales")
+    if not np.all(np.isfinite(got)):
+        raise ExerciseError(
+            "softmax(z) returns nan when rows have very different scales, e.g. "
+            "[[0, 1, 2], [1000, 1001, 1002]]: you subtract one maximum for the whole array, "
+            "so exp(0 - 1002) underflows to 0 and row 0 becomes 0 / 0. Subtract each row's "
+            "own maximum: z.max(axis=-1, keepdims=True).")
+    _expect_softmax("softmax(z) for rows of different scales", got, mixed)
+    # A large spread within a row: shifting by the mean or the minimum still overflows.
+    spread = np.array([[-800.0, 0.0, 800.0], [-1000.0, -1001.0, -1002.0], [5.0, -900.0, 3.0]])
+    got = _softmax_probe(fn, spread, "softmax(z) for rows with a large spread")
+    if not np.all(np.isfinite(got)):
+        raise ExerciseError(
+            "softmax(z) returns nan or inf for rows with a large spread, such as "
+            "[-800, 0, 800]: exp overflows once an exponent passes about 709. Shifting a row "
+            "by its mean or its minimum still leaves exponents of 800 or more; only the row's "
+            "maximum makes every exponent ≤ 0. Subtract z.max(axis=-1, keepdims=True).")
+    _expect_softmax("softmax(z) for rows with a large spread", got, spread)
 
 
 # --------------------------------------------------------------------------- 00.3 load_into_dense
 def _dense_layer(n_in: int, n_out: int, seed: int) -> Any:
+    """A built Dense layer whose kernel AND bias start random and non-zero (so that
+    ``assign_add`` and a forgotten bias cannot pass by luck)."""
     import keras
 
-    layer = keras.layers.Dense(n_out, kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
-                               bias_initializer="zeros")
+    layer = keras.layers.Dense(
+        n_out, kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        bias_initializer=keras.initializers.RandomNormal(stddev=0.5, seed=seed + 100))
     layer.build((None, n_in))
     return layer
-
-
-def _numpy(v: Any) -> np.ndarray:
-    import keras
-
-    return np.asarray(keras.ops.convert_to_numpy(v), dtype=float)
-
-
-def _load_hint(message: str) -> str:
-    if "setter" in message or "can't set attribute" in message:
-        return ("a layer's weights are variables: change their values with "
-                "layer.kernel.assign(new_value) or layer.set_weights([kernel, bias]); do not "
-                "assign to the attribute.")
-    if "not compatible" in message or "shape" in message:
-        return ("Keras refused the shapes: the kernel must be (n_in, n_out), which is W.T, and "
-                "the bias (n_out,).")
-    return "load the weights with layer.set_weights([kernel, bias]) or layer.kernel.assign(...)."
 
 
 @exercise("00.3", "load_into_dense")
@@ -152,30 +335,47 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
     """Check ``fn(layer, W, b)``: copy a textbook ``W`` ``(n_out, n_in)`` and ``b`` ``(n_out,)``
     into the built ``keras.layers.Dense`` ``layer`` (kernel ``(n_in, n_out)``), in place."""
     rng = _rng(2)
-    for n_in, n_out, seed in ((3, 3, 0), (4, 2, 1)):  # square first: a missing .T is then silent
+    # Square first: a missing .T is then silent in Keras and can be named. Then sizes the
+    # lesson never uses, an output of width 1, an input of width 1, and float64 weights
+    # (what NumPy gives) as well as float32.
+    for n_in, n_out, seed, dtype in ((3, 3, 0, "float32"), (4, 2, 1, "float64"),
+                                     (5, 1, 2, "float64"), (1, 4, 3, "float32")):
         layer = _dense_layer(n_in, n_out, seed)
-        before = _numpy(layer.kernel)
-        W = rng.normal(size=(n_out, n_in)).astype("float32")  # textbook layout
-        b = rng.normal(size=n_out).astype("float32")
+        kernel0, bias0 = _numpy(layer.kernel), _numpy(layer.bias)
+        W = rng.normal(size=(n_out, n_in)).astype(dtype)  # textbook layout
+        b = rng.normal(size=n_out).astype(dtype)
+        inputs = {"W": W, "b": b}
         try:
-            call(fn, layer, W.copy(), b.copy())
+            returned, passed = _call_on_copies(fn, inputs, leading=(layer,))
         except ExerciseError as err:
             raise ExerciseError(f"{err}\nHint: {_load_hint(str(err))}") from None
         kernel, bias = _numpy(layer.kernel), _numpy(layer.bias)
-        if np.allclose(kernel, before):
+        if np.allclose(kernel, kernel0) and np.allclose(bias, bias0):
+            extra = (" (you returned a new layer: the checker looks at the one it gave you)"
+                     if returned is not None and returned is not layer else "")
             raise ExerciseError(
-                "the layer's kernel did not change: load the weights into the layer you are "
-                "given (layer.set_weights([...]) or layer.kernel.assign(...)); do not build a new one.")
+                f"the layer's weights did not change{extra}: load the weights into the layer you "
+                "are given, in place (layer.set_weights([...]) or layer.kernel.assign(...)); do "
+                "not build a new one.")
         expect_close("layer.kernel", kernel, W.T, atol=1e-6, likely_bugs={
             "you copied W as it is. The textbook W is (n_out, n_in) but a Keras kernel is "
             "(n_in, n_out): load W.T.": W,
+            "the kernel did not change: load W.T into it too.": kernel0,
+            "W.T was ADDED to the kernel's starting values (assign_add?): the layer starts with "
+            "its own random weights, so replace them, layer.kernel.assign(W.T).": kernel0 + W.T,
+            "you reshaped W to (n_in, n_out): reshape keeps the numbers in the same order and "
+            "only regroups them, so the weights land in the wrong places. Transpose instead, "
+            "W.T.": W.reshape(n_in, n_out),
         })
         expect_close("layer.bias", bias, b, atol=1e-6, likely_bugs={
-            "the bias was not copied: the layer still has its initial zeros; set it too.":
-                np.zeros(n_out),
+            "the bias was not copied: the layer still has its starting bias; set it too.": bias0,
+            "b was ADDED to the layer's starting bias (assign_add?): the layer starts with its "
+            "own bias, so replace it, layer.bias.assign(b).": bias0 + b,
         })
-        x = rng.normal(size=(5, n_in)).astype("float32")
-        expect_close("layer(x)", _numpy(layer(x)), x @ W.T + b, atol=1e-5)
+        # Behaviour, not only the variables: the layer must now compute x @ W.T + b.
+        x = (rng.normal(size=(1, n_in)) * 3).astype("float32")
+        expect_close("layer(x)", _numpy(layer(x)), x @ W.T.astype(float) + b, atol=1e-5)
+        _expect_unchanged(inputs, passed)
 
 
 # --------------------------------------------------------------------------- 00.4 parameters
@@ -192,8 +392,12 @@ _WORDS, _VOCAB, _UNITS = 5, 1000, 16
 def check_param_count(answer: Any) -> None:
     """Check the answer (an ``int``) to :data:`PARAM_COUNT_QUESTION`."""
     answer = require_answer(answer, "n_params")
+    if isinstance(answer, np.ndarray):
+        raise ExerciseError(f"n_params is a NumPy array of shape {answer.shape}; give one plain "
+                            "number, an int (e.g. int(...)).")
     if isinstance(answer, bool) or not isinstance(answer, (int, np.integer, float, np.floating)):
-        raise ExerciseError(f"n_params should be a number (an int), got {type(answer).__name__}.")
+        raise ExerciseError(f"n_params should be a number (an int), got {type(answer).__name__}"
+                            + (f" {answer!r}." if isinstance(answer, str) else "."))
     n_in = _WORDS * _VOCAB
     expected = n_in * _UNITS + _UNITS
     if float(answer) == expected and not isinstance(answer, (int, np.integer)):
@@ -207,8 +411,13 @@ def check_param_count(answer: Any) -> None:
         n_in * _UNITS + n_in: "the bias has one entry per OUTPUT unit, not per input.",
         _WORDS * _UNITS + _UNITS: "the input size is not the number of words: each word is a "
                                   f"one-hot vector of length {_VOCAB}.",
+        n_in * _UNITS + _WORDS * _UNITS: f"you counted {_WORDS} × {_UNITS} biases, as if each "
+                                         "word had its own layer: the words are laid end to end "
+                                         f"into ONE input, so there are {_UNITS} biases, one per "
+                                         "output unit.",
     }
+    is_whole = np.isfinite(float(answer)) and float(answer).is_integer()
     raise ExerciseError(f"n_params = {answer} is not right. " + bugs.get(
-        int(answer) if float(answer).is_integer() else -1,
+        int(answer) if is_whole else -1,
         "Count the weights (n_in × n_out, where n_in is the length of the whole input vector) "
         "plus the biases (one per output unit)."))

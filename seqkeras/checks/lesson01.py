@@ -1,8 +1,8 @@
 """Checkers for lesson 01, the vanilla RNN from scratch.
 
-Each ``check_*`` function takes the learner's function, prints the outcome and returns
-``True`` (passed) or ``False`` (not attempted yet); a wrong answer raises
-:class:`~seqkeras.grading.ExerciseError` naming the likely bug.
+Each ``check_*`` function takes the learner's function, prints the verdict and returns a
+:class:`~seqkeras.grading.Outcome`, true if passed and false if not attempted yet; a wrong
+answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely bug.
 
 - 01.1 :func:`check_rnn_cell_step`: ``rnn_cell_step(x_t, h_prev, U, W, b) -> h_t``
 - 01.2 :func:`check_rnn_forward`: ``rnn_forward(x, h0, U, W, b) -> hs (batch, T, n_h)``
@@ -11,16 +11,27 @@ Each ``check_*`` function takes the learner's function, prints the outcome and r
 - 01.5 :func:`check_rnn_param_count`: ``rnn_param_count(n_in, n_h, n_out, T) -> int``
 
 Shapes follow :mod:`seqkeras.reference`: row vectors, Keras layout (``U`` ``(n_in, n_h)``,
-``W`` ``(n_h, n_h)``, ``b`` ``(n_h,)``).
+``W`` ``(n_h, n_h)``, ``b`` ``(n_h,)``). Every checker tries several sizes, including T = 1,
+a batch of 1, a single hidden unit and sizes the lesson never uses; the functions must leave
+their inputs unmodified, and a Keras layer to be loaded starts from random non-zero weights.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from seqkeras.grading import ExerciseError, call, exercise, expect_close, expect_shape
-from seqkeras.reference import relu, rnn_backward, rnn_forward, sigmoid
+import seqkeras.reference as ref
+from seqkeras.checks.lesson00 import (
+    _call_on_copies,
+    _expect_array,
+    _expect_unchanged,
+    _load_hint,
+    _numpy,
+    _shape_str,
+)
+from seqkeras.grading import ExerciseError, call, exercise, expect_close
 
 __all__ = ["check_rnn_cell_step", "check_rnn_forward", "check_bptt_dW", "check_port_to_simple_rnn",
            "check_rnn_param_count"]
@@ -43,11 +54,20 @@ def check_rnn_cell_step(fn: Callable[..., Any]) -> None:
             ``h_t`` ``(batch, n_h)``.
     """
     rng = np.random.default_rng(11)
+
+    def probe(x: np.ndarray, h: np.ndarray, U: np.ndarray, W: np.ndarray,
+              b: np.ndarray) -> tuple[np.ndarray, str, Callable[[], None]]:
+        inputs = {"x_t": x, "h_prev": h, "U": U, "W": W, "b": b}
+        got, passed = _call_on_copies(fn, inputs)
+        given = f"for x_t {_shape_str(x.shape)} and h_prev {_shape_str(h.shape)}"
+        got = _expect_array("h_t", got, (x.shape[0], U.shape[1]), ("batch", "n_h"), given=given)
+        return got, given, lambda: _expect_unchanged(inputs, passed)
+
     # Square U first (n_in = n_h): transposed or swapped weights then give wrong numbers
     # instead of a crash, so the bug can be named.
     x, h = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
     U, W, b = _weights(rng, 4, 4)
-    got = call(fn, x.copy(), h.copy(), U.copy(), W.copy(), b.copy())
+    got, _, unchanged = probe(x, h, U, W, b)
     a = x @ U + h @ W + b
     expect_close("h_t", got, np.tanh(a), likely_bugs={
         "it ignores the previous state h_prev: add the recurrent term h_prev @ W, which is how "
@@ -57,8 +77,8 @@ def check_rnn_cell_step(fn: Callable[..., Any]) -> None:
             np.tanh(x @ U + h @ W),
         "the bias is added after the activation: it belongs inside, tanh(x_t @ U + h_prev @ W + b).":
             np.tanh(x @ U + h @ W) + b,
-        "you used sigmoid; a vanilla RNN cell (and SimpleRNN) uses tanh.": sigmoid(a),
-        "you used relu; a vanilla RNN cell (and SimpleRNN's default) uses tanh.": relu(a),
+        "you used sigmoid; a vanilla RNN cell (and SimpleRNN) uses tanh.": ref.sigmoid(a),
+        "you used relu; a vanilla RNN cell (and SimpleRNN's default) uses tanh.": ref.relu(a),
         "the activation is missing: wrap the sum in np.tanh(...).": a,
         "the weights are used transposed. With row vectors and the Keras layout, U is "
         "(n_in, n_h) and W is (n_h, n_h): write x_t @ U and h_prev @ W (no .T).":
@@ -66,23 +86,82 @@ def check_rnn_cell_step(fn: Callable[..., Any]) -> None:
         "U and W are swapped: U multiplies the input x_t, W the previous state h_prev.":
             np.tanh(x @ W + h @ U + b),
     })
-    # Non-square: 2 examples, 3 inputs, 5 hidden units.
-    x, h = rng.normal(size=(2, 3)), rng.normal(size=(2, 5))
-    U, W, b = _weights(rng, 3, 5)
-    got = call(fn, x.copy(), h.copy(), U.copy(), W.copy(), b.copy())
-    expect_shape("h_t", got, (2, 5), hint="One row per example, one column per hidden unit.")
-    expect_close("h_t", got, np.tanh(x @ U + h @ W + b))
+    unchanged()
+    # Non-square (2 examples, 3 inputs, 5 hidden units), then sizes the lesson never uses:
+    # a batch of 1 and a single hidden unit.
+    for batch, n_in, n_h in ((2, 3, 5), (1, 6, 2), (4, 3, 1)):
+        x, h = rng.normal(size=(batch, n_in)), rng.normal(size=(batch, n_h))
+        U, W, b = _weights(rng, n_in, n_h)
+        got, given, unchanged = probe(x, h, U, W, b)
+        expect_close(f"h_t {given}", got, np.tanh(x @ U + h @ W + b))
+        unchanged()
+    # Large pre-activations: np.tanh saturates at ±1, a tanh built from exp overflows.
+    x, h = rng.normal(size=(3, 2)) * 3000, rng.normal(size=(3, 3))
+    U, W, b = _weights(rng, 2, 3)
+    got, given, unchanged = probe(x, h, U, W, b)
+    a = x @ U + h @ W + b
+    if not np.all(np.isfinite(got)):
+        raise ExerciseError(
+            f"h_t has nan or inf when the sum inside the tanh is large (here up to "
+            f"|x_t @ U + h_prev @ W + b| = {np.abs(a).max():.0f}): a tanh written from "
+            "exponentials, (e^a - e^-a) / (e^a + e^-a), overflows to inf / inf. np.tanh handles "
+            "any input (it saturates at ±1).")
+    expect_close(f"h_t for large inputs {given}", got, np.tanh(a))
+    unchanged()
 
 
 # --------------------------------------------------------------------------- 01.2 forward pass
-def _loop(x: np.ndarray, h0: np.ndarray, U: np.ndarray, W: np.ndarray, b: np.ndarray,
-          carry: bool = True) -> np.ndarray:
-    """A forward pass; ``carry=False`` feeds h0 to every step (the bug)."""
-    hs, h = [], h0
-    for t in range(x.shape[1]):
-        h = np.tanh(x[:, t] @ U + (h if carry else h0) @ W + b)
-        hs.append(h)
-    return np.stack(hs, axis=1)
+def _forward_shape_hint(got: Any, batch: int, T: int, n_h: int) -> str | None:
+    """Name the likely cause of a wrong-shaped forward pass, or None."""
+    if isinstance(got, tuple) and len(got) == 2 and np.shape(got[0]) == (batch, T, n_h):
+        return ("you returned a tuple of 2 things; return hs alone, one array "
+                f"{_shape_str((batch, T, n_h))} (its last state is hs[:, -1]).")
+    if isinstance(got, (list, tuple)):
+        return (f"you returned a {type(got).__name__} of {len(got)} arrays: stack the states "
+                "into one array with the time axis second, np.stack(hs, axis=1), shape "
+                "(batch, T, n_h).")
+    shape = np.shape(got)
+    hints = {
+        (batch, T + 1, n_h): "it has one step too many: it includes h0. Return h_1 ... h_T only "
+                             "(what SimpleRNN(return_sequences=True) returns).",
+        (T, batch, n_h): "the time axis comes first. Keras puts time on axis 1: "
+                         "np.stack(hs, axis=1), shape (batch, T, n_h).",
+        (batch, T - 1, n_h): "it has one step too few: the loop must run over all T steps, "
+                             "for t in range(T).",
+    }
+    if T > 1:  # with T = 1, (batch, n_h) is a squeezed time axis: _expect_array says so
+        hints[(batch, n_h)] = ("you returned only the last state h_T. Return every state, "
+                               "h_1 ... h_T, stacked along axis 1.")
+    if shape == (batch, T, n_h) or shape not in hints:
+        return None
+    expected = _shape_str((batch, T, n_h))
+    return f"hs has shape {_shape_str(shape)}, expected {expected}: {hints[shape]}"
+
+
+def _forward_bugs(x: np.ndarray, h0: np.ndarray, U: np.ndarray, W: np.ndarray, b: np.ndarray,
+                  hs: np.ndarray) -> dict[str, np.ndarray]:
+    """What the likely bugs of a forward pass return; ``hs`` is the right answer."""
+    T = x.shape[1]
+    backwards = ref.rnn_forward(x[:, ::-1], h0, U, W, b)
+    return {
+        "every step uses h0 as the previous state: the state is not carried. Update h at "
+        "each step and feed the NEW h to the next step.":
+            np.tanh(x @ U + (h0 @ W)[:, None, :] + b),
+        "it starts from zeros instead of the h0 you are given.":
+            ref.rnn_forward(x, None, U, W, b),
+        "it is off by one: hs[:, t] holds the state BEFORE step t (h0 first). Store h after "
+        "computing it, so hs[:, 0] is h_1.":
+            np.concatenate([h0[:, None], hs[:, :-1]], axis=1),
+        "every step reads the first input x[:, 0]: step t must read x[:, t].":
+            ref.rnn_forward(np.repeat(x[:, :1], T, axis=1), h0, U, W, b),
+        "every entry of hs is the last state: you store the same array object and then "
+        "overwrite it in place. Store a new array at each step (h = np.tanh(...)) or write "
+        "hs[:, t] = h.": np.repeat(hs[:, -1:], T, axis=1),
+        "it runs through the sequence backwards: start at x[:, 0] and go forward in time.":
+            backwards,
+        "it runs through the sequence backwards (and stores the states in reverse): start "
+        "at x[:, 0] and go forward in time.": backwards[:, ::-1],
+    }
 
 
 @exercise("01.2", "rnn_forward")
@@ -94,48 +173,23 @@ def check_rnn_forward(fn: Callable[..., Any]) -> None:
             ``U`` ``(n_in, n_h)``, ``W`` ``(n_h, n_h)``, ``b`` ``(n_h,)``.
     """
     rng = np.random.default_rng(12)
-    batch, T, n_in, n_h = 2, 6, 3, 4
-    x, h0 = rng.normal(size=(batch, T, n_in)), rng.normal(size=(batch, n_h))
-    U, W, b = _weights(rng, n_in, n_h)
-    got = call(fn, x.copy(), h0.copy(), U.copy(), W.copy(), b.copy())
-    if got is None:
-        raise ExerciseError("hs is None: did you forget to `return` it?")
-    if isinstance(got, (list, tuple)):
-        raise ExerciseError(f"you returned a {type(got).__name__} of {len(got)} arrays: stack the "
-                            "states into one array with the time axis second, "
-                            "np.stack(hs, axis=1), shape (batch, T, n_h).")
-    shape = np.shape(got)
-    hints = {
-        (batch, n_h): "you returned only the last state h_T. Return every state, h_1 ... h_T, "
-                      "stacked along axis 1.",
-        (batch, T + 1, n_h): "it has one step too many: it includes h0. Return h_1 ... h_T only "
-                             "(what SimpleRNN(return_sequences=True) returns).",
-        (T, batch, n_h): "the time axis comes first. Keras puts time on axis 1: "
-                         "np.stack(hs, axis=1), shape (batch, T, n_h).",
-        (batch, T - 1, n_h): "it has one step too few: the loop must run over all T steps, "
-                             "for t in range(T).",
-    }
-    if shape in hints:
-        raise ExerciseError(f"hs has shape {shape}, expected {(batch, T, n_h)}: {hints[shape]}")
-    expect_shape("hs", got, (batch, T, n_h))
-    ref = _loop(x, h0, U, W, b)
-    backwards = _loop(x[:, ::-1], h0, U, W, b)
-    expect_close("hs", got, ref, likely_bugs={
-        "every step uses h0 as the previous state: the state is not carried. Update h at each "
-        "step and feed the NEW h to the next step.": _loop(x, h0, U, W, b, carry=False),
-        "it starts from zeros instead of the h0 you are given.": _loop(x, np.zeros_like(h0), U, W, b),
-        "it is off by one: hs[:, t] holds the state BEFORE step t (h0 first). Store h after "
-        "computing it, so hs[:, 0] is h_1.": np.concatenate([h0[:, None], ref[:, :-1]], axis=1),
-        "every step reads the first input x[:, 0]: step t must read x[:, t].":
-            _loop(np.repeat(x[:, :1], T, axis=1), h0, U, W, b),
-        "every entry of hs is the last state: you store the same array object and then "
-        "overwrite it in place. Store a new array at each step (h = np.tanh(...)) or write "
-        "hs[:, t] = h.": np.repeat(ref[:, -1:], T, axis=1),
-        "it runs through the sequence backwards: start at x[:, 0] and go forward in time.":
-            backwards,
-        "it runs through the sequence backwards (and stores the states in reverse): start at "
-        "x[:, 0] and go forward in time.": backwards[:, ::-1],
-    })
+    # T = 7 first (the lesson uses 5, so a length written into the code shows up), then
+    # T = 1, a batch of 1, a single hidden unit and a long sequence.
+    sizes = [(2, 7, 3, 4), (3, 1, 2, 5), (1, 9, 4, 3), (2, 4, 3, 1), (2, 40, 2, 3)]
+    for i, (batch, T, n_in, n_h) in enumerate(sizes):
+        x, h0 = rng.normal(size=(batch, T, n_in)), rng.normal(size=(batch, n_h))
+        U, W, b = _weights(rng, n_in, n_h)
+        inputs = {"x": x, "h0": h0, "U": U, "W": W, "b": b}
+        got, passed = _call_on_copies(fn, inputs)
+        hint = _forward_shape_hint(got, batch, T, n_h)
+        if hint:
+            raise ExerciseError(hint)
+        given = f"for x {_shape_str(x.shape)}"
+        got = _expect_array("hs", got, (batch, T, n_h), ("batch", "T", "n_h"), given=given)
+        expected = ref.rnn_forward(x, h0, U, W, b)
+        likely_bugs = _forward_bugs(x, h0, U, W, b, expected) if i == 0 else None
+        expect_close("hs" if i == 0 else f"hs {given}", got, expected, likely_bugs=likely_bugs)
+        _expect_unchanged(inputs, passed)
 
 
 # --------------------------------------------------------------------------- 01.3 BPTT dL/dW
@@ -156,6 +210,35 @@ def _bptt_dW(hs: np.ndarray, h0: np.ndarray, W: np.ndarray, dh_last: np.ndarray,
     return dW
 
 
+def _bptt_bugs(hs: np.ndarray, h0: np.ndarray, W: np.ndarray, dh_last: np.ndarray,
+               expected: np.ndarray) -> dict[str, np.ndarray]:
+    """What the likely bugs of backpropagation through time return for dL/dW."""
+
+    def bug(**kw: str | bool) -> np.ndarray:
+        return _bptt_dW(hs, h0, W, dh_last, **kw)
+
+    return {
+        "you forgot the tanh derivative: before using the gradient at h_t, multiply it by "
+        "(1 - h_t**2), the derivative of tanh at that step.": bug(deriv="none"),
+        "you applied tanh to h_t again in the derivative: h_t is already tanh(a_t), so the "
+        "derivative is 1 - h_t**2, not 1 - tanh(h_t)**2.": bug(deriv="tanh_again"),
+        "only the last step contributes: W is used at EVERY step, so walk back through all "
+        "T steps and add each step's h_{t-1}.T @ da_t.": bug(steps="last"),
+        "you overwrite dW inside the loop (dW = ...): the steps' contributions must be added "
+        "up, dW += h_{t-1}.T @ da_t.": bug(accumulate=False),
+        "the first step is missing: W also multiplies h0 at step 1, so the loop must go all "
+        "the way down to t = 0, using h0 as the previous state there.": bug(steps="skip_h0"),
+        "each step pairs da_t with h_t; W multiplied the PREVIOUS state, so use "
+        "h_{t-1}.T @ da_t (and h0 at the first step).": bug(pair="current"),
+        "the gradient is not passed back through W: the gradient reaching h_{t-1} is "
+        "da_t @ W.T.": bug(back="none"),
+        "the gradient is passed back through W instead of W.T: the gradient reaching "
+        "h_{t-1} is da_t @ W.T (h_{t-1} was multiplied on the right by W).": bug(back="W"),
+        "the result is transposed: dW = h_{t-1}.T @ da_t, so rows index h_{t-1} and columns "
+        "index h_t, like W.": expected.T,
+    }
+
+
 @exercise("01.3", "bptt_dW")
 def check_bptt_dW(fn: Callable[..., Any]) -> None:
     """Check ``fn(hs, h0, W, dh_last)``: dL/dW by backpropagation through time.
@@ -168,55 +251,51 @@ def check_bptt_dW(fn: Callable[..., Any]) -> None:
             ``(n_h, n_h)``.
     """
     rng = np.random.default_rng(13)
-    batch, T, n_in, n_h = 2, 4, 3, 3
-    x, h0 = rng.normal(size=(batch, T, n_in)), rng.normal(size=(batch, n_h)) * 0.5
-    U, W, b = _weights(rng, n_in, n_h)
-    hs = rnn_forward(x, h0, U, W, b)
-    dh_last = rng.normal(size=(batch, n_h))
-    dhs = np.zeros_like(hs)
-    dhs[:, -1] = dh_last
-    expected = rnn_backward(x, h0, hs, W, dhs)["W"]
-    assert np.allclose(expected, _bptt_dW(hs, h0, W, dh_last))  # the two references agree
-    got = call(fn, hs.copy(), h0.copy(), W.copy(), dh_last.copy())
-    expect_shape("dW", got, (n_h, n_h), hint="dL/dW has the shape of W.")
-    bug = lambda **kw: _bptt_dW(hs, h0, W, dh_last, **kw)  # noqa: E731
-    expect_close("dW", got, expected, atol=1e-6, likely_bugs={
-        "you forgot the tanh derivative: before using the gradient at h_t, multiply it by "
-        "(1 - h_t**2), the derivative of tanh at that step.": bug(deriv="none"),
-        "you applied tanh to h_t again in the derivative: h_t is already tanh(a_t), so the "
-        "derivative is 1 - h_t**2, not 1 - tanh(h_t)**2.": bug(deriv="tanh_again"),
-        "only the last step contributes: W is used at EVERY step, so walk back through all T "
-        "steps and add each step's h_{t-1}.T @ da_t.": bug(steps="last"),
-        "you overwrite dW inside the loop (dW = ...): the steps' contributions must be added "
-        "up, dW += h_{t-1}.T @ da_t.": bug(accumulate=False),
-        "the first step is missing: W also multiplies h0 at step 1, so the loop must go all "
-        "the way down to t = 0, using h0 as the previous state there.": bug(steps="skip_h0"),
-        "each step pairs da_t with h_t; W multiplied the PREVIOUS state, so use "
-        "h_{t-1}.T @ da_t (and h0 at the first step).": bug(pair="current"),
-        "the gradient is not passed back through W: the gradient reaching h_{t-1} is "
-        "da_t @ W.T.": bug(back="none"),
-        "the gradient is passed back through W instead of W.T: the gradient reaching h_{t-1} "
-        "is da_t @ W.T (h_{t-1} was multiplied on the right by W).": bug(back="W"),
-        "the result is transposed: dW = h_{t-1}.T @ da_t, so rows index h_{t-1} and columns "
-        "index h_t, like W.": expected.T,
-    })
+    # The main probe first, then T = 1, a batch of 1, a single hidden unit.
+    for i, (batch, T, n_in, n_h) in enumerate([(2, 4, 3, 3), (3, 1, 2, 2), (1, 6, 2, 4),
+                                               (2, 5, 3, 1)]):
+        x, h0 = rng.normal(size=(batch, T, n_in)), rng.normal(size=(batch, n_h)) * 0.5
+        U, W, b = _weights(rng, n_in, n_h)
+        hs = ref.rnn_forward(x, h0, U, W, b)
+        dh_last = rng.normal(size=(batch, n_h))
+        dhs = np.zeros_like(hs)
+        dhs[:, -1] = dh_last
+        expected = ref.rnn_backward(x, h0, hs, W, dhs)["W"]
+        inputs = {"hs": hs, "h0": h0, "W": W, "dh_last": dh_last}
+        got, passed = _call_on_copies(fn, inputs)
+        given = f"for hs {_shape_str(hs.shape)}"
+        try:
+            got = _expect_array("dW", got, (n_h, n_h), ("row", "column"), given=given)
+        except ExerciseError as err:
+            if batch == 1 and got is not None and np.ndim(got) < 2:
+                raise ExerciseError(
+                    f"{err} With a batch of 1, keep the batch axis: hs[:, t] is (1, n_h), so "
+                    "h_{t-1}.T @ da_t is (n_h, 1) @ (1, n_h) = (n_h, n_h); a squeezed (n_h,) "
+                    "vector gives a dot product instead.") from None
+            if got is not None and np.ndim(got) < 2:
+                raise ExerciseError(f"{err} dL/dW has the shape of W.") from None
+            raise
+        likely_bugs = _bptt_bugs(hs, h0, W, dh_last, expected) if i == 0 else None
+        expect_close("dW" if i == 0 else f"dW {given}", got, expected, atol=1e-6,
+                     likely_bugs=likely_bugs)
+        _expect_unchanged(inputs, passed)
 
 
 # --------------------------------------------------------------------------- 01.4 port to Keras
-def _numpy(v: Any) -> np.ndarray:
-    import keras
-
-    return np.asarray(keras.ops.convert_to_numpy(v), dtype=float)
-
-
-def _simple_rnn(n_in: int, n_h: int, T: int, seed: int) -> Any:
+def _simple_rnn(n_in: int, n_h: int, seed: int) -> Any:
+    """A built SimpleRNN whose kernel, recurrent kernel AND bias start random and non-zero."""
     import keras
 
     layer = keras.layers.SimpleRNN(
         n_h, return_sequences=True, kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
-        recurrent_initializer=keras.initializers.Orthogonal(seed=seed), bias_initializer="zeros")
-    layer.build((None, T, n_in))
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seed),
+        bias_initializer=keras.initializers.RandomNormal(stddev=0.5, seed=seed + 100))
+    layer.build((None, 5, n_in))
     return layer
+
+
+_PORT_SHAPES = ("the kernel must be U as it is, (n_in, n_h); the recurrent_kernel W, (n_h, n_h); "
+                "and the bias b, (n_h,), in the order layer.set_weights([U, W, b])")
 
 
 @exercise("01.4", "port_to_simple_rnn")
@@ -229,15 +308,29 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
             follow :func:`seqkeras.reference.rnn_cell_step`.
     """
     rng = np.random.default_rng(14)
-    T = 5
-    for n_in, n_h, seed in ((3, 3, 0), (2, 4, 1)):  # square first: a swap is then silent in Keras
-        layer = _simple_rnn(n_in, n_h, T, seed)
-        before = _numpy(layer.cell.kernel)
-        U, W, b = (w.astype("float32") for w in _weights(rng, n_in, n_h))
-        returned = call(fn, layer, U.copy(), W.copy(), b.copy())
-        kernel, recurrent = _numpy(layer.cell.kernel), _numpy(layer.cell.recurrent_kernel)
-        bias = _numpy(layer.cell.bias)
-        if np.allclose(kernel, before) and not np.allclose(kernel, U):
+    # Square first: a swap is then silent in Keras and can be named. Then sizes the lesson
+    # never uses (a single hidden unit, a single input feature), float64 weights (what NumPy
+    # gives) as well as float32, and inputs of length 1 and 6.
+    for n_in, n_h, seed, dtype, (batch, T) in ((3, 3, 0, "float32", (2, 5)),
+                                               (2, 4, 1, "float64", (1, 6)),
+                                               (5, 1, 2, "float64", (2, 1)),
+                                               (1, 2, 3, "float32", (3, 4))):
+        layer = _simple_rnn(n_in, n_h, seed)
+        cell = layer.cell
+        kernel0, recurrent0, bias0 = (_numpy(v) for v in (cell.kernel, cell.recurrent_kernel,
+                                                          cell.bias))
+        U, W, b = (w.astype(dtype) for w in _weights(rng, n_in, n_h))
+        inputs = {"U": U, "W": W, "b": b}
+        try:
+            returned, passed = _call_on_copies(fn, inputs, leading=(layer,))
+        except ExerciseError as err:
+            hint = _load_hint(str(err), _PORT_SHAPES,
+                              "[kernel, recurrent_kernel, bias], that is [U, W, b]")
+            raise ExerciseError(f"{err}\nHint: {hint}") from None
+        kernel, recurrent = _numpy(cell.kernel), _numpy(cell.recurrent_kernel)
+        bias = _numpy(cell.bias)
+        if (np.allclose(kernel, kernel0) and np.allclose(recurrent, recurrent0)
+                and np.allclose(bias, bias0)):
             extra = (" (you returned a new layer: set the weights of the one you are given "
                      "instead)" if returned is not None and returned is not layer else "")
             raise ExerciseError("the layer's weights did not change" + extra + ": copy them into "
@@ -250,57 +343,101 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
         expect_close("layer.cell.kernel", kernel, U, atol=1e-6, likely_bugs={
             "you loaded U transposed: Keras' kernel is (n_in, n_h), the same layout as U, so "
             "no .T is needed.": U.T,
+            "the kernel did not change: load U into it.": kernel0,
+            "U was ADDED to the kernel's starting values (assign_add?): the layer starts with "
+            "its own random weights, so replace them, cell.kernel.assign(U).": kernel0 + U,
         })
         expect_close("layer.cell.recurrent_kernel", recurrent, W, atol=1e-6, likely_bugs={
             "you loaded W transposed: Keras' recurrent_kernel is (n_h, n_h) in the same layout "
             "as W (h_prev @ W), so no .T is needed.": W.T,
+            "the recurrent kernel did not change: load W into it.": recurrent0,
+            "W was ADDED to the recurrent kernel's starting values (assign_add?): replace them, "
+            "cell.recurrent_kernel.assign(W).": recurrent0 + W,
         })
         expect_close("layer.cell.bias", bias, b, atol=1e-6, likely_bugs={
-            "the bias was not copied: the layer still has its initial zeros.": np.zeros(n_h),
+            "the bias was not copied: the layer still has its starting bias.": bias0,
+            "b was ADDED to the layer's starting bias (assign_add?): replace it, "
+            "cell.bias.assign(b).": bias0 + b,
         })
-        x = rng.normal(size=(2, T, n_in)).astype("float32")
-        expect_close("layer(x)", _numpy(layer(x)), rnn_forward(x, None, U, W, b), atol=1e-5)
+        # Behaviour, not only the variables: the layer must now compute the NumPy forward pass.
+        x = (rng.normal(size=(batch, T, n_in)) * 3).astype("float32")
+        expect_close(f"layer(x) for x {_shape_str(x.shape)}", _numpy(layer(x)),
+                     ref.rnn_forward(x, None, U, W, b), atol=1e-5)
+        _expect_unchanged(inputs, passed)
 
 
 # --------------------------------------------------------------------------- 01.5 parameters
+def _rnn_count(n_in: int, n_h: int, n_out: int) -> int:
+    return n_in * n_h + n_h * n_h + n_h + n_h * n_out + n_out
+
+
+#: Known wrong counts: (diagnosis, formula).
+_COUNT_BUGS: tuple[tuple[str, Callable[[int, int, int], int]], ...] = (
+    ("you forgot W and both biases.", lambda i, h, o: i * h + h * o),
+    ("you forgot the biases b (n_h of them) and c (n_out).", lambda i, h, o: i * h + h * h + h * o),
+    ("you forgot W, the (n_h, n_h) recurrent weights.", lambda i, h, o: i * h + h + h * o + o),
+    ("you forgot the output layer V (n_h, n_out) and c (n_out,).",
+     lambda i, h, o: i * h + h * h + h),
+    ("you forgot the output bias c (n_out of them).", lambda i, h, o: i * h + h * h + h + h * o),
+    ("you forgot the hidden bias b (n_h of them).", lambda i, h, o: i * h + h * h + h * o + o),
+    ("b has one entry per HIDDEN unit (n_h), not per input.",
+     lambda i, h, o: i * h + h * h + i + h * o + o),
+    ("W connects the state to the state, so it is (n_h, n_h), not (n_in, n_h).",
+     lambda i, h, o: 2 * i * h + h + h * o + o),
+)
+
+
+def _count_kind(got: Any, n_in: int, n_h: int, n_out: int) -> None:
+    """Fail unless ``got`` is a number (an int or float; the int check comes later)."""
+    if got is None:
+        raise ExerciseError("the count is None: did you forget to `return` it?")
+    if isinstance(got, np.ndarray):
+        raise ExerciseError(f"return one number (an int), not a NumPy array of shape {got.shape} "
+                            f"(for n_in={n_in}, n_h={n_h}, n_out={n_out}): e.g. int(...).")
+    if isinstance(got, bool) or not isinstance(got, (int, np.integer, float, np.floating)):
+        raise ExerciseError(f"return a number (an int), got {type(got).__name__}"
+                            + (f" {got!r}." if isinstance(got, str) else "."))
+
+
 @exercise("01.5", "rnn_param_count")
 def check_rnn_param_count(fn: Callable[..., Any]) -> None:
     """Check ``fn(n_in, n_h, n_out, T)``: the number of parameters of a vanilla RNN classifier
     (``U``, ``W``, ``b`` and the output layer ``V``, ``c``) run over sequences of length T."""
-    cases = [(10, 16, 3, 5), (10, 16, 3, 50), (7, 4, 2, 12)]
+    # A base case, then each argument changed on its own (so an argument that is ignored or
+    # replaced by a fixed number shows up), then a tiny case with T = 1.
+    cases = [(10, 16, 3, 5), (10, 16, 3, 50), (7, 16, 3, 5), (10, 9, 3, 5), (10, 16, 1, 5),
+             (3, 1, 2, 1)]
     answers = []
     for n_in, n_h, n_out, T in cases:
         got = call(fn, n_in, n_h, n_out, T)
-        if got is None:
-            raise ExerciseError("the count is None: did you forget to `return` it?")
-        if isinstance(got, bool) or not isinstance(got, (int, np.integer, float, np.floating)):
-            raise ExerciseError(f"return a number (an int), got {type(got).__name__}.")
+        _count_kind(got, n_in, n_h, n_out)
         answers.append(got)
     if answers[0] != answers[1]:
         raise ExerciseError(
             f"your count changes with the sequence length T ({answers[0]} for T = 5, "
             f"{answers[1]} for T = 50). The same U, W, b, V, c are used at every step: "
             "parameters are shared across time, so T does not appear in the count.")
-    for (n_in, n_h, n_out, T), got in zip(cases, answers):
-        expected = n_in * n_h + n_h * n_h + n_h + n_h * n_out + n_out
-        if got == expected:
+    expected = [_rnn_count(n_in, n_h, n_out) for n_in, n_h, n_out, _ in cases]
+    if all(got == want for got, want in zip(answers, expected)):
+        for got in answers:
             if not isinstance(got, (int, np.integer)):
                 raise ExerciseError(f"right number, but return it as an int: int({got!r}).")
-            continue
-        bugs = {
-            n_in * n_h + n_h * n_out: "you forgot W and both biases.",
-            n_in * n_h + n_h * n_h + n_h * n_out: "you forgot the biases b (n_h of them) and c "
-                                                  "(n_out).",
-            n_in * n_h + n_h + n_h * n_out + n_out: "you forgot W, the (n_h, n_h) recurrent weights.",
-            n_in * n_h + n_h * n_h + n_h: "you forgot the output layer V (n_h, n_out) and c (n_out,).",
-            n_in * n_h + n_h * n_h + n_in + n_h * n_out + n_out: "b has one entry per HIDDEN unit "
-                                                                 "(n_h), not per input.",
-            n_in * n_h + n_in * n_h + n_h + n_h * n_out + n_out: "W connects the state to the "
-                                                                 "state, so it is (n_h, n_h), "
-                                                                 "not (n_in, n_h).",
-        }
-        key = int(got) if float(got).is_integer() else -1
-        raise ExerciseError(
-            f"for n_in={n_in}, n_h={n_h}, n_out={n_out} you count {got}, expected {expected}. "
-            + bugs.get(key, "Count U (n_in × n_h), W (n_h × n_h), b (n_h), V (n_h × n_out) "
-                            "and c (n_out)."))
+        return
+    for diagnosis, formula in _COUNT_BUGS:
+        if all(got == formula(n_in, n_h, n_out)
+               for got, (n_in, n_h, n_out, _) in zip(answers, cases)):
+            n_in, n_h, n_out, _ = cases[0]
+            raise ExerciseError(f"for n_in={n_in}, n_h={n_h}, n_out={n_out} you count "
+                                f"{answers[0]}, expected {expected[0]}. {diagnosis}")
+    for changed, name in ((2, "n_in"), (3, "n_h"), (4, "n_out")):
+        if answers[changed] == answers[0]:
+            index = ("n_in", "n_h", "n_out").index(name)
+            raise ExerciseError(
+                f"your count does not change when {name} does ({answers[0]} for {name} = "
+                f"{cases[0][index]} and for {name} = {cases[changed][index]}): use the argument "
+                f"{name} in the formula, not a fixed number such as the notebook's.")
+    for (n_in, n_h, n_out, _), got, want in zip(cases, answers, expected):
+        if got != want:
+            raise ExerciseError(
+                f"for n_in={n_in}, n_h={n_h}, n_out={n_out} you count {got}, expected {want}. "
+                "Count U (n_in × n_h), W (n_h × n_h), b (n_h), V (n_h × n_out) and c (n_out).")
