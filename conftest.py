@@ -1,4 +1,5 @@
 """Repository-wide pytest hooks: report how long each notebook took under nbval."""
+
 from __future__ import annotations
 
 import time
@@ -7,20 +8,23 @@ from collections import defaultdict
 _notebook_seconds: dict[str, float] = defaultdict(float)
 
 
-def pytest_runtest_call(item):  # noqa: D103 - pytest hook
+def pytest_runtest_call(item):
+    """Time each notebook cell that nbval runs, per notebook."""
     start = time.perf_counter()
     try:
         yield
     finally:
         if str(item.fspath).endswith(".ipynb"):
             _notebook_seconds[item.fspath.relto(str(item.config.rootpath)) or str(item.fspath)] += (
-                time.perf_counter() - start)
+                time.perf_counter() - start
+            )
 
 
 pytest_runtest_call.hookwrapper = True  # type: ignore[attr-defined]
 
 
-def pytest_terminal_summary(terminalreporter):  # noqa: D103 - pytest hook
+def pytest_terminal_summary(terminalreporter):
+    """Print the time each notebook took, and the total."""
     if not _notebook_seconds:
         return
     terminalreporter.section("time per notebook")

@@ -17,6 +17,7 @@ Command line (what ``make notebooks`` and ``make execute`` call)::
     python -m seqkeras.exercises check            # exit 1 if a committed one has drifted
     python -m seqkeras.exercises execute [NB ...] # run notebooks in place, store outputs
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ROOT", "NOTEBOOKS", "SOLUTIONS", "strip_solutions", "learner_notebook",
-           "learner_path", "solution_paths", "build", "drifted", "execute", "SolutionMarkerError"]
+__all__ = [
+    "ROOT",
+    "NOTEBOOKS",
+    "SOLUTIONS",
+    "strip_solutions",
+    "learner_notebook",
+    "learner_path",
+    "solution_paths",
+    "build",
+    "drifted",
+    "execute",
+    "SolutionMarkerError",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -64,8 +76,10 @@ def strip_solutions(source: str, *, markdown: bool = False, where: str = "cell")
         m = begin.match(line)
         if m:
             if inside:
-                raise SolutionMarkerError(f"{where}, line {lineno}: BEGIN SOLUTION inside another "
-                                          "solution region; close the first with END SOLUTION.")
+                raise SolutionMarkerError(
+                    f"{where}, line {lineno}: BEGIN SOLUTION inside another "
+                    "solution region; close the first with END SOLUTION."
+                )
             inside = True
             stub = m.group("stub")
             if markdown:
@@ -75,8 +89,9 @@ def strip_solutions(source: str, *, markdown: bool = False, where: str = "cell")
             continue
         if end.match(line):
             if not inside:
-                raise SolutionMarkerError(f"{where}, line {lineno}: END SOLUTION without a "
-                                          "BEGIN SOLUTION above it.")
+                raise SolutionMarkerError(
+                    f"{where}, line {lineno}: END SOLUTION without a BEGIN SOLUTION above it."
+                )
             inside = False
             continue
         if not inside:
@@ -176,8 +191,13 @@ def execute(paths: list[Path] | None = None, timeout: int = 900) -> dict[str, fl
     for path in paths:
         nb = _read(path)
         start = time.perf_counter()
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            record_timing=False,
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
         times[str(path)] = time.perf_counter() - start
         _write(nb, path)
         print(f"{path.relative_to(ROOT)}: {times[str(path)]:.0f} s", flush=True)

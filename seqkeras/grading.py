@@ -51,20 +51,34 @@ Example::
                      likely_bugs={"your h_t ignores the previous state: check the W term":
                                   np.tanh(x @ U + b)})
 """
+
 from __future__ import annotations
 
 import functools
 import os
 import sys
 import traceback
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "ExerciseError", "NotAttempted", "Outcome", "exercise", "strict_mode", "call", "require_answer",
-    "expect_shape", "expect_close", "expect_equal", "expect_array", "expect_model", "expect_int",
-    "STRICT_ENV", "STUB_MESSAGE",
+    "ExerciseError",
+    "NotAttempted",
+    "Outcome",
+    "exercise",
+    "strict_mode",
+    "call",
+    "require_answer",
+    "expect_shape",
+    "expect_close",
+    "expect_equal",
+    "expect_array",
+    "expect_model",
+    "expect_int",
+    "STRICT_ENV",
+    "STUB_MESSAGE",
 ]
 
 #: Environment variable that turns "not attempted yet" into a failure (for graders and CI).
@@ -135,8 +149,11 @@ def _learner_frame(tb: Any) -> traceback.FrameSummary | None:
     """The innermost frame of a traceback that is the learner's own code (a notebook cell or
     their module), or None."""
     libs = _library_dirs()
-    frames = [f for f in traceback.extract_tb(tb)
-              if not os.path.realpath(f.filename).startswith(libs) and "<frozen" not in f.filename]
+    frames = [
+        f
+        for f in traceback.extract_tb(tb)
+        if not os.path.realpath(f.filename).startswith(libs) and "<frozen" not in f.filename
+    ]
     return frames[-1] if frames else None
 
 
@@ -145,8 +162,17 @@ def _is_stub(err: NotImplementedError) -> bool:
     return STUB_MESSAGE in str(err)
 
 
-_SHAPE_WORDS = ("shape", "dimension", "broadcast", "matmul", "size", "rank", "incompatible",
-                "aligned", "axis")
+_SHAPE_WORDS = (
+    "shape",
+    "dimension",
+    "broadcast",
+    "matmul",
+    "size",
+    "rank",
+    "incompatible",
+    "aligned",
+    "axis",
+)
 
 
 def _describe(value: Any) -> str:
@@ -166,8 +192,10 @@ def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if fn is None or fn is Ellipsis:
         raise NotAttempted("no function given")
     if not callable(fn):
-        raise ExerciseError(f"expected a function, got {_describe(fn)}: pass the function "
-                            "itself (its name, without parentheses).")
+        raise ExerciseError(
+            f"expected a function, got {_describe(fn)}: pass the function "
+            "itself (its name, without parentheses)."
+        )
     try:
         return fn(*args, **kwargs)
     except NotImplementedError as err:
@@ -182,13 +210,11 @@ def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 def _raise_crash(err: BaseException, args: tuple, kwargs: dict) -> None:
     frame = _learner_frame(err.__traceback__)
-    where = (f"\nIn your code, line {frame.lineno}: `{(frame.line or '').strip()}`"
-             if frame else "")
+    where = f"\nIn your code, line {frame.lineno}: `{(frame.line or '').strip()}`" if frame else ""
     text = str(err).strip() or "(no message)"
     called = ", ".join([_describe(a) for a in args] + [f"{k}={_describe(v)}" for k, v in kwargs.items()])
     msg = f"your code raised {type(err).__name__}: {text}{where}\nIt was called with ({called})."
-    if isinstance(err, (ValueError, TypeError, IndexError)) and any(
-            w in text.lower() for w in _SHAPE_WORDS):
+    if isinstance(err, (ValueError, TypeError, IndexError)) and any(w in text.lower() for w in _SHAPE_WORDS):
         msg += " Check the shapes: print them at each step of your computation."
     raise ExerciseError(msg) from err
 
@@ -199,15 +225,19 @@ def expect_array(name: str, got: Any) -> np.ndarray:
     if got is None:
         raise ExerciseError(f"{name} is None: did you forget to `return` it?")
     if callable(got):
-        raise ExerciseError(f"{name} should be an array of numbers, got a function "
-                            f"({_describe(got)}): return the result of calling it, not the function.")
+        raise ExerciseError(
+            f"{name} should be an array of numbers, got a function "
+            f"({_describe(got)}): return the result of calling it, not the function."
+        )
     if isinstance(got, (str, bytes)):
         raise ExerciseError(f"{name} should be an array of numbers, got {_describe(got)} {got!r}.")
     try:
         arr = _as_array(got).astype(float)
     except (TypeError, ValueError):
-        raise ExerciseError(f"{name} should be an array of numbers, got {_describe(got)} that "
-                            "NumPy cannot turn into one (ragged lists or non-numbers?).") from None
+        raise ExerciseError(
+            f"{name} should be an array of numbers, got {_describe(got)} that "
+            "NumPy cannot turn into one (ragged lists or non-numbers?)."
+        ) from None
     return arr
 
 
@@ -218,8 +248,10 @@ def expect_model(name: str, got: Any) -> Any:
     if got is None:
         raise ExerciseError(f"{name} is None: did you forget to `return` the model?")
     if not isinstance(got, keras.layers.Layer):  # a Model is a Layer
-        raise ExerciseError(f"{name} should be a Keras model (for example `keras.Sequential([...])` "
-                            f"or `keras.Model(inputs, outputs)`), got {_describe(got)}.")
+        raise ExerciseError(
+            f"{name} should be a Keras model (for example `keras.Sequential([...])` "
+            f"or `keras.Model(inputs, outputs)`), got {_describe(got)}."
+        )
     return got
 
 
@@ -229,8 +261,10 @@ def expect_int(name: str, got: Any) -> int:
     if got is None:
         raise ExerciseError(f"{name} is None: did you forget to `return` it?")
     if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
-        raise ExerciseError(f"{name} should be a whole number (an int), got {_describe(got)} "
-                            f"{got!r}. Counts are integers: use `//` or `int(...)`.")
+        raise ExerciseError(
+            f"{name} should be a whole number (an int), got {_describe(got)} "
+            f"{got!r}. Counts are integers: use `//` or `int(...)`."
+        )
     return int(got)
 
 
@@ -250,8 +284,16 @@ def expect_shape(name: str, got: Any, expected: tuple[int, ...], hint: str = "")
         raise ExerciseError(msg + (f" {hint}" if hint else ""))
 
 
-def expect_close(name: str, got: Any, expected: Any, *, atol: float = 1e-5, rtol: float = 1e-5,
-                 likely_bugs: Mapping[str, Any] | None = None, hint: str = "") -> None:
+def expect_close(
+    name: str,
+    got: Any,
+    expected: Any,
+    *,
+    atol: float = 1e-5,
+    rtol: float = 1e-5,
+    likely_bugs: Mapping[str, Any] | None = None,
+    hint: str = "",
+) -> None:
     """Fail unless ``got`` ≈ ``expected``; if ``got`` matches a known wrong variant, name it.
 
     Args:
@@ -299,8 +341,9 @@ def exercise(number: str, title: str) -> Callable[[Callable[..., Any]], Callable
                 checker(*args, **kwargs)
             except NotAttempted as why:
                 if strict_mode():
-                    raise ExerciseError(f"{label}: not attempted ({why}); "
-                                        f"{STRICT_ENV}=1 counts that as a failure.") from None
+                    raise ExerciseError(
+                        f"{label}: not attempted ({why}); {STRICT_ENV}=1 counts that as a failure."
+                    ) from None
                 print(f"⏳ {label}: not attempted yet ({why}).")
                 return Outcome(False, label)
             except ExerciseError as err:

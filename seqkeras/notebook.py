@@ -6,14 +6,15 @@
   (and nbval) sees only the final line.
 - :func:`timer` states how long a heavy cell took.
 """
+
 from __future__ import annotations
 
 import os
 import random
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import numpy as np
 
@@ -53,15 +54,22 @@ def setup(seed: int = 0, *, quiet: bool = True, show_versions: bool = True) -> N
         import matplotlib
 
         matplotlib.rcParams.update(
-            {"figure.dpi": 90, "axes.spines.top": False, "axes.spines.right": False,
-             "axes.grid": True, "grid.alpha": 0.3}
+            {
+                "figure.dpi": 90,
+                "axes.spines.top": False,
+                "axes.spines.right": False,
+                "axes.grid": True,
+                "grid.alpha": 0.3,
+            }
         )
     except ImportError:
         pass
     np.set_printoptions(precision=4, suppress=True)
     if show_versions:
-        print(f"Python {sys.version.split()[0]} | NumPy {np.__version__} | "
-              f"Keras {keras.__version__} (backend: {keras.backend.backend()}) | seed {seed}")
+        print(
+            f"Python {sys.version.split()[0]} | NumPy {np.__version__} | "
+            f"Keras {keras.__version__} (backend: {keras.backend.backend()}) | seed {seed}"
+        )
 
 
 def _display_handle():
@@ -87,8 +95,9 @@ class _Text:
 
 
 def _fmt_logs(logs: dict | None) -> str:
-    return "  ".join(f"{k} {v:.4f}" for k, v in sorted((logs or {}).items())
-                     if isinstance(v, (int, float, np.floating)))
+    return "  ".join(
+        f"{k} {v:.4f}" for k, v in sorted((logs or {}).items()) if isinstance(v, (int, float, np.floating))
+    )
 
 
 @contextmanager
@@ -118,6 +127,7 @@ def _import_keras_quietly():
     """
     if "keras" in sys.modules:
         import keras
+
         return keras
     with _silenced_stderr():
         import keras
@@ -152,8 +162,10 @@ class Progress(_Callback):
 
     def _line(self, epoch: int, logs: dict | None) -> str:
         prefix = f"{self.label}: " if self.label else ""
-        return (f"{prefix}epoch {epoch}/{self._epochs}  {_fmt_logs(logs)}  "
-                f"({time.perf_counter() - self._start:.1f} s)")
+        return (
+            f"{prefix}epoch {epoch}/{self._epochs}  {_fmt_logs(logs)}  "
+            f"({time.perf_counter() - self._start:.1f} s)"
+        )
 
     def on_train_begin(self, logs=None):
         self._start = time.perf_counter()

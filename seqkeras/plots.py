@@ -1,7 +1,9 @@
 """Plots the lessons share: training curves and friends. Each function returns the Axes or Figure it drew."""
+
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,8 +27,10 @@ def history(hist: Any, metrics: Sequence[str] = ("loss",), ax: Any = None, label
     logs = getattr(hist, "history", hist)
     missing = [m for m in metrics if m not in logs]
     if missing:
-        raise KeyError(f"metric(s) {missing} not in the history; it has {sorted(logs)}. "
-                       "Pass metrics= with names from that list (compile with metrics=[...] to add one).")
+        raise KeyError(
+            f"metric(s) {missing} not in the history; it has {sorted(logs)}. "
+            "Pass metrics= with names from that list (compile with metrics=[...] to add one)."
+        )
     if ax is None:
         _, ax = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
         ax = ax[0]
@@ -36,7 +40,7 @@ def history(hist: Any, metrics: Sequence[str] = ("loss",), ax: Any = None, label
     prefix = f"{label} " if label else ""
     for a, m in zip(axes, metrics):
         epochs = range(1, len(logs[m]) + 1)
-        line, = a.plot(epochs, logs[m], label=f"{prefix}train")
+        (line,) = a.plot(epochs, logs[m], label=f"{prefix}train")
         if f"val_{m}" in logs:
             a.plot(epochs, logs[f"val_{m}"], "--", color=line.get_color(), label=f"{prefix}validation")
         a.set_xlabel("epoch")
@@ -61,9 +65,16 @@ def _new_ax(ax: Any, size: tuple[float, float]) -> Any:
     return ax
 
 
-def series_split(x: Any, values: Any, boundaries: Sequence[int],
-                 names: Sequence[str] = ("training", "validation", "held out"), *,
-                 missing: Any = None, ax: Any = None, ylabel: str = "") -> Any:
+def series_split(
+    x: Any,
+    values: Any,
+    boundaries: Sequence[int],
+    names: Sequence[str] = ("training", "validation", "held out"),
+    *,
+    missing: Any = None,
+    ax: Any = None,
+    ylabel: str = "",
+) -> Any:
     """Draw a series with the parts of a chronological split shaded behind it.
 
     Args:
@@ -82,8 +93,7 @@ def series_split(x: Any, values: Any, boundaries: Sequence[int],
     """
     x, values = np.asarray(x), np.asarray(values, dtype=float)
     if x.shape != values.shape or x.ndim != 1:
-        raise ValueError(f"x and values must be 1-D and the same length, got {x.shape} and "
-                         f"{values.shape}")
+        raise ValueError(f"x and values must be 1-D and the same length, got {x.shape} and {values.shape}")
     bounds = [int(b) for b in boundaries]
     if any(b <= a for a, b in zip([0] + bounds, bounds + [len(x)])):
         raise ValueError(f"boundaries must increase strictly inside (0, {len(x)}), got {bounds}")
@@ -94,11 +104,18 @@ def series_split(x: Any, values: Any, boundaries: Sequence[int],
     for i, name in enumerate(names):
         lo, hi = x[edges[i]], x[min(edges[i + 1], len(x) - 1)]
         ax.axvspan(lo, hi, color=SPLIT_COLORS[i % len(SPLIT_COLORS)], zorder=0, lw=0)
-        ax.text(lo + (hi - lo) / 2, 0.97, f"{name}\n({edges[i + 1] - edges[i]:,})",
-                transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8,
-                color="#555555")
+        ax.text(
+            lo + (hi - lo) / 2,
+            0.97,
+            f"{name}\n({edges[i + 1] - edges[i]:,})",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="top",
+            fontsize=8,
+            color="#555555",
+        )
     ax.plot(x, values, color="#1F4E79", lw=0.8)
-    if np.isfinite(values).any():                   # headroom above the data for the names
+    if np.isfinite(values).any():  # headroom above the data for the names
         lo, hi = np.nanmin(values), np.nanmax(values)
         span = (hi - lo) or 1.0
         ax.set_ylim(lo - 0.08 * span, hi + 0.25 * span)
@@ -107,16 +124,30 @@ def series_split(x: Any, values: Any, boundaries: Sequence[int],
         if missing.shape != x.shape:
             raise ValueError(f"missing must have the shape of x, {x.shape}, got {missing.shape}")
         if missing.any():
-            ax.plot(x[missing], np.zeros(missing.sum()), "|", color="#C0392B", ms=8,
-                    transform=ax.get_xaxis_transform(), label=f"no measurement ({missing.sum()})")
+            ax.plot(
+                x[missing],
+                np.zeros(missing.sum()),
+                "|",
+                color="#C0392B",
+                ms=8,
+                transform=ax.get_xaxis_transform(),
+                label=f"no measurement ({missing.sum()})",
+            )
             ax.legend(fontsize=8, loc="lower right")
     ax.set_ylabel(ylabel)
     ax.set_xlim(x[0], x[-1])
     return ax
 
 
-def forecasts(x: Any, truth: Any, starts: Sequence[int], predictions: dict[str, Any], *,
-              ax: Any = None, ylabel: str = "") -> Any:
+def forecasts(
+    x: Any,
+    truth: Any,
+    starts: Sequence[int],
+    predictions: dict[str, Any],
+    *,
+    ax: Any = None,
+    ylabel: str = "",
+) -> Any:
     """Draw forecast paths over the true series: one path per model and start.
 
     Args:
@@ -136,22 +167,29 @@ def forecasts(x: Any, truth: Any, starts: Sequence[int], predictions: dict[str, 
     for j, (name, paths) in enumerate(predictions.items()):
         paths = np.asarray(paths, dtype=float)
         if paths.ndim != 2 or len(paths) != len(starts):
-            raise ValueError(f"predictions[{name!r}] must have shape (len(starts), k) = "
-                             f"({len(starts)}, k), got {paths.shape}")
+            raise ValueError(
+                f"predictions[{name!r}] must have shape (len(starts), k) = "
+                f"({len(starts)}, k), got {paths.shape}"
+            )
         k = paths.shape[1]
         if starts.min() < 0 or starts.max() + k > len(x):
-            raise ValueError(f"a path of {name!r} runs outside x: starts must lie in "
-                             f"[0, {len(x) - k}] for k = {k}")
+            raise ValueError(
+                f"a path of {name!r} runs outside x: starts must lie in [0, {len(x) - k}] for k = {k}"
+            )
         for i, s in enumerate(starts):
-            ax.plot(x[s:s + k], paths[i], color=f"C{j}", lw=1.6,
-                    label=name if i == 0 else None)
+            ax.plot(x[s : s + k], paths[i], color=f"C{j}", lw=1.6, label=name if i == 0 else None)
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
     return ax
 
 
-def horizon_errors(errors: dict[str, Any], *, baselines: Sequence[str] = (), ax: Any = None,
-                   ylabel: str = "mean absolute error") -> Any:
+def horizon_errors(
+    errors: dict[str, Any],
+    *,
+    baselines: Sequence[str] = (),
+    ax: Any = None,
+    ylabel: str = "mean absolute error",
+) -> Any:
     """Draw the error of each model against how many steps ahead it forecasts.
 
     Args:
@@ -176,8 +214,15 @@ def horizon_errors(errors: dict[str, Any], *, baselines: Sequence[str] = (), ax:
         steps = np.arange(1, len(values) + 1)
         if name in baselines:
             i = list(baselines).index(name)
-            ax.plot(steps, values, linestyle=("--", ":", "-.")[i % 3], color=greys[i % 4],
-                    lw=1.4, label=name, zorder=1)
+            ax.plot(
+                steps,
+                values,
+                linestyle=("--", ":", "-.")[i % 3],
+                color=greys[i % 4],
+                lw=1.4,
+                label=name,
+                zorder=1,
+            )
         else:
             ax.plot(steps, values, color=f"C{n_model}", lw=1.6, label=name, zorder=2)
             n_model += 1

@@ -16,10 +16,11 @@ between tokens (characters, words, tags) and integer ids::
 - :func:`sliding_windows` cuts one long sequence into training pairs for next-token
   prediction: each input window and the same window shifted one step to the right.
 """
+
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -60,19 +61,27 @@ class Vocabulary:
             accepts a string and :meth:`decode` returns one.
     """
 
-    def __init__(self, tokens: Sequence[str], *, pad: str | None = None,
-                 unk: str | None = None, char_level: bool = False) -> None:
+    def __init__(
+        self,
+        tokens: Sequence[str],
+        *,
+        pad: str | None = None,
+        unk: str | None = None,
+        char_level: bool = False,
+    ) -> None:
         tokens = list(tokens)
         if not tokens:
-            raise ValueError("a vocabulary needs at least one token: the text or token "
-                             "lists it was built from are empty")
+            raise ValueError(
+                "a vocabulary needs at least one token: the text or token lists it was built from are empty"
+            )
         index = {token: i for i, token in enumerate(tokens)}
         if len(index) != len(tokens):
             dupes = sorted({t for t in tokens if tokens.count(t) > 1})
             raise ValueError(f"tokens must be unique, but {dupes!r} appear more than once")
         if pad is not None and tokens[0] != pad:
-            raise ValueError(f"the padding token {pad!r} must come first (id 0), "
-                             f"but tokens[0] is {tokens[0]!r}")
+            raise ValueError(
+                f"the padding token {pad!r} must come first (id 0), but tokens[0] is {tokens[0]!r}"
+            )
         if unk is not None and unk not in index:
             raise ValueError(f"the unknown token {unk!r} is not one of the tokens: add it to the list")
         self._tokens = tokens
@@ -86,8 +95,9 @@ class Vocabulary:
 
     # ---------------------------------------------------------------- construction
     @classmethod
-    def from_text(cls, text: str, *, pad: str | None = None, unk: str | None = None,
-                  specials: Sequence[str] = ()) -> "Vocabulary":
+    def from_text(
+        cls, text: str, *, pad: str | None = None, unk: str | None = None, specials: Sequence[str] = ()
+    ) -> Vocabulary:
         """A character vocabulary: every distinct character of ``text``, sorted.
 
         Args:
@@ -99,11 +109,15 @@ class Vocabulary:
                 come first: ``pad``, then ``specials`` in order, then ``unk``.
         """
         if not isinstance(text, str):
-            raise TypeError(f"from_text expects a string, got {type(text).__name__}; "
-                            "for lists of words or tags use Vocabulary.from_tokens")
+            raise TypeError(
+                f"from_text expects a string, got {type(text).__name__}; "
+                "for lists of words or tags use Vocabulary.from_tokens"
+            )
         if not text:
-            raise ValueError("cannot build a vocabulary from an empty text: pass the text "
-                             "you will train on (did a file load or a filter return nothing?)")
+            raise ValueError(
+                "cannot build a vocabulary from an empty text: pass the text "
+                "you will train on (did a file load or a filter return nothing?)"
+            )
         front = _specials(pad, unk, specials)
         counts = Counter(text)
         chars = sorted(set(counts) - set(front))
@@ -112,9 +126,16 @@ class Vocabulary:
         return vocab
 
     @classmethod
-    def from_tokens(cls, sequences: Iterable[Sequence[str]], min_count: int = 1,
-                    specials: Sequence[str] = ("<pad>", "<unk>"), *, pad: object = _AUTO,
-                    unk: object = _AUTO, max_size: int | None = None) -> "Vocabulary":
+    def from_tokens(
+        cls,
+        sequences: Iterable[Sequence[str]],
+        min_count: int = 1,
+        specials: Sequence[str] = ("<pad>", "<unk>"),
+        *,
+        pad: object = _AUTO,
+        unk: object = _AUTO,
+        max_size: int | None = None,
+    ) -> Vocabulary:
         """A vocabulary of the tokens in a list of token lists (words, tags, ...).
 
         Args:
@@ -131,15 +152,19 @@ class Vocabulary:
                 the rarest.
         """
         if isinstance(sequences, str):
-            raise TypeError("from_tokens expects a list of token lists, got a string: for "
-                            "characters use Vocabulary.from_text(text); for words, "
-                            "from_tokens([text.split()])")
+            raise TypeError(
+                "from_tokens expects a list of token lists, got a string: for "
+                "characters use Vocabulary.from_text(text); for words, "
+                "from_tokens([text.split()])"
+            )
         sequences = list(sequences)
         if sequences and all(isinstance(s, str) for s in sequences):
-            raise TypeError("from_tokens expects a list of token LISTS, got a list of strings. "
-                            "Split each string into tokens first, e.g. "
-                            "[s.split() for s in sentences]; for one list of tokens, wrap it: "
-                            "[tokens]")
+            raise TypeError(
+                "from_tokens expects a list of token LISTS, got a list of strings. "
+                "Split each string into tokens first, e.g. "
+                "[s.split() for s in sentences]; for one list of tokens, wrap it: "
+                "[tokens]"
+            )
         if min_count < 1:
             raise ValueError(f"min_count must be >= 1, got {min_count}")
         specials = list(_specials(None, None, specials))
@@ -149,16 +174,19 @@ class Vocabulary:
         if not counts:
             raise ValueError("cannot build a vocabulary: the token lists are empty")
         front = _specials(pad_token, unk_token, specials)  # type: ignore[arg-type]
-        kept = [t for t, c in sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))
-                if c >= min_count and t not in front]
+        kept = [
+            t
+            for t, c in sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))
+            if c >= min_count and t not in front
+        ]
         if max_size is not None:
             if max_size <= len(front):
-                raise ValueError(f"max_size={max_size} leaves no room beside the "
-                                 f"{len(front)} special tokens {front!r}")
-            kept = kept[:max_size - len(front)]
+                raise ValueError(
+                    f"max_size={max_size} leaves no room beside the {len(front)} special tokens {front!r}"
+                )
+            kept = kept[: max_size - len(front)]
         if not kept:
-            raise ValueError(f"no token is seen at least min_count={min_count} times: "
-                             "lower min_count")
+            raise ValueError(f"no token is seen at least min_count={min_count} times: lower min_count")
         vocab = cls(front + kept, pad=pad_token, unk=unk_token)  # type: ignore[arg-type]
         vocab.counts = counts
         return vocab
@@ -188,8 +216,9 @@ class Vocabulary:
     def __repr__(self) -> str:
         shown = ", ".join(repr(t) for t in self._tokens[:8])
         more = ", ..." if len(self) > 8 else ""
-        return (f"Vocabulary({len(self)} tokens: [{shown}{more}], pad={self.pad_token!r}, "
-                f"unk={self.unk_token!r})")
+        return (
+            f"Vocabulary({len(self)} tokens: [{shown}{more}], pad={self.pad_token!r}, unk={self.unk_token!r})"
+        )
 
     def index(self, token: str) -> int:
         """The id of ``token`` (the unknown token's id if it is unknown and there is one).
@@ -205,11 +234,16 @@ class Vocabulary:
         raise UnknownTokenError(self._unknown_message(token))
 
     def _unknown_message(self, token: str) -> str:
-        how = "Vocabulary.from_text(..., unk='<unk>')" if self.char_level else \
-            "Vocabulary.from_tokens(..., specials=('<pad>', '<unk>'))"
-        return (f"token {token!r} is not in the vocabulary ({len(self)} tokens) and it has no "
-                f"unknown token. Build the vocabulary from text that contains it, or give it "
-                f"an unknown token to stand in for unseen tokens: {how}")
+        how = (
+            "Vocabulary.from_text(..., unk='<unk>')"
+            if self.char_level
+            else "Vocabulary.from_tokens(..., specials=('<pad>', '<unk>'))"
+        )
+        return (
+            f"token {token!r} is not in the vocabulary ({len(self)} tokens) and it has no "
+            f"unknown token. Build the vocabulary from text that contains it, or give it "
+            f"an unknown token to stand in for unseen tokens: {how}"
+        )
 
     # ---------------------------------------------------------------- encode / decode
     def encode(self, sequence: str | Sequence[str]) -> np.ndarray:
@@ -231,11 +265,15 @@ class Vocabulary:
                 would otherwise stand in for every one of them.
         """
         if isinstance(sequence, str) and not self.char_level:
-            raise TypeError("this vocabulary holds whole tokens (built with from_tokens), but "
-                            "encode got a string: pass a list of tokens, e.g. text.split()")
+            raise TypeError(
+                "this vocabulary holds whole tokens (built with from_tokens), but "
+                "encode got a string: pass a list of tokens, e.g. text.split()"
+            )
         if not isinstance(sequence, Iterable):
-            raise TypeError(f"encode expects one sequence (a string or a list of tokens), got "
-                            f"{type(sequence).__name__} {sequence!r}")
+            raise TypeError(
+                f"encode expects one sequence (a string or a list of tokens), got "
+                f"{type(sequence).__name__} {sequence!r}"
+            )
         tokens = sequence if isinstance(sequence, str) else list(sequence)
         index = self._index
         try:
@@ -246,27 +284,36 @@ class Vocabulary:
 
     def _id_of(self, token: object) -> int:
         """The id of one token, or the error that explains why it has none."""
-        batch_fix = ("encode takes ONE sequence; for a batch, encode each and pad: "
-                     "text.pad([vocab.encode(s) for s in batch])")
+        batch_fix = (
+            "encode takes ONE sequence; for a batch, encode each and pad: "
+            "text.pad([vocab.encode(s) for s in batch])"
+        )
         if isinstance(token, (list, tuple, np.ndarray)):
             raise TypeError(f"encode got a batch (a list of sequences): {batch_fix}")
         try:
             i = self._index.get(token)  # type: ignore[call-overload]
         except TypeError:
-            raise TypeError(f"token {token!r} ({type(token).__name__}) cannot be a token: "
-                            "tokens are strings") from None
+            raise TypeError(
+                f"token {token!r} ({type(token).__name__}) cannot be a token: tokens are strings"
+            ) from None
         if i is not None:
             return i
         if not isinstance(token, str):
-            raise TypeError(f"token {token!r} is a {type(token).__name__}, not a string: are "
-                            "these ids already? Ids need no encoding (vocab.decode(ids) turns "
-                            "them back into tokens).")
+            raise TypeError(
+                f"token {token!r} is a {type(token).__name__}, not a string: are "
+                "these ids already? Ids need no encoding (vocab.decode(ids) turns "
+                "them back into tokens)."
+            )
         if self.char_level and len(token) > 1:
-            raise ValueError(f"encode got {token!r} as one token, but this vocabulary holds "
-                             f"characters: pass the string itself, encode({token!r}); {batch_fix}")
+            raise ValueError(
+                f"encode got {token!r} as one token, but this vocabulary holds "
+                f"characters: pass the string itself, encode({token!r}); {batch_fix}"
+            )
         if not self.char_level and any(ch.isspace() for ch in token):
-            raise ValueError(f"token {token!r} contains a space: split sentences into tokens "
-                             f"first (encode(sentence.split())); {batch_fix}")
+            raise ValueError(
+                f"token {token!r} contains a space: split sentences into tokens "
+                f"first (encode(sentence.split())); {batch_fix}"
+            )
         if self.unk_token is None:
             raise UnknownTokenError(self._unknown_message(token))
         return self._index[self.unk_token]
@@ -283,36 +330,45 @@ class Vocabulary:
         """
         ids = np.asarray(ids)
         if ids.ndim != 1:
-            raise ValueError(f"decode expects one sequence of ids, shape (T,), got shape "
-                             f"{ids.shape}: decode each row, e.g. [vocab.decode(r) for r in ids]")
+            raise ValueError(
+                f"decode expects one sequence of ids, shape (T,), got shape "
+                f"{ids.shape}: decode each row, e.g. [vocab.decode(r) for r in ids]"
+            )
         if ids.size and not np.issubdtype(ids.dtype, np.integer):
-            raise TypeError(f"decode expects integer ids, got dtype {ids.dtype}: if these are "
-                            "probabilities, take ids = probs.argmax(axis=-1) first")
+            raise TypeError(
+                f"decode expects integer ids, got dtype {ids.dtype}: if these are "
+                "probabilities, take ids = probs.argmax(axis=-1) first"
+            )
         n = len(self._tokens)
         bad = ids[(ids < 0) | (ids >= n)]
         if bad.size:
             raise ValueError(f"id {int(bad[0])} is out of range: this vocabulary has ids 0..{n - 1}")
-        tokens = [self._tokens[i] for i in ids.tolist()
-                  if keep_pad or self.pad_token is None or i != 0]
+        tokens = [self._tokens[i] for i in ids.tolist() if keep_pad or self.pad_token is None or i != 0]
         return "".join(tokens) if self.char_level else tokens
 
 
 def _specials(pad: str | None, unk: str | None, specials: Sequence[str]) -> list[str]:
     """The special tokens in id order: pad, then ``specials`` as given, then unk; no repeats."""
     if isinstance(specials, str):
-        raise TypeError(f"specials must be a list of tokens, got the string {specials!r}: "
-                        f"write specials=({specials!r},)")
+        raise TypeError(
+            f"specials must be a list of tokens, got the string {specials!r}: write specials=({specials!r},)"
+        )
     front: list[str] = []
-    for token in ([pad] if pad is not None else []) + list(specials) + \
-            ([unk] if unk is not None else []):
+    for token in ([pad] if pad is not None else []) + list(specials) + ([unk] if unk is not None else []):
         if token not in front:
             front.append(token)
     return front
 
 
-def pad(seqs: Sequence[Sequence] | Sequence[np.ndarray], length: int | None = None,
-        value: int | float = 0, *, padding: str = "post", truncating: str = "post",
-        dtype: str | np.dtype | None = None) -> np.ndarray:
+def pad(
+    seqs: Sequence[Sequence] | Sequence[np.ndarray],
+    length: int | None = None,
+    value: int | float = 0,
+    *,
+    padding: str = "post",
+    truncating: str = "post",
+    dtype: str | np.dtype | None = None,
+) -> np.ndarray:
     """Stack sequences of different lengths into one array, filling with ``value``.
 
     Args:
@@ -337,19 +393,25 @@ def pad(seqs: Sequence[Sequence] | Sequence[np.ndarray], length: int | None = No
             ``dtype``. Nothing is ever wrapped around or cut silently.
     """
     if padding not in ("post", "pre") or truncating not in ("post", "pre"):
-        raise ValueError(f"padding and truncating must be 'post' or 'pre', got "
-                         f"padding={padding!r}, truncating={truncating!r}")
+        raise ValueError(
+            f"padding and truncating must be 'post' or 'pre', got "
+            f"padding={padding!r}, truncating={truncating!r}"
+        )
     if isinstance(seqs, (str, bytes)):
-        raise TypeError("pad expects a list of sequences (e.g. encoded ids), got a string: "
-                        "encode it first with vocab.encode(text)")
+        raise TypeError(
+            "pad expects a list of sequences (e.g. encoded ids), got a string: "
+            "encode it first with vocab.encode(text)"
+        )
     arrays = [_as_numbers(s, i) for i, s in enumerate(seqs)]
     if not arrays:
         raise ValueError("pad got no sequences: pass a non-empty list")
     tail = arrays[0].shape[1:]
     for i, a in enumerate(arrays):
         if a.shape[1:] != tail:
-            raise ValueError(f"sequence {i} has items of shape {a.shape[1:]}, but sequence 0 "
-                             f"has {tail}: every step must have the same shape")
+            raise ValueError(
+                f"sequence {i} has items of shape {a.shape[1:]}, but sequence 0 "
+                f"has {tail}: every step must have the same shape"
+            )
     if length is None:
         length = max(len(a) for a in arrays)
     if int(length) != length or length < 0:
@@ -365,29 +427,32 @@ def pad(seqs: Sequence[Sequence] | Sequence[np.ndarray], length: int | None = No
     _check_fits(np.asarray(value), dtype, "the fill value")
     out = np.full((len(arrays), length) + tail, value, dtype=dtype)
     for i, a in enumerate(arrays):
-        a = a[:length] if truncating == "post" else a[max(len(a) - length, 0):]
+        a = a[:length] if truncating == "post" else a[max(len(a) - length, 0) :]
         if len(a):
             if padding == "post":
-                out[i, :len(a)] = a
+                out[i, : len(a)] = a
             else:
-                out[i, length - len(a):] = a
+                out[i, length - len(a) :] = a
     return out
 
 
 def _as_numbers(seq: object, i: int) -> np.ndarray:
     """Sequence ``i`` of :func:`pad` as a numeric array with a time axis, or a clear error."""
-    encode_first = ("pad works on numbers: encode text first, e.g. "
-                    "text.pad([vocab.encode(s) for s in texts])")
+    encode_first = "pad works on numbers: encode text first, e.g. text.pad([vocab.encode(s) for s in texts])"
     if isinstance(seq, (str, bytes)):
         raise TypeError(f"sequence {i} is the string {seq!r}: {encode_first}")
     try:
         a = np.asarray(seq)
     except ValueError:  # ragged nested lists
-        raise ValueError(f"sequence {i} is ragged (its steps have different lengths): every "
-                         "step of a sequence must have the same shape") from None
+        raise ValueError(
+            f"sequence {i} is ragged (its steps have different lengths): every "
+            "step of a sequence must have the same shape"
+        ) from None
     if a.ndim == 0:
-        raise ValueError(f"sequence {i} is a single value ({a!r}), not a sequence: "
-                         "pass a list of lists, e.g. [[1, 2], [3]]")
+        raise ValueError(
+            f"sequence {i} is a single value ({a!r}), not a sequence: "
+            "pass a list of lists, e.g. [[1, 2], [3]]"
+        )
     if a.size and a.dtype.kind not in "biuf":
         values = a.ravel().tolist()
         odd = next((v for v in values if not isinstance(v, (int, float))), values[0])
@@ -403,20 +468,25 @@ def _check_fits(a: np.ndarray, dtype: np.dtype, what: str) -> None:
     if a.dtype.kind == "f":
         cut = a[~np.isfinite(a) | (a != np.round(a))]
         if cut.size:
-            raise ValueError(f"{what}: {cut.ravel()[0].item()!r} is not a whole number, and "
-                             f"{dtype} would cut it: round the values first, or pass "
-                             "dtype='float32'")
+            raise ValueError(
+                f"{what}: {cut.ravel()[0].item()!r} is not a whole number, and "
+                f"{dtype} would cut it: round the values first, or pass "
+                "dtype='float32'"
+            )
     info = np.iinfo(dtype)
     low, high = a.min().item(), a.max().item()
     if low < info.min or high > info.max:
         bad = low if low < info.min else high
-        raise ValueError(f"{what}: {bad} does not fit in {dtype} (from {info.min} to "
-                         f"{info.max}), so it would wrap around: pass a dtype that holds it, "
-                         "e.g. dtype='int64'")
+        raise ValueError(
+            f"{what}: {bad} does not fit in {dtype} (from {info.min} to "
+            f"{info.max}), so it would wrap around: pass a dtype that holds it, "
+            "e.g. dtype='int64'"
+        )
 
 
-def sliding_windows(ids: Sequence[int] | np.ndarray, length: int, stride: int = 1
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def sliding_windows(
+    ids: Sequence[int] | np.ndarray, length: int, stride: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     """Cut one long sequence into (input, target) windows for next-token prediction.
 
     Window ``i`` starts at ``i * stride``: ``inputs[i] = ids[s : s + length]`` and
@@ -442,15 +512,19 @@ def sliding_windows(ids: Sequence[int] | np.ndarray, length: int, stride: int = 
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
             raise ValueError(f"{name} must be a whole number >= 1, got {v!r}")
     if isinstance(ids, str):
-        raise TypeError("sliding_windows expects token ids, got a string: encode it first, "
-                        "e.g. sliding_windows(vocab.encode(text), length)")
+        raise TypeError(
+            "sliding_windows expects token ids, got a string: encode it first, "
+            "e.g. sliding_windows(vocab.encode(text), length)"
+        )
     ids = np.asarray(ids)
     if ids.ndim == 0:
         raise ValueError("sliding_windows expects a sequence of ids, got a single value")
     if len(ids) < length + 1:
-        raise ValueError(f"the sequence has {len(ids)} items, too short for one window of "
-                         f"length {length} plus its next-token target (needs >= {length + 1}): "
-                         "use a shorter length or more data")
+        raise ValueError(
+            f"the sequence has {len(ids)} items, too short for one window of "
+            f"length {length} plus its next-token target (needs >= {length + 1}): "
+            "use a shorter length or more data"
+        )
     n = (len(ids) - length - 1) // stride + 1
     starts = np.arange(n) * stride
     offsets = np.arange(length)

@@ -1,11 +1,17 @@
 """Fixtures shared by the unit tests."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
+import matplotlib
 import pytest
 
 from seqkeras.grading import ExerciseError
+
+# Every test draws off screen, whatever the machine (set before any test imports pyplot).
+matplotlib.use("Agg")
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """Lesson 00 checkers: the reference and correct alternatives pass, wrong answers from every bug
 class (sizes written in, overflow, inputs changed in place, lost axes, assign_add, loose
 numbers, wrong kinds) are named, the untouched stub is "not attempted"."""
+
 import warnings
 
 import numpy as np
@@ -24,15 +25,21 @@ def rejects(checker, answer, diagnosis):
 
 
 # ----------------------------------------------------------------------------- shared helper
-@pytest.mark.parametrize("got, diagnosis", [
-    (np.zeros((4, 1)), r"^y has shape \(4, 1\), expected \(1, 4\) for x\. It looks transposed"),
-    (np.zeros(4), r"^y has shape \(4,\), expected \(1, 4\) for x\. The batch axis of size 1 is "
-                  "missing"),
-    (np.zeros((1, 4, 1)), r"^y has shape \(1, 4, 1\), expected \(1, 4\) for x\.$"),
-    (np.zeros((1, 3)), r"^y has shape \(1, 3\), expected \(1, 4\) for x\. Its n_out axis has 3 "),
-    (np.array([[1, 2, 3, 4]], dtype=object), "array of numbers of shape .1, 4., got an array of dtype"),
-    ({"y": 1}, r"^y should be a NumPy array of shape \(1, 4\), got a dict\.$"),
-])
+@pytest.mark.parametrize(
+    "got, diagnosis",
+    [
+        (np.zeros((4, 1)), r"^y has shape \(4, 1\), expected \(1, 4\) for x\. It looks transposed"),
+        (
+            np.zeros(4),
+            r"^y has shape \(4,\), expected \(1, 4\) for x\. The batch axis of size 1 is "
+            "missing",
+        ),
+        (np.zeros((1, 4, 1)), r"^y has shape \(1, 4, 1\), expected \(1, 4\) for x\.$"),
+        (np.zeros((1, 3)), r"^y has shape \(1, 3\), expected \(1, 4\) for x\. Its n_out axis has 3 "),
+        (np.array([[1, 2, 3, 4]], dtype=object), "array of numbers of shape .1, 4., got an array of dtype"),
+        ({"y": 1}, r"^y should be a NumPy array of shape \(1, 4\), got a dict\.$"),
+    ],
+)
 def test_expect_array_names_what_was_expected(got, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         _expect_array("y", got, (1, 4), ("batch", "n_out"), given="for x")
@@ -75,7 +82,7 @@ def dense_two_units(x, W, b, f):  # the lesson's n_out = 2, written into a loop
 
 
 def dense_three_inputs(x, W, b, f):  # the lesson's n_in = 3, written into a sum
-    return f(sum(x[:, i:i + 1] * W[i] for i in range(3)) + b)
+    return f(sum(x[:, i : i + 1] * W[i] for i in range(3)) + b)
 
 
 def dense_by_name(x, W, b, f):  # looks the activation up by name instead of calling it
@@ -87,35 +94,47 @@ def dense_into_x(x, W, b, f):  # saves memory by writing x @ W into x: fine for 
     return f(x + b)
 
 
-@pytest.mark.parametrize("wrong, diagnosis", [
-    (lambda x, W, b, f: f(x @ W), "forgot the bias"),
-    (lambda x, W, b, f: f(x @ W.T + b), "W is used transposed"),
-    (lambda x, W, b, f: f(x @ W) + b, "activation is applied before the bias"),
-    (lambda x, W, b, f: x @ W + b, "activation f is missing"),
-    (lambda x, W, b, f: f(x) @ W + b, "applied to the input instead of the output"),
-    (lambda x, W, b, f: np.tanh(x @ W + b), "ignore the argument f"),
-    (lambda x, W, b, f: f((W @ x.T).T + b), "looks transposed|W is used transposed"),
-    (dense_two_units, r"y has shape \(4, 2\), expected \(4, 3\) for x \(4, 3\) and W \(3, 3\)\. "
-                      r"Its n_out axis has 2 entries instead of 3.*written into your code"),
-    (dense_three_inputs, r"y for x \(3, 7\) and W \(7, 5\) differs from the expected value"),
-    (dense_by_name, "raised KeyError"),
-    (lambda x, W, b, f: f(x @ W + b).T,
-     r": y has shape \(3, 4\), expected \(4, 3\) for x \(4, 3\) and W \(3, 3\)\. "
-     r"It looks transposed"),
-    (lambda x, W, b, f: (lambda y: y[:, 0] if y.shape[1] == 1 else y)(f(x @ W + b)),
-     r"shape \(3,\), expected \(3, 1\).*n_out axis of size 1 is missing"),
-    (lambda x, W, b, f: f, "should be a NumPy array of shape .4, 3., got a ufunc"),
-    (lambda x, W, b, f: np.squeeze(f(x @ W + b)),
-     r"shape \(4,\), expected \(1, 4\).*batch axis of size 1 is missing.*np.squeeze"),
-    (dense_into_x, "changed its argument `x` in place"),
-    (lambda x, W, b, f: f(x @ W + b) + 1e-3, "y differs from the expected value"),
-    (lambda x, W, b, f: f((x @ W + b).astype(np.float16)), "y differs from the expected value"),
-    (lambda x, W, b, f: [f(row @ W + b) for row in x], "y is a list of 4 items; return a NumPy"),
-    (lambda x, W, b, f: "f(x @ W + b)", "should be a NumPy array of shape .*got a str"),
-    (lambda x, W, b, f: f(x @ W + b) > 0, "array of numbers of shape .*got an array of dtype bool"),
-    (lambda x, W, b, f: f(W @ x + b), "raised ValueError"),
-    (lambda x, W, b, f: None, "forget to `return`"),
-])
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda x, W, b, f: f(x @ W), "forgot the bias"),
+        (lambda x, W, b, f: f(x @ W.T + b), "W is used transposed"),
+        (lambda x, W, b, f: f(x @ W) + b, "activation is applied before the bias"),
+        (lambda x, W, b, f: x @ W + b, "activation f is missing"),
+        (lambda x, W, b, f: f(x) @ W + b, "applied to the input instead of the output"),
+        (lambda x, W, b, f: np.tanh(x @ W + b), "ignore the argument f"),
+        (lambda x, W, b, f: f((W @ x.T).T + b), "looks transposed|W is used transposed"),
+        (
+            dense_two_units,
+            r"y has shape \(4, 2\), expected \(4, 3\) for x \(4, 3\) and W \(3, 3\)\. "
+            r"Its n_out axis has 2 entries instead of 3.*written into your code",
+        ),
+        (dense_three_inputs, r"y for x \(3, 7\) and W \(7, 5\) differs from the expected value"),
+        (dense_by_name, "raised KeyError"),
+        (
+            lambda x, W, b, f: f(x @ W + b).T,
+            r": y has shape \(3, 4\), expected \(4, 3\) for x \(4, 3\) and W \(3, 3\)\. "
+            r"It looks transposed",
+        ),
+        (
+            lambda x, W, b, f: (lambda y: y[:, 0] if y.shape[1] == 1 else y)(f(x @ W + b)),
+            r"shape \(3,\), expected \(3, 1\).*n_out axis of size 1 is missing",
+        ),
+        (lambda x, W, b, f: f, "should be a NumPy array of shape .4, 3., got a ufunc"),
+        (
+            lambda x, W, b, f: np.squeeze(f(x @ W + b)),
+            r"shape \(4,\), expected \(1, 4\).*batch axis of size 1 is missing.*np.squeeze",
+        ),
+        (dense_into_x, "changed its argument `x` in place"),
+        (lambda x, W, b, f: f(x @ W + b) + 1e-3, "y differs from the expected value"),
+        (lambda x, W, b, f: f((x @ W + b).astype(np.float16)), "y differs from the expected value"),
+        (lambda x, W, b, f: [f(row @ W + b) for row in x], "y is a list of 4 items; return a NumPy"),
+        (lambda x, W, b, f: "f(x @ W + b)", "should be a NumPy array of shape .*got a str"),
+        (lambda x, W, b, f: f(x @ W + b) > 0, "array of numbers of shape .*got an array of dtype bool"),
+        (lambda x, W, b, f: f(W @ x + b), "raised ValueError"),
+        (lambda x, W, b, f: None, "forget to `return`"),
+    ],
+)
 def test_dense_bugs_are_named(wrong, diagnosis):
     rejects(check_dense, wrong, diagnosis)
 
@@ -168,6 +187,7 @@ def shifted_by(stat):
     def fn(z):
         e = np.exp(z - stat(z))
         return e / e.sum(axis=-1, keepdims=True)
+
     return fn
 
 
@@ -176,39 +196,53 @@ def test_softmax_reference_passes(capsys):
     assert "✅ Exercise 00.2 (softmax): passed" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer", [softmax_logsumexp, softmax_row_loop, ref.softmax,
-                                    lambda z: softmax(z.astype(np.float32))])
+@pytest.mark.parametrize(
+    "answer", [softmax_logsumexp, softmax_row_loop, ref.softmax, lambda z: softmax(z.astype(np.float32))]
+)
 def test_softmax_correct_alternatives_pass(answer):
     assert check_softmax(answer)
 
 
-@pytest.mark.parametrize("wrong, diagnosis", [
-    (lambda z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True), "nan or inf for large scores"),
-    (shifted_by(np.max), "one maximum for the whole array"),
-    (shifted_by(lambda z: z.mean(axis=-1, keepdims=True)), "large spread.*mean or its minimum"),
-    (shifted_by(lambda z: z.min(axis=-1, keepdims=True)), "large spread.*mean or its minimum"),
-    (lambda z: np.exp(z) / np.exp(z).sum(axis=0, keepdims=True), "wrong axis"),
-    (shifted_by(lambda z: z.max(axis=0, keepdims=True)), "each column's maximum"),
-    (lambda z: np.exp(z) / np.exp(z).sum(), "sum of the whole array"),
-    (lambda z: np.exp(z - z.max(axis=-1, keepdims=True)), "did not normalise"),
-    (softmax_no_keepdims, "keepdims=True"),
-    (softmax_in_place, "changed its argument `z` in place"),
-    (lambda z: np.squeeze(softmax(z)), r"\(4,\), expected \(1, 4\).*batch axis of size 1"),
-    (lambda z: softmax(z).reshape(-1), r"softmax\(z\) has shape \(15,\), expected \(3, 5\) for z "
-                                       r"\(3, 5\)\.$"),
-    (lambda z: softmax(z)[:, 0] if z.shape[1] == 1 else softmax(z),
-     r"shape \(4,\), expected \(4, 1\).*k axis of size 1 is missing"),
-    (softmax_first_50, r"softmax\(z\) for z \(2, 60\): every row is in the right proportions"),
-    (softmax_epsilon, "right proportions but does not sum to 1"),
-    (lambda z: softmax(z) + 1e-3, "softmax.z. differs from the expected value"),
-    (lambda z: softmax(z).tolist(), "list of 3 items"),
-])
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True), "nan or inf for large scores"),
+        (shifted_by(np.max), "one maximum for the whole array"),
+        (shifted_by(lambda z: z.mean(axis=-1, keepdims=True)), "large spread.*mean or its minimum"),
+        (shifted_by(lambda z: z.min(axis=-1, keepdims=True)), "large spread.*mean or its minimum"),
+        (lambda z: np.exp(z) / np.exp(z).sum(axis=0, keepdims=True), "wrong axis"),
+        (shifted_by(lambda z: z.max(axis=0, keepdims=True)), "each column's maximum"),
+        (lambda z: np.exp(z) / np.exp(z).sum(), "sum of the whole array"),
+        (lambda z: np.exp(z - z.max(axis=-1, keepdims=True)), "did not normalise"),
+        (softmax_no_keepdims, "keepdims=True"),
+        (softmax_in_place, "changed its argument `z` in place"),
+        (lambda z: np.squeeze(softmax(z)), r"\(4,\), expected \(1, 4\).*batch axis of size 1"),
+        (
+            lambda z: softmax(z).reshape(-1),
+            r"softmax\(z\) has shape \(15,\), expected \(3, 5\) for z "
+            r"\(3, 5\)\.$",
+        ),
+        (
+            lambda z: softmax(z)[:, 0] if z.shape[1] == 1 else softmax(z),
+            r"shape \(4,\), expected \(4, 1\).*k axis of size 1 is missing",
+        ),
+        (softmax_first_50, r"softmax\(z\) for z \(2, 60\): every row is in the right proportions"),
+        (softmax_epsilon, "right proportions but does not sum to 1"),
+        (lambda z: softmax(z) + 1e-3, "softmax.z. differs from the expected value"),
+        (lambda z: softmax(z).tolist(), "list of 3 items"),
+    ],
+)
 def test_softmax_bugs_are_named(wrong, diagnosis):
     rejects(check_softmax, wrong, diagnosis)
 
 
-@pytest.mark.parametrize("wrong", [lambda z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True),
-                                   shifted_by(lambda z: z.mean(axis=-1, keepdims=True))])
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True),
+        shifted_by(lambda z: z.mean(axis=-1, keepdims=True)),
+    ],
+)
 def test_softmax_overflow_is_explained_without_warnings(wrong):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the learner's overflow must not flood the notebook
@@ -284,26 +318,31 @@ def negate_in_place(layer, W, b):
     W *= -1
 
 
-@pytest.mark.parametrize("wrong, diagnosis", [
-    (lambda layer, W, b: layer.set_weights([W, b]), "copied W as it is"),
-    (lambda layer, W, b: layer.kernel.assign(W.T), "bias was not copied.*starting bias"),
-    (lambda layer, W, b: layer.bias.assign(b), "kernel did not change"),
-    (add_kernel, "W.T was ADDED to the kernel"),
-    (add_bias, "b was ADDED to the layer.s starting bias"),
-    (reshape_unless_square, "you reshaped W"),
-    (negate_in_place, "changed its argument `W` in place"),
-    (lambda layer, W, b: layer.set_weights([W.T + 1e-3, b]), "layer.kernel differs"),
-    (lambda layer, W, b: layer.set_weights([W.T, b + 1e-3]), "layer.bias differs"),
-    (lambda layer, W, b: None, "weights did not change: load the weights"),
-    (load_and_activate, r"layer\(x\) differs from the expected value"),
-    (lambda layer, W, b: layer.set_weights([W.T]),
-     r"Hint: set_weights needs every weight of the layer, in the order \[kernel, bias\]"),
-    (lambda layer, W, b: layer.kernel.assign(W[:, :-1]), r"Hint: Keras refused the shapes"),
-    (lambda layer, W, b: layer.build((None, 4)), "Hint: load the weights with layer.set_weights"),
-    (new_layer, "you returned a new layer"),
-    (set_attribute, "do not assign to the attribute"),
-    (lambda layer, W, b: layer.set_weights([W.T, b[None, :]]), "Keras refused the shapes"),
-])
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda layer, W, b: layer.set_weights([W, b]), "copied W as it is"),
+        (lambda layer, W, b: layer.kernel.assign(W.T), "bias was not copied.*starting bias"),
+        (lambda layer, W, b: layer.bias.assign(b), "kernel did not change"),
+        (add_kernel, "W.T was ADDED to the kernel"),
+        (add_bias, "b was ADDED to the layer.s starting bias"),
+        (reshape_unless_square, "you reshaped W"),
+        (negate_in_place, "changed its argument `W` in place"),
+        (lambda layer, W, b: layer.set_weights([W.T + 1e-3, b]), "layer.kernel differs"),
+        (lambda layer, W, b: layer.set_weights([W.T, b + 1e-3]), "layer.bias differs"),
+        (lambda layer, W, b: None, "weights did not change: load the weights"),
+        (load_and_activate, r"layer\(x\) differs from the expected value"),
+        (
+            lambda layer, W, b: layer.set_weights([W.T]),
+            r"Hint: set_weights needs every weight of the layer, in the order \[kernel, bias\]",
+        ),
+        (lambda layer, W, b: layer.kernel.assign(W[:, :-1]), r"Hint: Keras refused the shapes"),
+        (lambda layer, W, b: layer.build((None, 4)), "Hint: load the weights with layer.set_weights"),
+        (new_layer, "you returned a new layer"),
+        (set_attribute, "do not assign to the attribute"),
+        (lambda layer, W, b: layer.set_weights([W.T, b[None, :]]), "Keras refused the shapes"),
+    ],
+)
 def test_load_into_dense_bugs_are_named(wrong, diagnosis):
     rejects(check_load_into_dense, wrong, diagnosis)
 
@@ -325,28 +364,30 @@ def keras_count():
     return layer.count_params()
 
 
-@pytest.mark.parametrize("answer", [5 * 1000 * 16 + 16, np.int64(80016), (5 * 1000 + 1) * 16,
-                                    keras_count()])
+@pytest.mark.parametrize("answer", [5 * 1000 * 16 + 16, np.int64(80016), (5 * 1000 + 1) * 16, keras_count()])
 def test_param_count_right_answers_pass(answer, capsys):
     assert check_param_count(answer)
     assert "✅ Exercise 00.4 (parameter count): passed" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong, diagnosis", [
-    (80000, "n_params = 80000 is not right. you forgot the biases"),
-    (16016, "counted one word only"),
-    (85000, "one entry per OUTPUT unit"),
-    (96, "one-hot vector of length 1000"),
-    (80080, "5 × 16 biases"),
-    (12345, "Count the weights"),
-    (80016.5, "Count the weights"),
-    (float("nan"), "Count the weights"),
-    (80016.0, "give it as an int"),
-    ("80016", "should be a number .an int., got str '80016'"),
-    ([80016], "should be a number .an int., got list"),
-    (True, "should be a number .an int., got bool"),
-    (np.array([80016]), "NumPy array of shape"),
-])
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (80000, "n_params = 80000 is not right. you forgot the biases"),
+        (16016, "counted one word only"),
+        (85000, "one entry per OUTPUT unit"),
+        (96, "one-hot vector of length 1000"),
+        (80080, "5 × 16 biases"),
+        (12345, "Count the weights"),
+        (80016.5, "Count the weights"),
+        (float("nan"), "Count the weights"),
+        (80016.0, "give it as an int"),
+        ("80016", "should be a number .an int., got str '80016'"),
+        ([80016], "should be a number .an int., got list"),
+        (True, "should be a number .an int., got bool"),
+        (np.array([80016]), "NumPy array of shape"),
+    ],
+)
 def test_param_count_bugs_are_named(wrong, diagnosis):
     rejects(check_param_count, wrong, diagnosis)
 

@@ -1,6 +1,7 @@
 """Lesson 01 checkers: the reference and correct alternatives pass, wrong answers from every bug
 class (lengths written in, overflow, inputs changed in place, lost axes, assign_add, loose
 numbers, wrong kinds) are named, the untouched stub is "not attempted"."""
+
 import warnings
 
 import numpy as np
@@ -46,8 +47,9 @@ def test_cell_step_reference_passes(capsys):
     assert "✅ Exercise 01.1 (rnn_cell_step): passed" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer", [ref.rnn_cell_step, cell_step_stacked, cell_step_own_tanh,
-                                    cell_step_float32])
+@pytest.mark.parametrize(
+    "answer", [ref.rnn_cell_step, cell_step_stacked, cell_step_own_tanh, cell_step_float32]
+)
 def test_cell_step_correct_alternatives_pass(answer):
     assert check_rnn_cell_step(answer)
 
@@ -71,32 +73,36 @@ def cell_step_into_h_prev(x_t, h_prev, U, W, b):  # updates the state in place
     return h_prev
 
 
-@pytest.mark.parametrize("wrong, diagnosis", [
-    (lambda x, h, U, W, b: np.tanh(x @ U + b), "ignores the previous state"),
-    (lambda x, h, U, W, b: np.tanh(h @ W + b), "ignores the input"),
-    (lambda x, h, U, W, b: np.tanh(x @ U + h @ W), "forgot the bias"),
-    (lambda x, h, U, W, b: np.tanh(x @ U + h @ W) + b, "bias is added after the activation"),
-    (lambda x, h, U, W, b: ref.sigmoid(x @ U + h @ W + b), "you used sigmoid"),
-    (lambda x, h, U, W, b: np.maximum(0, x @ U + h @ W + b), "you used relu"),
-    (lambda x, h, U, W, b: x @ U + h @ W + b, "activation is missing"),
-    (lambda x, h, U, W, b: np.tanh(x @ U.T + h @ W.T + b), "used transposed"),
-    (lambda x, h, U, W, b: np.tanh((U @ x.T).T + (W @ h.T).T + b), "used transposed"),
-    (lambda x, h, U, W, b: np.tanh(x @ W + h @ U + b), "U and W are swapped"),
-    (cell_step_naive_tanh, "nan or inf when the sum inside the tanh is large"),
-    (cell_step_four_units, r"n_h axis has 4 entries instead of 5.*written into your code"),
-    (cell_step_into_h_prev, "changed its argument `h_prev` in place"),
-    (cell_step_vector_for_one_unit,
-     r"shape \(4,\), expected \(4, 1\).*n_h axis of size 1 is missing"),
-    (lambda x, h, U, W, b: cell_step, "got a function"),
-    (lambda x, h, U, W, b: np.squeeze(cell_step(x, h, U, W, b)),
-     r"shape \(2,\), expected \(1, 2\).*batch axis of size 1 is missing"),
-    (lambda x, h, U, W, b: cell_step(x, h, U, W, b) + 1e-3, "h_t differs from the expected"),
-    (lambda x, h, U, W, b: cell_step(x, h, U, W, b).astype(np.float16), "h_t differs"),
-    (lambda x, h, U, W, b: list(cell_step(x, h, U, W, b)), "h_t is a list of 3 items"),
-    (lambda x, h, U, W, b: "tanh", "h_t should be a NumPy array of shape .3, 4., got a str"),
-    (lambda x, h, U, W, b: np.tanh(U @ x + W @ h + b), "raised ValueError"),
-    (lambda x, h, U, W, b: None, "forget to `return`"),
-])
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda x, h, U, W, b: np.tanh(x @ U + b), "ignores the previous state"),
+        (lambda x, h, U, W, b: np.tanh(h @ W + b), "ignores the input"),
+        (lambda x, h, U, W, b: np.tanh(x @ U + h @ W), "forgot the bias"),
+        (lambda x, h, U, W, b: np.tanh(x @ U + h @ W) + b, "bias is added after the activation"),
+        (lambda x, h, U, W, b: ref.sigmoid(x @ U + h @ W + b), "you used sigmoid"),
+        (lambda x, h, U, W, b: np.maximum(0, x @ U + h @ W + b), "you used relu"),
+        (lambda x, h, U, W, b: x @ U + h @ W + b, "activation is missing"),
+        (lambda x, h, U, W, b: np.tanh(x @ U.T + h @ W.T + b), "used transposed"),
+        (lambda x, h, U, W, b: np.tanh((U @ x.T).T + (W @ h.T).T + b), "used transposed"),
+        (lambda x, h, U, W, b: np.tanh(x @ W + h @ U + b), "U and W are swapped"),
+        (cell_step_naive_tanh, "nan or inf when the sum inside the tanh is large"),
+        (cell_step_four_units, r"n_h axis has 4 entries instead of 5.*written into your code"),
+        (cell_step_into_h_prev, "changed its argument `h_prev` in place"),
+        (cell_step_vector_for_one_unit, r"shape \(4,\), expected \(4, 1\).*n_h axis of size 1 is missing"),
+        (lambda x, h, U, W, b: cell_step, "got a function"),
+        (
+            lambda x, h, U, W, b: np.squeeze(cell_step(x, h, U, W, b)),
+            r"shape \(2,\), expected \(1, 2\).*batch axis of size 1 is missing",
+        ),
+        (lambda x, h, U, W, b: cell_step(x, h, U, W, b) + 1e-3, "h_t differs from the expected"),
+        (lambda x, h, U, W, b: cell_step(x, h, U, W, b).astype(np.float16), "h_t differs"),
+        (lambda x, h, U, W, b: list(cell_step(x, h, U, W, b)), "h_t is a list of 3 items"),
+        (lambda x, h, U, W, b: "tanh", "h_t should be a NumPy array of shape .3, 4., got a str"),
+        (lambda x, h, U, W, b: np.tanh(U @ x + W @ h + b), "raised ValueError"),
+        (lambda x, h, U, W, b: None, "forget to `return`"),
+    ],
+)
 def test_cell_step_bugs_are_named(wrong, diagnosis):
     rejects(check_rnn_cell_step, wrong, diagnosis)
 
@@ -148,8 +154,9 @@ def test_forward_reference_passes(capsys):
     assert "✅ Exercise 01.2 (rnn_forward): passed" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer", [ref.rnn_forward, forward_preallocated, forward_time_major,
-                                    forward_recursive])
+@pytest.mark.parametrize(
+    "answer", [ref.rnn_forward, forward_preallocated, forward_time_major, forward_recursive]
+)
 def test_forward_correct_alternatives_pass(answer):
     assert check_rnn_forward(answer)
 
@@ -187,7 +194,7 @@ def fixed_buffer(x, h0, U, W, b):  # room for 10 steps "should be enough"
     for t in range(x.shape[1]):
         h = np.tanh(x[:, t] @ U + h @ W + b)
         hs[:, t] = h
-    return hs[:, :x.shape[1]]
+    return hs[:, : x.shape[1]]
 
 
 def drop_axes_of_one(batch_or_unit):
@@ -195,6 +202,7 @@ def drop_axes_of_one(batch_or_unit):
         hs = forward(x, h0, U, W, b)
         axis = 0 if batch_or_unit == "batch" else 2
         return np.squeeze(hs, axis=axis) if hs.shape[axis] == 1 else hs
+
     return fn
 
 
@@ -215,39 +223,50 @@ def seven_steps(x, h0, U, W, b):  # the checker's first length, written into the
     return np.stack(hs, axis=1)
 
 
-@pytest.mark.parametrize("wrong, diagnosis", [
-    (always_h0, "the state is not carried"),
-    (lambda x, h0, U, W, b: forward(x, np.zeros_like(h0), U, W, b), "starts from zeros"),
-    (off_by_one, "off by one"),
-    (same_object, "same array object"),
-    (lambda x, h0, U, W, b: forward(x, h0, U, W, b)[:, -1], "only the last state"),
-    (lambda x, h0, U, W, b: np.concatenate([h0[:, None], forward(x, h0, U, W, b)], axis=1),
-     "includes h0"),
-    (lambda x, h0, U, W, b: np.stack([forward(x, h0, U, W, b)[:, t] for t in range(x.shape[1])]),
-     "time axis comes first"),
-    (lambda x, h0, U, W, b: forward(x[:, :-1], h0, U, W, b), "one step too few"),
-    (lambda x, h0, U, W, b: forward(x[:, ::-1], h0, U, W, b), "backwards"),
-    (lambda x, h0, U, W, b: forward(x[:, ::-1], h0, U, W, b)[:, ::-1],
-     "stores the states in reverse"),
-    (lambda x, h0, U, W, b: forward(np.repeat(x[:, :1], x.shape[1], axis=1), h0, U, W, b),
-     "first input"),
-    (lambda x, h0, U, W, b: list(forward(x, h0, U, W, b).transpose(1, 0, 2)), "np.stack"),
-    (lambda x, h0, U, W, b: (forward(x, h0, U, W, b), forward(x, h0, U, W, b)[:, -1]),
-     "tuple of 2 things; return hs alone"),
-    (five_steps, r"T axis has 5 entries instead of 7.*written into your code"),
-    (seven_steps, "(?s)IndexError.*size written into the code"),
-    (lambda x, h0, U, W, b: np.squeeze(forward(x, h0, U, W, b)),
-     r"shape \(3, 5\), expected \(3, 1, 5\).*T axis of size 1 is missing"),
-    (into_h0, "changed its argument `h0` in place"),
-    (fixed_buffer, "(?s)IndexError: index 10 is out of bounds.*size written into the code"),
-    (drop_axes_of_one("batch"), r"shape \(9, 3\), expected \(1, 9, 3\).*batch axis of size 1"),
-    (drop_axes_of_one("unit"), r"shape \(2, 4\), expected \(2, 4, 1\).*n_h axis of size 1"),
-    (lambda x, h0, U, W, b: [forward(x, h0, U, W, b), forward(x, h0, U, W, b)[:, -1]],
-     "you returned a list of 2 arrays: stack"),
-    (lambda x, h0, U, W, b: (forward(x, h0, U, W, b),) * 3, "you returned a tuple of 3 arrays"),
-    (lambda x, h0, U, W, b: forward(x, h0, U, W, b) + 1e-3, "hs differs from the expected"),
-    (lambda x, h0, U, W, b: "hs", "hs should be a NumPy array"),
-])
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (always_h0, "the state is not carried"),
+        (lambda x, h0, U, W, b: forward(x, np.zeros_like(h0), U, W, b), "starts from zeros"),
+        (off_by_one, "off by one"),
+        (same_object, "same array object"),
+        (lambda x, h0, U, W, b: forward(x, h0, U, W, b)[:, -1], "only the last state"),
+        (
+            lambda x, h0, U, W, b: np.concatenate([h0[:, None], forward(x, h0, U, W, b)], axis=1),
+            "includes h0",
+        ),
+        (
+            lambda x, h0, U, W, b: np.stack([forward(x, h0, U, W, b)[:, t] for t in range(x.shape[1])]),
+            "time axis comes first",
+        ),
+        (lambda x, h0, U, W, b: forward(x[:, :-1], h0, U, W, b), "one step too few"),
+        (lambda x, h0, U, W, b: forward(x[:, ::-1], h0, U, W, b), "backwards"),
+        (lambda x, h0, U, W, b: forward(x[:, ::-1], h0, U, W, b)[:, ::-1], "stores the states in reverse"),
+        (lambda x, h0, U, W, b: forward(np.repeat(x[:, :1], x.shape[1], axis=1), h0, U, W, b), "first input"),
+        (lambda x, h0, U, W, b: list(forward(x, h0, U, W, b).transpose(1, 0, 2)), "np.stack"),
+        (
+            lambda x, h0, U, W, b: (forward(x, h0, U, W, b), forward(x, h0, U, W, b)[:, -1]),
+            "tuple of 2 things; return hs alone",
+        ),
+        (five_steps, r"T axis has 5 entries instead of 7.*written into your code"),
+        (seven_steps, "(?s)IndexError.*size written into the code"),
+        (
+            lambda x, h0, U, W, b: np.squeeze(forward(x, h0, U, W, b)),
+            r"shape \(3, 5\), expected \(3, 1, 5\).*T axis of size 1 is missing",
+        ),
+        (into_h0, "changed its argument `h0` in place"),
+        (fixed_buffer, "(?s)IndexError: index 10 is out of bounds.*size written into the code"),
+        (drop_axes_of_one("batch"), r"shape \(9, 3\), expected \(1, 9, 3\).*batch axis of size 1"),
+        (drop_axes_of_one("unit"), r"shape \(2, 4\), expected \(2, 4, 1\).*n_h axis of size 1"),
+        (
+            lambda x, h0, U, W, b: [forward(x, h0, U, W, b), forward(x, h0, U, W, b)[:, -1]],
+            "you returned a list of 2 arrays: stack",
+        ),
+        (lambda x, h0, U, W, b: (forward(x, h0, U, W, b),) * 3, "you returned a tuple of 3 arrays"),
+        (lambda x, h0, U, W, b: forward(x, h0, U, W, b) + 1e-3, "hs differs from the expected"),
+        (lambda x, h0, U, W, b: "hs", "hs should be a NumPy array"),
+    ],
+)
 def test_forward_bugs_are_named(wrong, diagnosis):
     rejects(check_rnn_forward, wrong, diagnosis)
 
@@ -283,8 +302,14 @@ def bptt_from_reference(hs, h0, W, dh_last):
     return ref.rnn_backward(np.zeros(hs.shape[:2] + (1,)), h0, hs, W, dhs)["W"]
 
 
-def make_bptt(deriv=lambda h: 1 - h ** 2, last_only=False, overwrite=False, pair_current=False,
-              back=lambda da, W: da @ W.T, first=0):
+def make_bptt(
+    deriv=lambda h: 1 - h**2,
+    last_only=False,
+    overwrite=False,
+    pair_current=False,
+    back=lambda da, W: da @ W.T,
+    first=0,
+):
     def fn(hs, h0, W, dh_last):
         dW, dh = np.zeros_like(W), dh_last
         T = hs.shape[1]
@@ -294,6 +319,7 @@ def make_bptt(deriv=lambda h: 1 - h ** 2, last_only=False, overwrite=False, pair
             dW = h_prev.T @ da if overwrite else dW + h_prev.T @ da
             dh = back(da, W)
         return dW
+
     return fn
 
 
@@ -337,29 +363,36 @@ def bptt_four_steps(hs, h0, W, dh_last):  # the checker's first length, written 
     return dW
 
 
-@pytest.mark.parametrize("wrong, diagnosis", [
-    (make_bptt(deriv=lambda h: 1.0), "forgot the tanh derivative"),
-    (make_bptt(deriv=lambda h: 1 - np.tanh(h) ** 2), "applied tanh to h_t again"),
-    (make_bptt(last_only=True), "only the last step contributes"),
-    (make_bptt(overwrite=True), "overwrite dW"),
-    (make_bptt(first=1), "first step is missing"),
-    (make_bptt(pair_current=True), "pairs da_t with h_t"),
-    (make_bptt(back=lambda da, W: da), "not passed back through W"),
-    (make_bptt(back=lambda da, W: da @ W), "instead of W.T"),
-    (lambda hs, h0, W, dh: bptt_dW(hs, h0, W, dh).T, "transposed"),
-    (bptt_in_place, "changed its argument `dh_last` in place"),
-    (bptt_squeezed, r"dW has shape \(\), expected \(4, 4\).*batch of 1, keep the batch axis"),
-    (bptt_four_steps, "(?s)IndexError.*size written into the code"),
-    (lambda hs, h0, W, dh: np.squeeze(bptt_dW(hs, h0, W, dh)),
-     r"shape \(\), expected \(1, 1\).*the shape of W"),
-    (lambda hs, h0, W, dh: np.zeros(W.shape[0]), r"shape \(3,\), expected \(3, 3\).*shape of W"),
-    (lambda hs, h0, W, dh: np.zeros((W.shape[0], W.shape[0] + 1)),
-     r"dW has shape \(3, 4\), expected \(3, 3\) for hs \(2, 4, 3\)\. Its column axis has 4 entries "
-     r"instead of 3\. [^.]*\.[^.]*\.$"),
-    (lambda hs, h0, W, dh: bptt_dW(hs, h0, W, dh) * 2, "largest difference"),
-    (lambda hs, h0, W, dh: bptt_dW(hs, h0, W, dh) + 1e-3, "dW differs from the expected"),
-    (lambda hs, h0, W, dh: bptt_dW(hs, h0, W, dh).tolist(), "dW is a list of 3 items"),
-])
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (make_bptt(deriv=lambda h: 1.0), "forgot the tanh derivative"),
+        (make_bptt(deriv=lambda h: 1 - np.tanh(h) ** 2), "applied tanh to h_t again"),
+        (make_bptt(last_only=True), "only the last step contributes"),
+        (make_bptt(overwrite=True), "overwrite dW"),
+        (make_bptt(first=1), "first step is missing"),
+        (make_bptt(pair_current=True), "pairs da_t with h_t"),
+        (make_bptt(back=lambda da, W: da), "not passed back through W"),
+        (make_bptt(back=lambda da, W: da @ W), "instead of W.T"),
+        (lambda hs, h0, W, dh: bptt_dW(hs, h0, W, dh).T, "transposed"),
+        (bptt_in_place, "changed its argument `dh_last` in place"),
+        (bptt_squeezed, r"dW has shape \(\), expected \(4, 4\).*batch of 1, keep the batch axis"),
+        (bptt_four_steps, "(?s)IndexError.*size written into the code"),
+        (
+            lambda hs, h0, W, dh: np.squeeze(bptt_dW(hs, h0, W, dh)),
+            r"shape \(\), expected \(1, 1\).*the shape of W",
+        ),
+        (lambda hs, h0, W, dh: np.zeros(W.shape[0]), r"shape \(3,\), expected \(3, 3\).*shape of W"),
+        (
+            lambda hs, h0, W, dh: np.zeros((W.shape[0], W.shape[0] + 1)),
+            r"dW has shape \(3, 4\), expected \(3, 3\) for hs \(2, 4, 3\)\. Its column axis has 4 entries "
+            r"instead of 3\. [^.]*\.[^.]*\.$",
+        ),
+        (lambda hs, h0, W, dh: bptt_dW(hs, h0, W, dh) * 2, "largest difference"),
+        (lambda hs, h0, W, dh: bptt_dW(hs, h0, W, dh) + 1e-3, "dW differs from the expected"),
+        (lambda hs, h0, W, dh: bptt_dW(hs, h0, W, dh).tolist(), "dW is a list of 3 items"),
+    ],
+)
 def test_bptt_bugs_are_named(wrong, diagnosis):
     rejects(check_bptt_dW, wrong, diagnosis)
 
@@ -408,6 +441,7 @@ def add_to(which):
         for name, value in zip(("kernel", "recurrent_kernel", "bias"), (U, W, b)):
             variable = getattr(layer.cell, name)
             (variable.assign_add if name == which else variable.assign)(value)
+
     return fn
 
 
@@ -428,30 +462,41 @@ def scale_in_place(layer, U, W, b):
     U *= 0.5
 
 
-@pytest.mark.parametrize("wrong, diagnosis", [
-    (lambda layer, U, W, b: layer.set_weights([W, U, b]), "swapped"),
-    (lambda layer, U, W, b: layer.set_weights([U.T, W, b]), "U transposed"),
-    (lambda layer, U, W, b: layer.set_weights([U, W.T, b]), "W transposed"),
-    (kernels_only, "bias was not copied: the layer still has its starting bias"),
-    (add_to("kernel"), "U was ADDED to the kernel"),
-    (add_to("recurrent_kernel"), "W was ADDED to the recurrent kernel"),
-    (add_to("bias"), "b was ADDED to the layer's starting bias"),
-    (scale_in_place, "changed its argument `U` in place"),
-    (lambda layer, U, W, b: layer.set_weights([U + 1e-3, W, b]), "layer.cell.kernel differs"),
-    (lambda layer, U, W, b: layer.set_weights([U, W - 1e-3, b]), "recurrent_kernel differs"),
-    (lambda layer, U, W, b: layer.set_weights([U, W, b + 1e-3]), "layer.cell.bias differs"),
-    (lambda layer, U, W, b: None, "weights did not change: copy them"),
-    (lambda layer, U, W, b: (layer.cell.recurrent_kernel.assign(W), layer.cell.bias.assign(b)),
-     "the kernel did not change: load U into it"),
-    (lambda layer, U, W, b: (layer.cell.kernel.assign(U), layer.cell.bias.assign(b)),
-     "the recurrent kernel did not change: load W into it"),
-    (load_and_activate, r"layer\(x\) for x \(2, 5, 3\) differs from the expected value"),
-    (new_layer, "returned a new layer"),
-    (lambda layer, U, W, b: layer.set_weights([U, W, b[None]]),
-     r"Keras refused the shapes: the kernel must be U as it is, \(n_in, n_h\)"),
-    (lambda layer, U, W, b: layer.set_weights([U, W]),
-     r"in the order \[kernel, recurrent_kernel, bias\], that is \[U, W, b\]"),
-])
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda layer, U, W, b: layer.set_weights([W, U, b]), "swapped"),
+        (lambda layer, U, W, b: layer.set_weights([U.T, W, b]), "U transposed"),
+        (lambda layer, U, W, b: layer.set_weights([U, W.T, b]), "W transposed"),
+        (kernels_only, "bias was not copied: the layer still has its starting bias"),
+        (add_to("kernel"), "U was ADDED to the kernel"),
+        (add_to("recurrent_kernel"), "W was ADDED to the recurrent kernel"),
+        (add_to("bias"), "b was ADDED to the layer's starting bias"),
+        (scale_in_place, "changed its argument `U` in place"),
+        (lambda layer, U, W, b: layer.set_weights([U + 1e-3, W, b]), "layer.cell.kernel differs"),
+        (lambda layer, U, W, b: layer.set_weights([U, W - 1e-3, b]), "recurrent_kernel differs"),
+        (lambda layer, U, W, b: layer.set_weights([U, W, b + 1e-3]), "layer.cell.bias differs"),
+        (lambda layer, U, W, b: None, "weights did not change: copy them"),
+        (
+            lambda layer, U, W, b: (layer.cell.recurrent_kernel.assign(W), layer.cell.bias.assign(b)),
+            "the kernel did not change: load U into it",
+        ),
+        (
+            lambda layer, U, W, b: (layer.cell.kernel.assign(U), layer.cell.bias.assign(b)),
+            "the recurrent kernel did not change: load W into it",
+        ),
+        (load_and_activate, r"layer\(x\) for x \(2, 5, 3\) differs from the expected value"),
+        (new_layer, "returned a new layer"),
+        (
+            lambda layer, U, W, b: layer.set_weights([U, W, b[None]]),
+            r"Keras refused the shapes: the kernel must be U as it is, \(n_in, n_h\)",
+        ),
+        (
+            lambda layer, U, W, b: layer.set_weights([U, W]),
+            r"in the order \[kernel, recurrent_kernel, bias\], that is \[U, W, b\]",
+        ),
+    ],
+)
 def test_port_bugs_are_named(wrong, diagnosis):
     rejects(check_port_to_simple_rnn, wrong, diagnosis)
 
@@ -468,8 +513,7 @@ def param_count(n_in, n_h, n_out, T):
 def param_count_keras(n_in, n_h, n_out, T):
     import keras
 
-    model = keras.Sequential([keras.Input((T, n_in)), keras.layers.SimpleRNN(n_h),
-                              keras.layers.Dense(n_out)])
+    model = keras.Sequential([keras.Input((T, n_in)), keras.layers.SimpleRNN(n_h), keras.layers.Dense(n_out)])
     return model.count_params()
 
 
@@ -478,43 +522,55 @@ def test_param_count_reference_passes(capsys):
     assert "✅ Exercise 01.5 (rnn_param_count): passed" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer", [
-    lambda n_in, n_h, n_out, T: (n_in + n_h + 1) * n_h + (n_h + 1) * n_out,
-    lambda n_in, n_h, n_out, T: np.int64(sum(np.prod(s) for s in [(n_in, n_h), (n_h, n_h), (n_h,),
-                                                                   (n_h, n_out), (n_out,)])),
-    param_count_keras,
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda n_in, n_h, n_out, T: (n_in + n_h + 1) * n_h + (n_h + 1) * n_out,
+        lambda n_in, n_h, n_out, T: np.int64(
+            sum(np.prod(s) for s in [(n_in, n_h), (n_h, n_h), (n_h,), (n_h, n_out), (n_out,)])
+        ),
+        param_count_keras,
+    ],
+)
 def test_param_count_correct_alternatives_pass(answer):
     assert check_rnn_param_count(answer)
 
 
-@pytest.mark.parametrize("wrong, diagnosis", [
-    (lambda n_in, n_h, n_out, T: T * param_count(n_in, n_h, n_out, T),
-     r"changes with the sequence length T \(2415 for T = 5, 24150 for T = 50\)"),
-    (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_out,
-     "for n_in=10, n_h=16, n_out=3 you count 208, expected 483. you forgot W and both biases"),
-    (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_h + n_h * n_out, "forgot the biases"),
-    (lambda n_in, n_h, n_out, T: n_in * n_h + n_h + n_h * n_out + n_out, "forgot W"),
-    (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_h + n_h, "forgot the output layer"),
-    (lambda n_in, n_h, n_out, T: param_count(n_in, n_h, n_out, T) - n_out,
-     "forgot the output bias c"),
-    (lambda n_in, n_h, n_out, T: param_count(n_in, n_h, n_out, T) - n_h,
-     "forgot the hidden bias b"),
-    (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_h + n_in + n_h * n_out + n_out,
-     "per HIDDEN unit"),
-    (lambda n_in, n_h, n_out, T: 2 * n_in * n_h + n_h + n_h * n_out + n_out, r"not \(n_in, n_h\)"),
-    (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_h + n_h + n_h * 2 + 2,
-     r"does not change when n_out does \(466 for n_out = 3 and for n_out = 1\)"),
-    (lambda n_in, n_h, n_out, T: 466, "does not change when n_in does"),
-    (lambda n_in, n_h, n_out, T: param_count(n_in, 16, n_out, T), "does not change when n_h does"),
-    (lambda n_in, n_h, n_out, T: param_count(n_in, n_h, n_out, T) + 1,
-     "you count 484, expected 483"),
-    (lambda n_in, n_h, n_out, T: float(param_count(n_in, n_h, n_out, T)), "as an int"),
-    (lambda n_in, n_h, n_out, T: "many", "return a number .an int., got str 'many'"),
-    (lambda n_in, n_h, n_out, T: [param_count(n_in, n_h, n_out, T)], "got list"),
-    (lambda n_in, n_h, n_out, T: np.array([param_count(n_in, n_h, n_out, T)]), r"not a NumPy array of shape \(1,\) \(for n_in=10, n_h=16, n_out=3\)"),
-    (lambda n_in, n_h, n_out, T: None, "forget to `return`"),
-])
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (
+            lambda n_in, n_h, n_out, T: T * param_count(n_in, n_h, n_out, T),
+            r"changes with the sequence length T \(2415 for T = 5, 24150 for T = 50\)",
+        ),
+        (
+            lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_out,
+            "for n_in=10, n_h=16, n_out=3 you count 208, expected 483. you forgot W and both biases",
+        ),
+        (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_h + n_h * n_out, "forgot the biases"),
+        (lambda n_in, n_h, n_out, T: n_in * n_h + n_h + n_h * n_out + n_out, "forgot W"),
+        (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_h + n_h, "forgot the output layer"),
+        (lambda n_in, n_h, n_out, T: param_count(n_in, n_h, n_out, T) - n_out, "forgot the output bias c"),
+        (lambda n_in, n_h, n_out, T: param_count(n_in, n_h, n_out, T) - n_h, "forgot the hidden bias b"),
+        (lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_h + n_in + n_h * n_out + n_out, "per HIDDEN unit"),
+        (lambda n_in, n_h, n_out, T: 2 * n_in * n_h + n_h + n_h * n_out + n_out, r"not \(n_in, n_h\)"),
+        (
+            lambda n_in, n_h, n_out, T: n_in * n_h + n_h * n_h + n_h + n_h * 2 + 2,
+            r"does not change when n_out does \(466 for n_out = 3 and for n_out = 1\)",
+        ),
+        (lambda n_in, n_h, n_out, T: 466, "does not change when n_in does"),
+        (lambda n_in, n_h, n_out, T: param_count(n_in, 16, n_out, T), "does not change when n_h does"),
+        (lambda n_in, n_h, n_out, T: param_count(n_in, n_h, n_out, T) + 1, "you count 484, expected 483"),
+        (lambda n_in, n_h, n_out, T: float(param_count(n_in, n_h, n_out, T)), "as an int"),
+        (lambda n_in, n_h, n_out, T: "many", "return a number .an int., got str 'many'"),
+        (lambda n_in, n_h, n_out, T: [param_count(n_in, n_h, n_out, T)], "got list"),
+        (
+            lambda n_in, n_h, n_out, T: np.array([param_count(n_in, n_h, n_out, T)]),
+            r"not a NumPy array of shape \(1,\) \(for n_in=10, n_h=16, n_out=3\)",
+        ),
+        (lambda n_in, n_h, n_out, T: None, "forget to `return`"),
+    ],
+)
 def test_param_count_bugs_are_named(wrong, diagnosis):
     rejects(check_rnn_param_count, wrong, diagnosis)
 

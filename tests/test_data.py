@@ -1,4 +1,5 @@
 """Tests for seqkeras.data: the checksummed loaders, their errors, and make_dates."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -184,31 +185,52 @@ def test_make_dates_uses_every_format_and_fixed_values():
     human, iso = data.make_dates(400)
     assert len(set(iso)) > 390
     # each format appears (recognised by its shape)
-    patterns = [r"[a-z]+day, [a-z]+ \d+ \d{4}", r"\d+ [a-z]{3} \d{4}", r"[A-Z][a-z]+ \d+, \d{4}",
-                r"\d+ [A-Z][a-z]+ \d{4}", r"[A-Z][a-z]{2} \d+ [A-Z][a-z]{2} \d{4}",
-                r"[a-z]+ \d+(st|nd|rd|th), \d{4}", r"\d{2}\.\d{2}\.\d{4}", r"\d+ [A-Z]{3} \d{4}"]
+    patterns = [
+        r"[a-z]+day, [a-z]+ \d+ \d{4}",
+        r"\d+ [a-z]{3} \d{4}",
+        r"[A-Z][a-z]+ \d+, \d{4}",
+        r"\d+ [A-Z][a-z]+ \d{4}",
+        r"[A-Z][a-z]{2} \d+ [A-Z][a-z]{2} \d{4}",
+        r"[a-z]+ \d+(st|nd|rd|th), \d{4}",
+        r"\d{2}\.\d{2}\.\d{4}",
+        r"\d+ [A-Z]{3} \d{4}",
+    ]
     for p in patterns:
         assert any(re.fullmatch(p, h) for h in human), p
 
 
-@pytest.mark.parametrize("key, expected", [
-    ("tuesday, march 3 1998", "tuesday, march 3 1998"),
-    ("3 mar 1998", "3 mar 1998"),
-    ("March 3, 1998", "March 3, 1998"),
-    ("3 March 1998", "3 March 1998"),
-    ("Tue 3 Mar 1998", "Tue 3 Mar 1998"),
-    ("march 3rd, 1998", "march 3rd, 1998"),
-    ("03.03.1998", "03.03.1998"),
-    ("3 MAR 1998", "3 MAR 1998"),
-])
+@pytest.mark.parametrize(
+    "key, expected",
+    [
+        ("tuesday, march 3 1998", "tuesday, march 3 1998"),
+        ("3 mar 1998", "3 mar 1998"),
+        ("March 3, 1998", "March 3, 1998"),
+        ("3 March 1998", "3 March 1998"),
+        ("Tue 3 Mar 1998", "Tue 3 Mar 1998"),
+        ("march 3rd, 1998", "march 3rd, 1998"),
+        ("03.03.1998", "03.03.1998"),
+        ("3 MAR 1998", "3 MAR 1998"),
+    ],
+)
 def test_date_formats_write_their_own_example(key, expected):
     assert data.DATE_FORMATS[key](dt.date(1998, 3, 3)) == expected
 
 
 def test_date_ordinals():
     fmt = data.DATE_FORMATS["march 3rd, 1998"]
-    days = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th",
-            21: "21st", 22: "22nd", 23: "23rd", 31: "31st"}
+    days = {
+        1: "1st",
+        2: "2nd",
+        3: "3rd",
+        4: "4th",
+        11: "11th",
+        12: "12th",
+        13: "13th",
+        21: "21st",
+        22: "22nd",
+        23: "23rd",
+        31: "31st",
+    }
     for day, text in days.items():
         assert fmt(dt.date(2000, 1, day)) == f"january {text}, 2000"
 
@@ -233,20 +255,46 @@ def test_brown_tag_rules_in_curate_script():
     spec = importlib.util.spec_from_file_location("curate", REPO / "data" / "curate.py")
     curate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(curate)
-    cases = {"at": "DET", "np-tl": "NOUN", "np$": "NOUN", "nn-tl-hl": "NOUN", "pps+bez": "PRON",
-             "md*": "VERB", "fw-nn": "X", "fw-in+at-t": "X", "---hl": ".", "--": ".", "*": "ADV",
-             "pp$": "DET", "pp$$": "PRON", "cs": "ADP", "ex": "PRT", "uh": "PRT", "nil": "X",
-             "vb+ppo": "VERB", "ppss+ber-n": "PRON", "``": ".", "od": "ADJ", "cd$": "NUM"}
+    cases = {
+        "at": "DET",
+        "np-tl": "NOUN",
+        "np$": "NOUN",
+        "nn-tl-hl": "NOUN",
+        "pps+bez": "PRON",
+        "md*": "VERB",
+        "fw-nn": "X",
+        "fw-in+at-t": "X",
+        "---hl": ".",
+        "--": ".",
+        "*": "ADV",
+        "pp$": "DET",
+        "pp$$": "PRON",
+        "cs": "ADP",
+        "ex": "PRT",
+        "uh": "PRT",
+        "nil": "X",
+        "vb+ppo": "VERB",
+        "ppss+ber-n": "PRON",
+        "``": ".",
+        "od": "ADJ",
+        "cd$": "NUM",
+    }
     for raw, expected in cases.items():
         assert curate.universal_tag(raw) == expected, raw
     assert set(curate.BROWN_TO_UNIVERSAL.values()) == set(data.UNIVERSAL_TAGS)
     assert curate.UNIVERSAL_TAGS == data.UNIVERSAL_TAGS
 
 
-@pytest.mark.parametrize("loader, option", [
-    (data.load_shakespeare, "max_chars"), (data.load_translation_pairs, "max_len"),
-    (data.load_translation_pairs, "max_pairs"), (data.load_polarity, "max_examples"),
-    (data.load_brown_universal, "max_sentences")])
+@pytest.mark.parametrize(
+    "loader, option",
+    [
+        (data.load_shakespeare, "max_chars"),
+        (data.load_translation_pairs, "max_len"),
+        (data.load_translation_pairs, "max_pairs"),
+        (data.load_polarity, "max_examples"),
+        (data.load_brown_universal, "max_sentences"),
+    ],
+)
 def test_loader_limits_are_checked(loader, option):
     with pytest.raises(ValueError, match=f"{option} must be None"):
         loader(**{option: -1})
@@ -264,33 +312,39 @@ def test_zero_limits_give_empty_results():
 # ------------------------------------------------------------------------------ issue 7: bad input
 def test_missing_file_message_leads_with_the_learner_fix(monkeypatch, tmp_path):
     monkeypatch.delenv(data.DATA_ENV, raising=False)
-    monkeypatch.setattr(data, "DATA_DIR", tmp_path)      # the course's folder, file deleted
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)  # the course's folder, file deleted
     with pytest.raises(data.DataFileError) as err:
         data.load_digits()
     message = str(err.value)
     assert message.startswith(f"data file digits.csv.gz is missing: expected it at {tmp_path}")
     fix = message.index("To restore it, run `git checkout -- data/digits.csv.gz`")
     maintainers = message.index("curate.py")
-    assert fix < maintainers                              # the learner's fix comes first
+    assert fix < maintainers  # the learner's fix comes first
     assert "download the course again" in message
     assert "maintainers" in message and "../shared/datasets" in message
     assert "a learner never needs it" in message
-    assert data.DATA_ENV not in message                   # not set: not mentioned
+    assert data.DATA_ENV not in message  # not set: not mentioned
 
 
 def test_missing_data_folder_says_download_the_course(monkeypatch, tmp_path):
     monkeypatch.delenv(data.DATA_ENV, raising=False)
     monkeypatch.setattr(data, "DATA_DIR", tmp_path / "gone")
-    with pytest.raises(data.DataFileError, match=r"the course's data/ folder is missing.*download "
-                                                 r"the course again, or set SEQKERAS_DATA"):
+    with pytest.raises(
+        data.DataFileError,
+        match=r"the course's data/ folder is missing.*download "
+        r"the course again, or set SEQKERAS_DATA",
+    ):
         data.verify("digits")
 
 
-@pytest.mark.parametrize("setup, problem", [
-    (lambda d: d / "nowhere", "a folder that does not exist"),
-    (lambda d: (d / "a_file.txt").write_text("x") and d / "a_file.txt", "which is a file, not a folder"),
-    (lambda d: d, "a folder that holds none of the course's data files"),
-])
+@pytest.mark.parametrize(
+    "setup, problem",
+    [
+        (lambda d: d / "nowhere", "a folder that does not exist"),
+        (lambda d: (d / "a_file.txt").write_text("x") and d / "a_file.txt", "which is a file, not a folder"),
+        (lambda d: d, "a folder that holds none of the course's data files"),
+    ],
+)
 def test_bad_seqkeras_data_names_the_variable(tmp_path, monkeypatch, setup, problem):
     target = setup(tmp_path)
     monkeypatch.setenv(data.DATA_ENV, str(target))
@@ -336,9 +390,11 @@ def test_a_folder_in_place_of_a_file(data_copy):
 def test_unknown_dataset_message_lists_every_name():
     with pytest.raises(KeyError) as err:
         data.verify("imdb")
-    assert err.value.args[0] == ("unknown dataset 'imdb': choose one of 'shakespeare', "
-                                          "'translation_pairs', 'polarity', 'brown_universal', 'digits', "
-                                          "'co2_weekly'")
+    assert err.value.args[0] == (
+        "unknown dataset 'imdb': choose one of 'shakespeare', "
+        "'translation_pairs', 'polarity', 'brown_universal', 'digits', "
+        "'co2_weekly'"
+    )
 
 
 # ------------------------------------------------------------------------------ checksums and cache
@@ -373,7 +429,7 @@ def test_change_of_content_with_the_same_size_is_caught(data_copy):
     target = data_copy / "shakespeare.txt"
     data.verify("shakespeare")
     raw = bytearray(target.read_bytes())
-    raw[0] ^= 0x20                                         # "First" -> "first": same size
+    raw[0] ^= 0x20  # "First" -> "first": same size
     before = target.stat().st_mtime_ns
     target.write_bytes(bytes(raw))
     _same_mtime(target, before + 1_000_000)
@@ -402,7 +458,7 @@ def test_cache_is_per_file_not_per_name(tmp_path, monkeypatch):
     raw[100] ^= 0xFF
     (bad / "digits.csv.gz").write_bytes(bytes(raw))
     stamp = (good / "digits.csv.gz").stat().st_mtime_ns
-    _same_mtime(bad / "digits.csv.gz", stamp)              # same name, size and mtime
+    _same_mtime(bad / "digits.csv.gz", stamp)  # same name, size and mtime
     monkeypatch.setenv(data.DATA_ENV, str(good))
     data.verify("digits")
     monkeypatch.setenv(data.DATA_ENV, str(bad))
@@ -418,9 +474,9 @@ def test_verified_files_are_remembered_and_force_rehashes_all(monkeypatch):
     assert len(calls) == len(data.REGISTRY)
     data.verify()
     data.load_digits()
-    assert len(calls) == len(data.REGISTRY)                # all remembered
+    assert len(calls) == len(data.REGISTRY)  # all remembered
     data.verify(force=True)
-    assert len(calls) == 2 * len(data.REGISTRY)            # force reaches every file
+    assert len(calls) == 2 * len(data.REGISTRY)  # force reaches every file
 
 
 def test_a_good_file_loads_again_after_a_repair(data_copy):
@@ -436,10 +492,17 @@ def test_a_good_file_loads_again_after_a_repair(data_copy):
 # ------------------------------------------------------------------------------ loaders, exactly
 def test_digit_images_are_not_transposed_or_flipped():
     images, labels = data.load_digits()
-    zero = [[0, 0, 5, 13, 9, 1, 0, 0], [0, 0, 13, 15, 10, 15, 5, 0], [0, 3, 15, 2, 0, 11, 8, 0],
-            [0, 4, 12, 0, 0, 8, 8, 0], [0, 5, 8, 0, 0, 9, 8, 0], [0, 4, 11, 0, 1, 12, 7, 0],
-            [0, 2, 14, 5, 10, 12, 0, 0], [0, 0, 6, 13, 10, 0, 0, 0]]
-    np.testing.assert_array_equal(images[0], zero)        # row by row, top to bottom
+    zero = [
+        [0, 0, 5, 13, 9, 1, 0, 0],
+        [0, 0, 13, 15, 10, 15, 5, 0],
+        [0, 3, 15, 2, 0, 11, 8, 0],
+        [0, 4, 12, 0, 0, 8, 8, 0],
+        [0, 5, 8, 0, 0, 9, 8, 0],
+        [0, 4, 11, 0, 1, 12, 7, 0],
+        [0, 2, 14, 5, 10, 12, 0, 0],
+        [0, 0, 6, 13, 10, 0, 0, 0],
+    ]
+    np.testing.assert_array_equal(images[0], zero)  # row by row, top to bottom
     # A "1" is a vertical stroke: its ink sits in the middle columns, spread over all rows.
     ones = images[labels == 1].sum(axis=0)
     column_share = ones.sum(axis=0) / ones.sum()
@@ -510,9 +573,11 @@ def test_make_dates_defaults_and_range_ends(monkeypatch):
 
 # ------------------------------------------------------------------------------ parsers, on crafted text
 def test_read_lines_splits_at_newlines_only(monkeypatch):
-    for text, lines in [("a b\nc\x0bd\n", ["a b", "c\x0bd"]),      # \x0b: splitlines would cut
-                        ("a b\nc", ["a b", "c"]),                  # no final newline: nothing lost
-                        ("a\n\nb\n", ["a", "", "b"])]:
+    for text, lines in [
+        ("a b\nc\x0bd\n", ["a b", "c\x0bd"]),  # \x0b: splitlines would cut
+        ("a b\nc", ["a b", "c"]),  # no final newline: nothing lost
+        ("a\n\nb\n", ["a", "", "b"]),
+    ]:
         monkeypatch.setattr(data, "_read_text", lambda name, text=text: text)
         assert data._read_lines("any") == lines
 
@@ -530,10 +595,14 @@ def test_brown_tokens_split_at_spaces_and_the_last_slash(monkeypatch):
 
 
 def test_missing_and_bad_file_messages_word_for_word(data_copy, monkeypatch, tmp_path):
-    names = ("shakespeare.txt, eng_cmn.tsv.gz, polarity.tsv.gz, brown_universal.txt.gz, digits.csv.gz, "
-             "co2_weekly.csv.gz")
-    maintainers = ("(data/curate.py rebuilds every file from the raw datasets: it is for maintainers "
-                   "who have them in ../shared/datasets, and a learner never needs it.)")
+    names = (
+        "shakespeare.txt, eng_cmn.tsv.gz, polarity.tsv.gz, brown_universal.txt.gz, digits.csv.gz, "
+        "co2_weekly.csv.gz"
+    )
+    maintainers = (
+        "(data/curate.py rebuilds every file from the raw datasets: it is for maintainers "
+        "who have them in ../shared/datasets, and a learner never needs it.)"
+    )
     empty = tmp_path / "empty"
     empty.mkdir()
     monkeypatch.setenv(data.DATA_ENV, str(empty))
@@ -543,7 +612,8 @@ def test_missing_and_bad_file_messages_word_for_word(data_copy, monkeypatch, tmp
         f"$SEQKERAS_DATA is set to {str(empty)!r}, a folder that holds none of the course's data "
         f"files ({names}). Unset it to use the course's own data/ folder (in a terminal: unset "
         "SEQKERAS_DATA; in a notebook: del os.environ['SEQKERAS_DATA']), or set it to the folder "
-        "that holds the data files.")
+        "that holds the data files."
+    )
     monkeypatch.setenv(data.DATA_ENV, str(data_copy))
     (data_copy / "digits.csv.gz").unlink()
     (data_copy / "digits.csv.gz").mkdir()
@@ -555,7 +625,8 @@ def test_missing_and_bad_file_messages_word_for_word(data_copy, monkeypatch, tmp
         "use the course's own data/ folder (in a notebook: del os.environ['SEQKERAS_DATA']), or "
         "copy the course's data/digits.csv.gz there; if that copy is damaged too, run "
         "`git checkout -- data/digits.csv.gz` in a terminal at the root of your copy of the course "
-        f"(or download the course again). {maintainers}")
+        f"(or download the course again). {maintainers}"
+    )
     monkeypatch.delenv(data.DATA_ENV)
     monkeypatch.setattr(data, "DATA_DIR", empty)
     with pytest.raises(data.DataFileError) as err:
@@ -563,4 +634,5 @@ def test_missing_and_bad_file_messages_word_for_word(data_copy, monkeypatch, tmp
     assert str(err.value) == (
         f"data file digits.csv.gz is missing: expected it at {empty / 'digits.csv.gz'}. To restore "
         "it, run `git checkout -- data/digits.csv.gz` in a terminal at the root of your copy of the "
-        f"course (or download the course again). {maintainers}")
+        f"course (or download the course again). {maintainers}"
+    )

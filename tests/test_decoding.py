@@ -1,4 +1,5 @@
 """seqkeras.decoding: perplexity, temperature, sampling and the generation loop, including bad input."""
+
 import math
 
 import numpy as np
@@ -11,6 +12,7 @@ P = np.array([0.5, 0.25, 0.15, 0.07, 0.03])
 
 
 # --- perplexity -------------------------------------------------------------------------------
+
 
 def test_perplexity_is_exp_of_mean_nll():
     assert perplexity(0.0) == 1.0
@@ -33,12 +35,13 @@ def test_perplexity_rejects_bad_loss(bad, match):
 
 # --- apply_temperature ------------------------------------------------------------------------
 
+
 def test_temperature_one_changes_nothing():
     np.testing.assert_allclose(apply_temperature(P, 1.0), P)
 
 
 def test_temperature_is_power_of_probs_and_softmax_of_logits():
-    expected = P ** 2 / np.sum(P ** 2)
+    expected = P**2 / np.sum(P**2)
     np.testing.assert_allclose(apply_temperature(P, 0.5), expected)
     logits = np.log(P) + 7.0  # logits are log-probabilities up to a constant
     np.testing.assert_allclose(apply_temperature(logits, 0.5, from_logits=True), expected)
@@ -48,7 +51,10 @@ def test_low_temperature_sharpens_high_flattens():
     cold, hot = apply_temperature(P, 0.1), apply_temperature(P, 10.0)
     assert cold[0] > 0.99
     assert np.ptp(hot) < 0.2 * np.ptp(P)
-    entropy = lambda q: -np.sum(q * np.log(q))  # noqa: E731
+
+    def entropy(q):
+        return -np.sum(q * np.log(q))
+
     assert entropy(cold) < entropy(P) < entropy(hot)
 
 
@@ -74,13 +80,16 @@ def test_temperature_must_be_a_number():
         apply_temperature(P, "hot")
 
 
-@pytest.mark.parametrize("bad, match", [
-    (np.array([0.5, 0.7]), "sum to 1"),
-    (np.array([1.5, -0.5]), "negative"),
-    (np.array([np.nan, 1.0]), "NaN"),
-    (np.array([]), "vocab_size >= 1"),
-    (np.float64(1.0), "vocab_size >= 1"),
-])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (np.array([0.5, 0.7]), "sum to 1"),
+        (np.array([1.5, -0.5]), "negative"),
+        (np.array([np.nan, 1.0]), "NaN"),
+        (np.array([]), "vocab_size >= 1"),
+        (np.float64(1.0), "vocab_size >= 1"),
+    ],
+)
 def test_bad_probabilities_are_explained(bad, match):
     with pytest.raises(ValueError, match=match):
         apply_temperature(bad, 1.0)
@@ -99,6 +108,7 @@ def test_logits_shape_and_nan_checked():
 
 
 # --- sample -----------------------------------------------------------------------------------
+
 
 def test_sample_is_reproducible_with_a_seeded_rng():
     a = [sample(P, 0.8, np.random.default_rng(3)) for _ in range(5)]
@@ -131,6 +141,7 @@ def test_sample_rejects_a_batch_and_bad_rng():
 
 # --- generate ---------------------------------------------------------------------------------
 
+
 def _counting_step(vocab=5):
     """A deterministic fake model: next token = (token + number of steps so far) % vocab."""
     calls = []
@@ -157,13 +168,23 @@ def test_generate_zero_tokens_and_model_shaped_probs():
     step, calls = _counting_step()
     assert generate(step, 0, [3], 0).shape == (0,)
     assert len(calls) == 1
-    wrapped = lambda t, s: (np.asarray(step(t, s)[0])[None, None, :], s + 1)  # noqa: E731
+
+    def wrapped(t, s):
+        return np.asarray(step(t, s)[0])[None, None, :], s + 1
+
     assert generate(wrapped, 0, [0], 3, rng=0).shape == (3,)
 
 
-@pytest.mark.parametrize("prompt, n, match", [
-    ([], 3, "non-empty"), ([[1, 2]], 3, "non-empty"), ([0.5], 3, "integer"), ([1], -1, ">= 0"), ([1], 2.5, ">= 0"),
-])
+@pytest.mark.parametrize(
+    "prompt, n, match",
+    [
+        ([], 3, "non-empty"),
+        ([[1, 2]], 3, "non-empty"),
+        ([0.5], 3, "integer"),
+        ([1], -1, ">= 0"),
+        ([1], 2.5, ">= 0"),
+    ],
+)
 def test_generate_rejects_bad_arguments(prompt, n, match):
     step, _ = _counting_step()
     with pytest.raises(ValueError, match=match):
@@ -186,6 +207,7 @@ def test_public_names():
 
 # --- bad input and edge cases (issue 7 §4) -----------------------------------------------------
 
+
 @pytest.mark.parametrize("bad", ["1.7", b"1.7", True, np.bool_(False), 1 + 2j, None, [1.0, "2"]])
 def test_perplexity_rejects_non_numbers(bad):
     with pytest.raises(TypeError, match="mean_nll must be a number"):
@@ -202,7 +224,7 @@ def test_perplexity_accepts_every_kind_of_number():
     assert perplexity(np.float32(0.0)) == 1.0 and isinstance(perplexity(np.float32(0.0)), float)
     assert perplexity(np.int64(0)) == 1.0
     assert perplexity([0.0, 0.0]).tolist() == [1.0, 1.0]
-    assert perplexity(np.array([])).shape == (0,)            # no losses: no perplexities
+    assert perplexity(np.array([])).shape == (0,)  # no losses: no perplexities
 
 
 def test_perplexity_beyond_float64_is_inf_without_warning():

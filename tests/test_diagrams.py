@@ -1,16 +1,15 @@
 """Diagrams: each returns a Figure with the boxes its topology needs, legible, and rejects
 what it cannot draw with a message that says what to do."""
+
 import itertools
 
 import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from seqkeras import diagrams  # noqa: E402
+from seqkeras import diagrams
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +24,12 @@ def patches(fig, gid):
 
 
 def texts(fig, contains="", gid=None):
-    return [t for ax in fig.axes for t in ax.texts
-            if contains in t.get_text() and (gid is None or t.get_gid() == gid)]
+    return [
+        t
+        for ax in fig.axes
+        for t in ax.texts
+        if contains in t.get_text() and (gid is None or t.get_gid() == gid)
+    ]
 
 
 ALL = {
@@ -63,8 +66,12 @@ def test_every_picture_is_a_legible_figure_of_notebook_size(name):
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts(fig) if t.get_text()]
     assert boxes, "a picture without labels"
     for text, bb in boxes:
-        assert (bb.x0 >= fig.bbox.x0 - 1 and bb.y0 >= fig.bbox.y0 - 1
-                and bb.x1 <= fig.bbox.x1 + 1 and bb.y1 <= fig.bbox.y1 + 1), f"{text!r} is clipped"
+        assert (
+            bb.x0 >= fig.bbox.x0 - 1
+            and bb.y0 >= fig.bbox.y0 - 1
+            and bb.x1 <= fig.bbox.x1 + 1
+            and bb.y1 <= fig.bbox.y1 + 1
+        ), f"{text!r} is clipped"
     for (t1, b1), (t2, b2) in itertools.combinations(boxes, 2):
         assert not b1.overlaps(b2), f"labels {t1!r} and {t2!r} overlap"
     sizes = [t.get_fontsize() for t in texts(fig)]
@@ -78,16 +85,17 @@ def test_a_new_figure_is_detached_from_pyplot_so_notebooks_show_it_once():
     assert set(plt.get_fignums()) == before
 
 
-@pytest.mark.parametrize("topology, n_in, n_out", [
-    ("n_to_n", 5, 5), ("n_to_1", 5, 1), ("1_to_n", 1, 5), ("1_to_n_every_step", 1, 5)])
-def test_unrolled_draws_one_cell_per_step_and_the_inputs_outputs_of_its_topology(
-        topology, n_in, n_out):
+@pytest.mark.parametrize(
+    "topology, n_in, n_out",
+    [("n_to_n", 5, 5), ("n_to_1", 5, 1), ("1_to_n", 1, 5), ("1_to_n_every_step", 1, 5)],
+)
+def test_unrolled_draws_one_cell_per_step_and_the_inputs_outputs_of_its_topology(topology, n_in, n_out):
     fig = diagrams.unrolled(topology, steps=5)
     assert len(patches(fig, "cell")) == 5
-    assert len(patches(fig, "initial")) == 1                      # h_0
+    assert len(patches(fig, "initial")) == 1  # h_0
     assert len(patches(fig, "input")) == n_in
     assert len(patches(fig, "output")) == n_out
-    assert len(texts(fig, "h_")) == 6                             # h_0 .. h_5
+    assert len(texts(fig, "h_")) == 6  # h_0 .. h_5
     assert len(patches(fig, "arrow_W")) == 5
     assert len(patches(fig, "arrow_U")) == 5 if topology != "1_to_n" else 1
     assert len(patches(fig, "arrow_V")) == n_out
@@ -133,7 +141,7 @@ def test_highlight_shared_gives_each_weight_one_colour_at_every_step():
         found |= {matplotlib.colors.to_hex(p.get_edgecolor()) for p in patches(fig, f"arrow_{key}")}
         assert found == {diagrams.WEIGHT_COLORS[key].lower()}, key
         colours[key] = found
-    assert len(set(map(frozenset, colours.values()))) == 3        # three different colours
+    assert len(set(map(frozenset, colours.values()))) == 3  # three different colours
     assert texts(fig, gid="legend")
     plain = diagrams.unrolled(steps=4)
     assert len({matplotlib.colors.to_hex(t.get_color()) for t in texts(plain, gid="weight")}) == 1
@@ -174,9 +182,19 @@ def test_dense_layer_connects_every_input_to_every_output():
 def test_rnn_cell_shows_U_W_b_tanh_and_the_output_path():
     fig = diagrams.rnn_cell()
     labels = {t.get_text() for t in texts(fig)}
-    assert {"$U$", "$W$", "$V$", "$b$", "$c$", r"$\tanh$", r"$\mathrm{softmax}$",
-            "$x_t$", "$h_{t-1}$", "$y_t$"} <= labels
-    assert any("t{+}1" in t for t in labels)                      # h_t leaves to the next step
+    assert {
+        "$U$",
+        "$W$",
+        "$V$",
+        "$b$",
+        "$c$",
+        r"$\tanh$",
+        r"$\mathrm{softmax}$",
+        "$x_t$",
+        "$h_{t-1}$",
+        "$y_t$",
+    } <= labels
+    assert any("t{+}1" in t for t in labels)  # h_t leaves to the next step
     bare = {t.get_text() for t in texts(diagrams.rnn_cell(show_output=False))}
     assert r"$\mathrm{softmax}$" not in bare and "$y_t$" not in bare and "$h_t$" in bare
 
@@ -194,11 +212,11 @@ def test_topologies_has_the_four_titled():
 def test_encoder_decoder_feeds_outputs_back_and_places_the_context(variant, bus_arrows):
     fig = diagrams.encoder_decoder(variant, in_steps=4, out_steps=3)
     assert texts(fig, "<start>")
-    assert len(patches(fig, "feedback")) == 2                    # ŷ_1 → step 2, ŷ_2 → step 3
+    assert len(patches(fig, "feedback")) == 2  # ŷ_1 → step 2, ŷ_2 → step 3
     assert len(patches(fig, "context")) == 1
     assert len(patches(fig, "arrow_c")) == bus_arrows
     assert len(patches(fig, "cell")) == 7
-    assert len(texts(fig, r"\hat y")) == 3 + 2     # the outputs, and the inputs after <start>
+    assert len(texts(fig, r"\hat y")) == 3 + 2  # the outputs, and the inputs after <start>
 
 
 def test_bidirectional_has_two_chains():
@@ -206,7 +224,7 @@ def test_bidirectional_has_two_chains():
     assert len(patches(fig, "cell")) == 6
     boxes = [t for t in texts(fig) if t.get_gid() != "caption"]
     assert sum(r"\overrightarrow{h}" in t.get_text() for t in boxes) == 4  # h_0 .. h_3
-    assert sum(r"\overleftarrow{h}" in t.get_text() for t in boxes) == 4   # h_1 .. h_4
+    assert sum(r"\overleftarrow{h}" in t.get_text() for t in boxes) == 4  # h_1 .. h_4
 
 
 def test_attention_line_widths_follow_the_weights():
@@ -220,34 +238,42 @@ def test_attention_line_widths_follow_the_weights():
     assert len(patches(fig, "context")) == 2
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: diagrams.unrolled(steps=0), "steps must be from 1 to 12"),
-    (lambda: diagrams.unrolled(steps=13), "steps must be from 1 to 12"),
-    (lambda: diagrams.unrolled(steps=2.5), "steps must be an integer"),
-    (lambda: diagrams.unrolled(steps=True), "steps must be an integer"),
-    (lambda: diagrams.unrolled("n_to_2"), "unknown topology 'n_to_2'; choose one of: 'n_to_n', "
-                                          "'n_to_1', '1_to_n', '1_to_n_every_step', 'n_to_m'"),
-    (lambda: diagrams.unrolled("n_to_n", in_steps=3), "apply to topology 'n_to_m' only"),
-    (lambda: diagrams.unrolled("n_to_m", in_steps=8, out_steps=8), "at most 12"),
-    (lambda: diagrams.unrolled("n_to_m", out_steps=0), "out_steps must be from 1"),
-    (lambda: diagrams.unrolled(weights="yes"), "weights must be True or False"),
-    (lambda: diagrams.unrolled(cell_label="A very long label"), "cell_label must be a short"),
-    (lambda: diagrams.unrolled(ax="left"), "ax must be a matplotlib Axes"),
-    (lambda: diagrams.topologies(steps=9), "steps must be from 1 to 8"),
-    (lambda: diagrams.encoder_decoder("attention"), "unknown variant 'attention'; choose one "
-                                                    "of: 'init_state', 'every_step'"),
-    (lambda: diagrams.encoder_decoder(in_steps=6, out_steps=6), "at most 10"),
-    (lambda: diagrams.dense_layer(0, 2), "n_in must be from 1 to 8"),
-    (lambda: diagrams.dense_layer(3, 9), "n_out must be from 1 to 8"),
-    (lambda: diagrams.dense_layer(activation=""), "activation must be a short name"),
-    (lambda: diagrams.dense_layer(activation="$x$"), "activation must be a short name"),
-    (lambda: diagrams.rnn_cell(show_output="no"), "show_output must be True or False"),
-    (lambda: diagrams.rolled(highlight_shared=1), "highlight_shared must be True or False"),
-    (lambda: diagrams.bidirectional(7), "steps must be from 1 to 6"),
-    (lambda: diagrams.attention(9, 2), "in_steps must be from 1 to 8"),
-    (lambda: diagrams.attention(3, 2, alpha=[[1, 0, 0]]), r"alpha must have shape .* = \(2, 3\)"),
-    (lambda: diagrams.attention(2, 1, alpha=[[0.5, 0.6]]), "sum to 1"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: diagrams.unrolled(steps=0), "steps must be from 1 to 12"),
+        (lambda: diagrams.unrolled(steps=13), "steps must be from 1 to 12"),
+        (lambda: diagrams.unrolled(steps=2.5), "steps must be an integer"),
+        (lambda: diagrams.unrolled(steps=True), "steps must be an integer"),
+        (
+            lambda: diagrams.unrolled("n_to_2"),
+            "unknown topology 'n_to_2'; choose one of: 'n_to_n', "
+            "'n_to_1', '1_to_n', '1_to_n_every_step', 'n_to_m'",
+        ),
+        (lambda: diagrams.unrolled("n_to_n", in_steps=3), "apply to topology 'n_to_m' only"),
+        (lambda: diagrams.unrolled("n_to_m", in_steps=8, out_steps=8), "at most 12"),
+        (lambda: diagrams.unrolled("n_to_m", out_steps=0), "out_steps must be from 1"),
+        (lambda: diagrams.unrolled(weights="yes"), "weights must be True or False"),
+        (lambda: diagrams.unrolled(cell_label="A very long label"), "cell_label must be a short"),
+        (lambda: diagrams.unrolled(ax="left"), "ax must be a matplotlib Axes"),
+        (lambda: diagrams.topologies(steps=9), "steps must be from 1 to 8"),
+        (
+            lambda: diagrams.encoder_decoder("attention"),
+            "unknown variant 'attention'; choose one of: 'init_state', 'every_step'",
+        ),
+        (lambda: diagrams.encoder_decoder(in_steps=6, out_steps=6), "at most 10"),
+        (lambda: diagrams.dense_layer(0, 2), "n_in must be from 1 to 8"),
+        (lambda: diagrams.dense_layer(3, 9), "n_out must be from 1 to 8"),
+        (lambda: diagrams.dense_layer(activation=""), "activation must be a short name"),
+        (lambda: diagrams.dense_layer(activation="$x$"), "activation must be a short name"),
+        (lambda: diagrams.rnn_cell(show_output="no"), "show_output must be True or False"),
+        (lambda: diagrams.rolled(highlight_shared=1), "highlight_shared must be True or False"),
+        (lambda: diagrams.bidirectional(7), "steps must be from 1 to 6"),
+        (lambda: diagrams.attention(9, 2), "in_steps must be from 1 to 8"),
+        (lambda: diagrams.attention(3, 2, alpha=[[1, 0, 0]]), r"alpha must have shape .* = \(2, 3\)"),
+        (lambda: diagrams.attention(2, 1, alpha=[[0.5, 0.6]]), "sum to 1"),
+    ],
+)
 def test_bad_arguments_raise_a_helpful_value_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()

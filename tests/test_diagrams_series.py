@@ -3,15 +3,12 @@
 import io
 import itertools
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from seqkeras import diagrams  # noqa: E402
+from seqkeras import diagrams
 
 
 @pytest.fixture(autouse=True)

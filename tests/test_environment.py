@@ -1,4 +1,5 @@
 """environment.yml (conda) must declare the same packages as pyproject.toml (pip)."""
+
 import re
 import tomllib
 from pathlib import Path
@@ -16,7 +17,7 @@ def _environment_pip_requirements() -> set[str]:
     lines = (ROOT / "environment.yml").read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if re.match(r"\s*- pip:\s*$", line))
     reqs = set()
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         m = re.match(r"\s+- (.+?)\s*$", line)
         if not m:
             break
@@ -26,8 +27,9 @@ def _environment_pip_requirements() -> set[str]:
 
 def test_environment_yml_matches_pyproject():
     py, env = _pyproject_requirements(), _environment_pip_requirements()
-    assert py == env, (f"only in pyproject.toml: {sorted(py - env)}; "
-                       f"only in environment.yml: {sorted(env - py)}")
+    assert py == env, (
+        f"only in pyproject.toml: {sorted(py - env)}; only in environment.yml: {sorted(env - py)}"
+    )
 
 
 def test_environment_yml_pins_python_311():

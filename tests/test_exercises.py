@@ -1,4 +1,5 @@
 """The learner-notebook generator, and that the committed learner notebooks are in step."""
+
 import nbformat
 import pytest
 
@@ -33,11 +34,14 @@ def test_markdown_regions_become_prompts():
     assert "Because" not in out and "*Your answer here.*" in out and out.endswith("End.")
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("### BEGIN SOLUTION\nx = 1", "never closed"),
-    ("x = 1\n### END SOLUTION", "without a BEGIN"),
-    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "inside another"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("### BEGIN SOLUTION\nx = 1", "never closed"),
+        ("x = 1\n### END SOLUTION", "without a BEGIN"),
+        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "inside another"),
+    ],
+)
 def test_unbalanced_markers_are_errors(bad, message):
     with pytest.raises(SolutionMarkerError, match=message):
         strip_solutions(bad, where="demo.ipynb, cell 3")
@@ -45,8 +49,9 @@ def test_unbalanced_markers_are_errors(bad, message):
 
 def test_learner_notebook_clears_outputs_and_keeps_others():
     nb = nbformat.v4.new_notebook()
-    code = nbformat.v4.new_code_cell(CODE, execution_count=3,
-                                     outputs=[nbformat.v4.new_output("stream", text="hi")])
+    code = nbformat.v4.new_code_cell(
+        CODE, execution_count=3, outputs=[nbformat.v4.new_output("stream", text="hi")]
+    )
     nb.cells = [nbformat.v4.new_markdown_cell("# Title"), code]
     out = learner_notebook(nb, "99_demo.ipynb")
     assert out.cells[0].source == "# Title"

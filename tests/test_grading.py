@@ -1,16 +1,28 @@
 """The exercise-check framework: passed, not attempted (lenient and strict), wrong, crashes,
 answers of the wrong kind, and how a wrong answer looks in Jupyter."""
+
 import numpy as np
 import pytest
 
-from seqkeras.grading import (STUB_MESSAGE, ExerciseError, call, exercise, expect_array, expect_close,
-                              expect_equal, expect_int, expect_model, expect_shape, require_answer)
+from seqkeras.grading import (
+    STUB_MESSAGE,
+    ExerciseError,
+    call,
+    exercise,
+    expect_array,
+    expect_close,
+    expect_equal,
+    expect_int,
+    expect_model,
+    expect_shape,
+    require_answer,
+)
 
 
 @exercise("99.1", "double")
 def check_double(fn):
     x = np.arange(6.0).reshape(2, 3)
-    expect_close("2x", call(fn, x), 2 * x, likely_bugs={"you squared instead of doubling": x ** 2})
+    expect_close("2x", call(fn, x), 2 * x, likely_bugs={"you squared instead of doubling": x**2})
 
 
 def test_correct_answer_passes(capsys):
@@ -48,7 +60,7 @@ def test_not_implemented_from_attempted_code_is_a_crash_not_a_stub():
 
 def test_known_bug_is_named():
     with pytest.raises(ExerciseError, match="squared instead of doubling"):
-        check_double(lambda x: x ** 2)
+        check_double(lambda x: x**2)
 
 
 def test_unknown_wrong_answer_reports_largest_difference():
@@ -70,9 +82,9 @@ def test_crash_names_the_original_error_and_the_learner_line():
     with pytest.raises(ExerciseError) as info:
         check_double(wrong)
     text = str(info.value)
-    assert "raised ValueError: matmul" in text          # type and full original text
-    assert "return x @ w" in text                        # the learner's line, not NumPy's
-    assert "Check the shapes" in text                    # the hint applies to a shape error
+    assert "raised ValueError: matmul" in text  # type and full original text
+    assert "return x @ w" in text  # the learner's line, not NumPy's
+    assert "Check the shapes" in text  # the hint applies to a shape error
     assert "ndarray(2, 3)" in text
 
 
@@ -104,11 +116,14 @@ def test_not_callable_and_missing_return():
         check_double(lambda x: None)
 
 
-@pytest.mark.parametrize("answer, match", [
-    (lambda x: "2x", "array of numbers, got str"),
-    (lambda x: [[1, 2], [3]], "cannot turn into one"),
-    (lambda x: print, "array of numbers, got a function"),
-])
+@pytest.mark.parametrize(
+    "answer, match",
+    [
+        (lambda x: "2x", "array of numbers, got str"),
+        (lambda x: [[1, 2], [3]], "cannot turn into one"),
+        (lambda x: print, "array of numbers, got a function"),
+    ],
+)
 def test_wrong_kind_of_answer_gets_a_sentence(answer, match):
     with pytest.raises(ExerciseError, match=match):
         check_double(answer)
@@ -133,7 +148,7 @@ def test_expect_model_and_expect_int():
 def test_a_checker_that_breaks_on_the_answer_reports_the_kind():
     @exercise("99.3", "model")
     def check_model(model):
-        model.predict(np.zeros((1, 3)))   # the checker assumes a model
+        model.predict(np.zeros((1, 3)))  # the checker assumes a model
 
     with pytest.raises(ExerciseError, match="could not be checked.*AttributeError"):
         check_model(np.zeros(3))
@@ -160,7 +175,7 @@ def test_require_answer_and_expect_equal():
 def test_jupyter_shows_the_message_alone():
     """IPython renders an exception with ``_render_traceback_`` instead of a traceback."""
     with pytest.raises(ExerciseError) as info:
-        check_double(lambda x: x ** 2)
+        check_double(lambda x: x**2)
     lines = info.value._render_traceback_()
     assert lines[0].startswith("❌ Exercise 99.1 (double): 2x is wrong")
     assert not any("Traceback" in line or "grading.py" in line for line in lines)
@@ -178,13 +193,18 @@ def test_a_wrong_answer_in_a_real_kernel_shows_only_the_message():
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("import numpy as np\n"
-                                  "from seqkeras.checks.lesson01 import check_rnn_cell_step"),
-        nbformat.v4.new_code_cell("def rnn_cell_step(x_t, h_prev, U, W, b):\n"
-                                  "    return np.tanh(x_t @ U + b)\n"
-                                  "check_rnn_cell_step(rnn_cell_step)"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import numpy as np\nfrom seqkeras.checks.lesson01 import check_rnn_cell_step"
+            ),
+            nbformat.v4.new_code_cell(
+                "def rnn_cell_step(x_t, h_prev, U, W, b):\n"
+                "    return np.tanh(x_t @ U + b)\n"
+                "check_rnn_cell_step(rnn_cell_step)"
+            ),
+        ]
+    )
     NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
     (error,) = [o for o in nb.cells[1].outputs if o.output_type == "error"]
     shown = "\n".join(error.traceback)
@@ -195,8 +215,9 @@ def test_a_wrong_answer_in_a_real_kernel_shows_only_the_message():
 
 
 # ----------------------------------------------------------------- details a mutation run asked for
-@pytest.mark.parametrize("value, strict", [("on", True), ("On ", True), ("0", False), ("", False),
-                                           ("no", False)])
+@pytest.mark.parametrize(
+    "value, strict", [("on", True), ("On ", True), ("0", False), ("", False), ("no", False)]
+)
 def test_strict_mode_values(monkeypatch, value, strict):
     from seqkeras.grading import strict_mode
 
@@ -236,7 +257,7 @@ def test_no_shape_hint_for_a_value_error_about_something_else():
 
 def test_crash_inside_a_library_points_at_the_learner_line():
     def wrong(x):
-        return np.linalg.inv(x)          # x is (2, 3): numpy raises from its own Python code
+        return np.linalg.inv(x)  # x is (2, 3): numpy raises from its own Python code
 
     with pytest.raises(ExerciseError) as info:
         check_double(wrong)
@@ -247,7 +268,7 @@ def test_crash_inside_a_library_points_at_the_learner_line():
 
 def test_crash_with_no_learner_frame_has_no_line():
     with pytest.raises(ExerciseError) as info:
-        check_double(np.linalg.inv)      # a library function passed as the answer
+        check_double(np.linalg.inv)  # a library function passed as the answer
     assert "LinAlgError" in str(info.value)
     assert "In your code" not in str(info.value)
 
@@ -265,8 +286,8 @@ def test_require_answer_names_the_variable(capsys):
 
 
 def test_expect_close_tolerances():
-    expect_close("v", [1e-7, 2.0], [0.0, 2.0])                 # absolute tolerance near zero
-    expect_close("v", [1000.001], [1000.0])                    # relative tolerance for large values
+    expect_close("v", [1e-7, 2.0], [0.0, 2.0])  # absolute tolerance near zero
+    expect_close("v", [1000.001], [1000.0])  # relative tolerance for large values
     for wrong in ([1000.5], [1001.0], [999.0]):
         with pytest.raises(ExerciseError, match="largest difference"):
             expect_close("v", wrong, [1000.0])
@@ -279,8 +300,9 @@ def test_expect_close_reports_the_worst_element_exactly():
     want = np.array([[1.0, 2.0, 3.0], [40.0, 5.5, 6.0]])
     with pytest.raises(ExerciseError) as info:
         expect_close("y", got, want)
-    assert str(info.value) == ("y differs from the expected value (largest difference 3 at index "
-                               "(1, 2): got 9, expected 6).")
+    assert str(info.value) == (
+        "y differs from the expected value (largest difference 3 at index (1, 2): got 9, expected 6)."
+    )
     with pytest.raises(ExerciseError, match=r"^y has shape \(3,\), expected \(2,\)"):
         expect_close("y", np.zeros(3), np.zeros(2))
     with pytest.raises(ExerciseError) as info:

@@ -1,4 +1,5 @@
 """seqkeras.layers: DenseRNNCell computes what SimpleRNN computes, saves and loads, rejects bad input."""
+
 import keras
 import numpy as np
 import pytest
@@ -25,8 +26,9 @@ def test_state_and_output_size():
 @pytest.mark.parametrize("return_sequences", [True, False])
 def test_matches_simple_rnn_after_weight_copy(return_sequences):
     x = data()
-    simple = keras.layers.SimpleRNN(4, return_sequences=return_sequences,
-                                    bias_initializer=keras.initializers.RandomNormal(seed=1))
+    simple = keras.layers.SimpleRNN(
+        4, return_sequences=return_sequences, bias_initializer=keras.initializers.RandomNormal(seed=1)
+    )
     ours = keras.layers.RNN(DenseRNNCell(4), return_sequences=return_sequences)
     expected = keras.ops.convert_to_numpy(simple(x))
     ours(x)  # build
@@ -57,8 +59,13 @@ def test_two_dense_layers_are_the_parts():
 
 def test_save_load_round_trip(tmp_path):
     x = data(T=6, n_in=4)
-    model = keras.Sequential([keras.Input((6, 4)), keras.layers.RNN(DenseRNNCell(5, activation="relu")),
-                              keras.layers.Dense(2, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((6, 4)),
+            keras.layers.RNN(DenseRNNCell(5, activation="relu")),
+            keras.layers.Dense(2, activation="softmax"),
+        ]
+    )
     before = keras.ops.convert_to_numpy(model(x))
     path = tmp_path / "rnn.keras"
     model.save(path)

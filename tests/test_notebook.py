@@ -1,4 +1,5 @@
 """The notebook helpers: setup seeds everything, Progress reports one final line, timer prints."""
+
 import keras
 import numpy as np
 

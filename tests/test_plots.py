@@ -1,11 +1,9 @@
 """Shared plots: they draw what they are given and reject what they cannot draw."""
-import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from seqkeras import plots  # noqa: E402
+from seqkeras import plots
 
 LOGS = {"loss": [1.0, 0.5, 0.3], "val_loss": [1.1, 0.7, 0.6], "accuracy": [0.5, 0.7, 0.8]}
 

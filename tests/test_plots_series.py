@@ -1,13 +1,10 @@
 """Time-series plots: the split, forecast paths, error against horizon."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from seqkeras import plots  # noqa: E402
+from seqkeras import plots
 
 X = np.arange("2000-01-01", "2000-12-30", 7, dtype="datetime64[D]")  # 52 weeks
 Y = np.sin(np.arange(len(X)) / 5.0)

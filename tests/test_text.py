@@ -1,4 +1,5 @@
 """Tests for seqkeras.text: Vocabulary, pad and sliding_windows."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,7 +25,7 @@ def test_from_text_with_pad_and_unk():
     assert vocab.tokens == ["<pad>", "<unk>", "a", "b", "c"]
     assert vocab.pad_id == 0 and vocab.unk_id == 1
     assert vocab.encode("abz").tolist() == [2, 3, 1]
-    assert vocab.decode([2, 3, 0, 0]) == "ab"                 # padding dropped
+    assert vocab.decode([2, 3, 0, 0]) == "ab"  # padding dropped
     assert vocab.decode([2, 0], keep_pad=True) == "a<pad>"
 
 
@@ -34,7 +35,7 @@ def test_unknown_character_names_the_token_and_the_fix():
         vocab.encode("help")
     message = str(err.value)
     assert "'p'" in message and "unk=" in message and "Build the vocabulary" in message
-    with pytest.raises(ValueError, match="'q'"):           # also a ValueError
+    with pytest.raises(ValueError, match="'q'"):  # also a ValueError
         vocab.index("q")
     assert issubclass(UnknownTokenError, KeyError) and issubclass(UnknownTokenError, ValueError)
 
@@ -179,7 +180,7 @@ def test_sliding_windows_shapes_and_shift():
     x, y = sliding_windows(ids, length=4)
     assert x.shape == y.shape == (6, 4)
     assert x[0].tolist() == [0, 1, 2, 3] and y[0].tolist() == [1, 2, 3, 4]
-    np.testing.assert_array_equal(y[:, :-1], x[:, 1:])   # targets = inputs shifted by one
+    np.testing.assert_array_equal(y[:, :-1], x[:, 1:])  # targets = inputs shifted by one
     assert x[-1].tolist() == [5, 6, 7, 8] and y[-1].tolist() == [6, 7, 8, 9]
 
 
@@ -230,7 +231,7 @@ def test_module_docstring_example_is_true():
 
 # ------------------------------------------------------------------------------ bad input (issue 7 §4)
 def test_encode_a_batch_says_encode_each():
-    words = Vocabulary.from_tokens(SENTENCES)              # has <unk>: must still not guess
+    words = Vocabulary.from_tokens(SENTENCES)  # has <unk>: must still not guess
     with pytest.raises(TypeError, match=r"encode got a batch .*\[vocab\.encode\(s\) for s in batch\]"):
         words.encode([["the", "cat"], ["a", "dog"]])
     with pytest.raises(TypeError, match="encode got a batch"):
@@ -239,7 +240,7 @@ def test_encode_a_batch_says_encode_each():
     with pytest.raises(ValueError, match=r"'ab' as one token, but this vocabulary holds characters"):
         chars.encode(["ab", "c"])
     with pytest.raises(ValueError, match=r"contains a space: split sentences"):
-        words.encode(["the cat", "a dog"])                 # would be [<unk>, <unk>] otherwise
+        words.encode(["the cat", "a dog"])  # would be [<unk>, <unk>] otherwise
     with pytest.raises(TypeError, match="are these ids already"):
         words.encode([4, 1])
     with pytest.raises(TypeError, match="one sequence"):
@@ -249,7 +250,7 @@ def test_encode_a_batch_says_encode_each():
 def test_encode_still_accepts_what_it_should():
     chars = Vocabulary.from_text("abc", pad="<pad>", unk="<unk>")
     assert chars.encode(["<pad>", "a", "z"]).tolist() == [0, 2, 1]  # specials are tokens too
-    assert chars.encode(iter("ca")).tolist() == [4, 2]               # any iterable, read once
+    assert chars.encode(iter("ca")).tolist() == [4, 2]  # any iterable, read once
     words = Vocabulary.from_tokens(SENTENCES)
     assert words.encode(np.array(["the", "zebra"])).tolist() == [4, 1]
     assert words.encode(t for t in ["a", "cat"]).tolist() == [5, 2]
@@ -270,9 +271,9 @@ def test_pad_never_wraps_large_ids():
     with pytest.raises(ValueError, match=r"2147483648 does not fit in int32.*dtype='int64'"):
         pad([[1, 2**31]])
     with pytest.raises(ValueError, match=r"-2147483649 does not fit in int32"):
-        pad([[-2**31 - 1]])
-    edge = pad([[2**31 - 1, -2**31]])                      # the extremes still fit
-    assert edge.dtype == np.int32 and edge.tolist() == [[2**31 - 1, -2**31]]
+        pad([[-(2**31) - 1]])
+    edge = pad([[2**31 - 1, -(2**31)]])  # the extremes still fit
+    assert edge.dtype == np.int32 and edge.tolist() == [[2**31 - 1, -(2**31)]]
     wide = pad([[2**40], []], dtype="int64")
     assert wide.dtype == np.int64 and wide.tolist() == [[2**40], [0]]
     with pytest.raises(ValueError, match="fill value: 1099511627776 does not fit"):
@@ -284,7 +285,7 @@ def test_pad_never_wraps_large_ids():
     with pytest.raises(ValueError, match="nan is not a whole number"):
         pad([[np.nan]], dtype="int64")
     assert pad([[2.0, 3.0]], dtype="int32").tolist() == [[2, 3]]  # whole floats are fine
-    assert pad([[2**40]], value=0.5).dtype == np.float32           # floats: no int range check
+    assert pad([[2**40]], value=0.5).dtype == np.float32  # floats: no int range check
 
 
 def test_pad_zero_size():

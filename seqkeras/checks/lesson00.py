@@ -16,6 +16,7 @@ inputs that must come back unmodified. The private helpers below (:func:`_call_o
 :func:`_expect_array`, :func:`_expect_unchanged`, :func:`_numpy`) are shared with
 :mod:`seqkeras.checks.lesson01`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
@@ -44,8 +45,9 @@ def _shape_str(shape: Sequence[int]) -> str:
     return str(tuple(int(s) for s in shape))
 
 
-def _call_on_copies(fn: Callable[..., Any], inputs: Mapping[str, Any],
-                    leading: Sequence[Any] = ()) -> tuple[Any, dict[str, Any]]:
+def _call_on_copies(
+    fn: Callable[..., Any], inputs: Mapping[str, Any], leading: Sequence[Any] = ()
+) -> tuple[Any, dict[str, Any]]:
     """Call ``fn(*leading, *copies of inputs)``; return its result and the copies.
 
     Floating-point warnings are silenced (an overflow shows up as nan/inf in the result,
@@ -63,7 +65,8 @@ def _call_on_copies(fn: Callable[..., Any], inputs: Mapping[str, Any],
             raise ExerciseError(
                 f"{err}\nHint: the checker uses sizes your notebook does not. An index out of "
                 "range often comes from a size written into the code (such as range(5)): take "
-                "sizes from the arguments instead, e.g. x.shape[1].") from None
+                "sizes from the arguments instead, e.g. x.shape[1]."
+            ) from None
         raise
     return got, passed
 
@@ -71,17 +74,16 @@ def _call_on_copies(fn: Callable[..., Any], inputs: Mapping[str, Any],
 def _expect_unchanged(inputs: Mapping[str, Any], passed: Mapping[str, Any]) -> None:
     """Fail if the learner's function changed one of the arrays it was given."""
     for name, original in inputs.items():
-        if isinstance(original, np.ndarray) and not np.array_equal(passed[name], original,
-                                                                   equal_nan=True):
+        if isinstance(original, np.ndarray) and not np.array_equal(passed[name], original, equal_nan=True):
             raise ExerciseError(
                 f"your function changed its argument `{name}` in place (e.g. `{name} -= ...`, "
                 f"`{name} *= ...` or `{name}[...] = ...`). The caller still needs it: compute into "
                 f"a new array instead, e.g. `{name} = {name} - ...` (which makes a new array), or "
-                f"start from `{name}.copy()`.")
+                f"start from `{name}.copy()`."
+            )
 
 
-def _expect_array(name: str, got: Any, shape: Sequence[int], axes: Sequence[str],
-                  given: str) -> np.ndarray:
+def _expect_array(name: str, got: Any, shape: Sequence[int], axes: Sequence[str], given: str) -> np.ndarray:
     """Return ``got`` as a float array of ``shape``, or fail saying what was expected.
 
     Args:
@@ -98,32 +100,38 @@ def _expect_array(name: str, got: Any, shape: Sequence[int], axes: Sequence[str]
     if isinstance(got, (list, tuple)):
         raise ExerciseError(
             f"{name} is a {type(got).__name__} of {len(got)} items; return {want} instead "
-            "(np.array(...) or np.stack(...) turn a list of arrays into one array).")
+            "(np.array(...) or np.stack(...) turn a list of arrays into one array)."
+        )
     if isinstance(got, (str, bytes, dict, set)) or callable(got):
         raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.")
     try:
         arr = np.asarray(got)  # NumPy, JAX and TensorFlow arrays alike
-    except Exception:  # noqa: BLE001 - anything that will not convert is the wrong kind
+    except Exception:  # anything that will not convert is the wrong kind of answer
         raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.") from None
     if arr.dtype.kind not in "iuf":
-        raise ExerciseError(f"{name} should be an array of numbers of shape {_shape_str(shape)}, "
-                            f"got an array of dtype {arr.dtype}.")
+        raise ExerciseError(
+            f"{name} should be an array of numbers of shape {_shape_str(shape)}, "
+            f"got an array of dtype {arr.dtype}."
+        )
     got_shape = tuple(int(s) for s in arr.shape)
     if got_shape != shape:
         msg = f"{name} has shape {_shape_str(got_shape)}, expected {_shape_str(shape)} {given}."
-        squeezed = [i for i, s in enumerate(shape) if s == 1
-                    and shape[:i] + shape[i + 1:] == got_shape]
+        squeezed = [i for i, s in enumerate(shape) if s == 1 and shape[:i] + shape[i + 1 :] == got_shape]
         if squeezed:
-            msg += (f" The {axes[squeezed[0]]} axis of size 1 is missing: keep it (a batch of one "
-                    "example, a single step or an output of width one keeps its axis), so do not "
-                    "np.squeeze the result or index it with [0].")
+            msg += (
+                f" The {axes[squeezed[0]]} axis of size 1 is missing: keep it (a batch of one "
+                "example, a single step or an output of width one keeps its axis), so do not "
+                "np.squeeze the result or index it with [0]."
+            )
         elif len(shape) == 2 and got_shape == shape[::-1]:
             msg += " It looks transposed: check the order of the matrix product."
         elif len(got_shape) == len(shape):
             wrong = [i for i, (g, e) in enumerate(zip(got_shape, shape)) if g != e]
-            msg += (f" Its {axes[wrong[0]]} axis has {got_shape[wrong[0]]} entries instead of "
-                    f"{shape[wrong[0]]}. The sizes change from call to call: if a size is written "
-                    "into your code, take it from the arguments' .shape instead.")
+            msg += (
+                f" Its {axes[wrong[0]]} axis has {got_shape[wrong[0]]} entries instead of "
+                f"{shape[wrong[0]]}. The sizes change from call to call: if a size is written "
+                "into your code, take it from the arguments' .shape instead."
+            )
         raise ExerciseError(msg)
     return arr.astype(float)
 
@@ -135,9 +143,11 @@ def _numpy(v: Any) -> np.ndarray:
     return np.asarray(keras.ops.convert_to_numpy(v), dtype=float)
 
 
-def _load_hint(message: str, shapes: str = "the kernel must be (n_in, n_out), which is W.T, "
-                                           "and the bias (n_out,)",
-               order: str = "[kernel, bias], that is [W.T, b]") -> str:
+def _load_hint(
+    message: str,
+    shapes: str = "the kernel must be (n_in, n_out), which is W.T, and the bias (n_out,)",
+    order: str = "[kernel, bias], that is [W.T, b]",
+) -> str:
     """A hint for a crash while loading weights into a Keras layer.
 
     Args:
@@ -147,9 +157,11 @@ def _load_hint(message: str, shapes: str = "the kernel must be (n_in, n_out), wh
     """
     low = message.lower()
     if "setter" in low or "can't set attribute" in low:
-        return ("a layer's weights are variables: change their values with "
-                "layer.kernel.assign(new_value) or layer.set_weights([...]); do not "
-                "assign to the attribute.")
+        return (
+            "a layer's weights are variables: change their values with "
+            "layer.kernel.assign(new_value) or layer.set_weights([...]); do not "
+            "assign to the attribute."
+        )
     if "expecting" in low and "weights" in low:
         return f"set_weights needs every weight of the layer, in the order {order}."
     if "not compatible" in low or "must match" in low:
@@ -172,48 +184,66 @@ def check_dense(fn: Callable[..., Any]) -> None:
     """
     rng = _rng(0)
 
-    def probe(x: np.ndarray, W: np.ndarray, b: np.ndarray, f: Callable[[np.ndarray], np.ndarray],
-              axes: Sequence[str] = _DENSE_AXES) -> tuple[np.ndarray, Callable[[], None]]:
+    def probe(
+        x: np.ndarray,
+        W: np.ndarray,
+        b: np.ndarray,
+        f: Callable[[np.ndarray], np.ndarray],
+        axes: Sequence[str] = _DENSE_AXES,
+    ) -> tuple[np.ndarray, Callable[[], None]]:
         inputs = {"x": x, "W": W, "b": b, "f": f}
         got, passed = _call_on_copies(fn, inputs)
         shape = (x.shape[0], W.shape[1]) if x.ndim == 2 else (W.shape[1],)
-        got = _expect_array("y", got, shape, axes,
-                            given=f"for x {_shape_str(x.shape)} and W {_shape_str(W.shape)}")
+        got = _expect_array(
+            "y", got, shape, axes, given=f"for x {_shape_str(x.shape)} and W {_shape_str(W.shape)}"
+        )
         return got, lambda: _expect_unchanged(inputs, passed)
 
     # A square W first: a transposed W then gives wrong numbers instead of a crash,
     # so the bug can be named.
     x, W, b = rng.normal(size=(4, 3)), rng.normal(size=(3, 3)), rng.normal(size=3)
     got, unchanged = probe(x, W, b, np.tanh)
-    expect_close("y", got, np.tanh(x @ W + b), likely_bugs={
-        "you forgot the bias: add b before the activation, f(x @ W + b).": np.tanh(x @ W),
-        "W is used transposed: with the Keras layout W is (n_in, n_out), so the product "
-        "is x @ W (not x @ W.T).": np.tanh(x @ W.T + b),
-        "the activation is applied before the bias is added: compute f(x @ W + b), "
-        "not f(x @ W) + b.": np.tanh(x @ W) + b,
-        "the activation f is missing: return f(x @ W + b), not x @ W + b.": x @ W + b,
-        "f is applied to the input instead of the output: f(x @ W + b), not f(x) @ W + b.":
-            np.tanh(x) @ W + b,
-    })
+    expect_close(
+        "y",
+        got,
+        np.tanh(x @ W + b),
+        likely_bugs={
+            "you forgot the bias: add b before the activation, f(x @ W + b).": np.tanh(x @ W),
+            "W is used transposed: with the Keras layout W is (n_in, n_out), so the product "
+            "is x @ W (not x @ W.T).": np.tanh(x @ W.T + b),
+            "the activation is applied before the bias is added: compute f(x @ W + b), "
+            "not f(x @ W) + b.": np.tanh(x @ W) + b,
+            "the activation f is missing: return f(x @ W + b), not x @ W + b.": x @ W + b,
+            "f is applied to the input instead of the output: f(x @ W + b), not f(x) @ W + b.": np.tanh(x) @ W
+            + b,
+        },
+    )
     unchanged()
     # A non-square W (3 inputs, 2 outputs) and another activation.
     x, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 2)), rng.normal(size=2)
     got, unchanged = probe(x, W, b, ref.sigmoid)
-    expect_close("y", got, ref.sigmoid(x @ W + b), likely_bugs={
-        "you ignore the argument f (always tanh?): apply the activation function you are "
-        "given, f(...).": np.tanh(x @ W + b),
-        "you forgot the bias: add b before the activation, f(x @ W + b).": ref.sigmoid(x @ W),
-    })
+    expect_close(
+        "y",
+        got,
+        ref.sigmoid(x @ W + b),
+        likely_bugs={
+            "you ignore the argument f (always tanh?): apply the activation function you are "
+            "given, f(...).": np.tanh(x @ W + b),
+            "you forgot the bias: add b before the activation, f(x @ W + b).": ref.sigmoid(x @ W),
+        },
+    )
     unchanged()
     # Sizes the lesson never uses, a batch of 1, an output of width 1, and an activation
     # that is not a NumPy function.
-    for (batch, n_in, n_out), f in [((3, 7, 5), ref.relu), ((1, 6, 4), np.tanh),
-                                    ((3, 5, 1), lambda z: 2.0 * z - 1.0)]:
+    for (batch, n_in, n_out), f in [
+        ((3, 7, 5), ref.relu),
+        ((1, 6, 4), np.tanh),
+        ((3, 5, 1), lambda z: 2.0 * z - 1.0),
+    ]:
         x = rng.normal(size=(batch, n_in))
         W, b = rng.normal(size=(n_in, n_out)), rng.normal(size=n_out)
         got, unchanged = probe(x, W, b, f)
-        expect_close(f"y for x {_shape_str(x.shape)} and W {_shape_str(W.shape)}", got,
-                     f(x @ W + b))
+        expect_close(f"y for x {_shape_str(x.shape)} and W {_shape_str(W.shape)}", got, f(x @ W + b))
         unchanged()
     # One example given as a 1-D vector (n_in,) must give (n_out,).
     x, W, b = rng.normal(size=3), rng.normal(size=(3, 2)), rng.normal(size=2)
@@ -235,15 +265,17 @@ def _softmax_probe(fn: Callable[..., Any], z: np.ndarray, what: str) -> np.ndarr
         if "broadcast" in str(err):
             raise ExerciseError(
                 f"{err}\nHint: z.max(axis=-1) has shape (batch,); keep the reduced axis with "
-                "keepdims=True so that it broadcasts against z of shape (batch, k).") from None
+                "keepdims=True so that it broadcasts against z of shape (batch, k)."
+            ) from None
         raise
     got = _expect_array(what, got, z.shape, _SOFTMAX_AXES, given=f"for z {_shape_str(z.shape)}")
     _expect_unchanged({"z": z}, passed)
     return got
 
 
-def _expect_softmax(what: str, got: np.ndarray, z: np.ndarray,
-                    likely_bugs: Mapping[str, Any] | None = None) -> None:
+def _expect_softmax(
+    what: str, got: np.ndarray, z: np.ndarray, likely_bugs: Mapping[str, Any] | None = None
+) -> None:
     """``got`` must be softmax(z) over the last axis; name a row that is right but for its sum."""
     expected = ref.softmax(z, axis=-1)
     try:
@@ -256,7 +288,8 @@ def _expect_softmax(what: str, got: np.ndarray, z: np.ndarray,
                     f"{what}: every row is in the right proportions but does not sum to 1 (row "
                     f"sums from {sums.min():.6g} to {sums.max():.6g}). Divide by the exact sum "
                     "over the last axis, with nothing added to it: after subtracting the max the "
-                    "sum is at least 1, so no epsilon is needed.") from None
+                    "sum is at least 1, so no epsilon is needed."
+                ) from None
         raise
 
 
@@ -269,18 +302,24 @@ def check_softmax(fn: Callable[..., Any]) -> None:
     with np.errstate(all="ignore"):
         e = np.exp(z)
         z_col = np.exp(z - z.max(axis=0, keepdims=True))
-        _expect_softmax("softmax(z)", got, z, likely_bugs={
-            "you normalise over the wrong axis: each ROW (one example) must sum to 1, so sum "
-            "over axis=-1 (with keepdims=True), not axis=0.": e / e.sum(axis=0, keepdims=True),
-            "you normalise by the sum of the whole array: divide each row by its own sum, "
-            "e.sum(axis=-1, keepdims=True).": e / e.sum(),
-            "you did not normalise: divide exp(z) by its sum over the last axis.": e,
-            "you did not normalise: divide exp(z - max) by its sum over the last axis.":
-                np.exp(z - z.max(axis=-1, keepdims=True)),
-            "you subtract each column's maximum: subtract each row's own maximum, "
-            "z.max(axis=-1, keepdims=True), so every entry of a row is shifted by the same "
-            "amount.": z_col / z_col.sum(axis=-1, keepdims=True),
-        })
+        _expect_softmax(
+            "softmax(z)",
+            got,
+            z,
+            likely_bugs={
+                "you normalise over the wrong axis: each ROW (one example) must sum to 1, so sum "
+                "over axis=-1 (with keepdims=True), not axis=0.": e / e.sum(axis=0, keepdims=True),
+                "you normalise by the sum of the whole array: divide each row by its own sum, "
+                "e.sum(axis=-1, keepdims=True).": e / e.sum(),
+                "you did not normalise: divide exp(z) by its sum over the last axis.": e,
+                "you did not normalise: divide exp(z - max) by its sum over the last axis.": np.exp(
+                    z - z.max(axis=-1, keepdims=True)
+                ),
+                "you subtract each column's maximum: subtract each row's own maximum, "
+                "z.max(axis=-1, keepdims=True), so every entry of a row is shifted by the same "
+                "amount.": z_col / z_col.sum(axis=-1, keepdims=True),
+            },
+        )
     # Other sizes: a batch of 1, a width of 1 (every probability is 1), a long row.
     for shape in [(1, 4), (4, 1), (2, 60)]:
         z = rng.normal(size=shape) * 3
@@ -293,7 +332,8 @@ def check_softmax(fn: Callable[..., Any]) -> None:
         raise ExerciseError(
             "softmax(z) returns nan or inf for large scores such as z = [1000, 1001, 1002]: "
             "exp(1000) overflows. Subtract each row's maximum before exp: softmax(z) equals "
-            "softmax(z - max(z)), and then the largest exponent is exp(0) = 1.")
+            "softmax(z - max(z)), and then the largest exponent is exp(0) = 1."
+        )
     _expect_softmax("softmax(z) for large z", got, big)
     # Rows of very different scale: one maximum for the whole array underflows row 0.
     mixed = np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0]])
@@ -303,7 +343,8 @@ def check_softmax(fn: Callable[..., Any]) -> None:
             "softmax(z) returns nan when rows have very different scales, e.g. "
             "[[0, 1, 2], [1000, 1001, 1002]]: you subtract one maximum for the whole array, "
             "so exp(0 - 1002) underflows to 0 and row 0 becomes 0 / 0. Subtract each row's "
-            "own maximum: z.max(axis=-1, keepdims=True).")
+            "own maximum: z.max(axis=-1, keepdims=True)."
+        )
     _expect_softmax("softmax(z) for rows of different scales", got, mixed)
     # A large spread within a row: shifting by the mean or the minimum still overflows.
     spread = np.array([[-800.0, 0.0, 800.0], [-1000.0, -1001.0, -1002.0], [5.0, -900.0, 3.0]])
@@ -313,7 +354,8 @@ def check_softmax(fn: Callable[..., Any]) -> None:
             "softmax(z) returns nan or inf for rows with a large spread, such as "
             "[-800, 0, 800]: exp overflows once an exponent passes about 709. Shifting a row "
             "by its mean or its minimum still leaves exponents of 800 or more; only the row's "
-            "maximum makes every exponent ≤ 0. Subtract z.max(axis=-1, keepdims=True).")
+            "maximum makes every exponent ≤ 0. Subtract z.max(axis=-1, keepdims=True)."
+        )
     _expect_softmax("softmax(z) for rows with a large spread", got, spread)
 
 
@@ -324,8 +366,10 @@ def _dense_layer(n_in: int, n_out: int, seed: int) -> Any:
     import keras
 
     layer = keras.layers.Dense(
-        n_out, kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
-        bias_initializer=keras.initializers.RandomNormal(stddev=0.5, seed=seed + 100))
+        n_out,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        bias_initializer=keras.initializers.RandomNormal(stddev=0.5, seed=seed + 100),
+    )
     layer.build((None, n_in))
     return layer
 
@@ -338,8 +382,12 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
     # Square first: a missing .T is then silent in Keras and can be named. Then sizes the
     # lesson never uses, an output of width 1, an input of width 1, and float64 weights
     # (what NumPy gives) as well as float32.
-    for n_in, n_out, seed, dtype in ((3, 3, 0, "float32"), (4, 2, 1, "float64"),
-                                     (5, 1, 2, "float64"), (1, 4, 3, "float32")):
+    for n_in, n_out, seed, dtype in (
+        (3, 3, 0, "float32"),
+        (4, 2, 1, "float64"),
+        (5, 1, 2, "float64"),
+        (1, 4, 3, "float32"),
+    ):
         layer = _dense_layer(n_in, n_out, seed)
         kernel0, bias0 = _numpy(layer.kernel), _numpy(layer.bias)
         W = rng.normal(size=(n_out, n_in)).astype(dtype)  # textbook layout
@@ -351,27 +399,43 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
             raise ExerciseError(f"{err}\nHint: {_load_hint(str(err))}") from None
         kernel, bias = _numpy(layer.kernel), _numpy(layer.bias)
         if np.allclose(kernel, kernel0) and np.allclose(bias, bias0):
-            extra = (" (you returned a new layer: the checker looks at the one it gave you)"
-                     if returned is not None and returned is not layer else "")
+            extra = (
+                " (you returned a new layer: the checker looks at the one it gave you)"
+                if returned is not None and returned is not layer
+                else ""
+            )
             raise ExerciseError(
                 f"the layer's weights did not change{extra}: load the weights into the layer you "
                 "are given, in place (layer.set_weights([...]) or layer.kernel.assign(...)); do "
-                "not build a new one.")
-        expect_close("layer.kernel", kernel, W.T, atol=1e-6, likely_bugs={
-            "you copied W as it is. The textbook W is (n_out, n_in) but a Keras kernel is "
-            "(n_in, n_out): load W.T.": W,
-            "the kernel did not change: load W.T into it too.": kernel0,
-            "W.T was ADDED to the kernel's starting values (assign_add?): the layer starts with "
-            "its own random weights, so replace them, layer.kernel.assign(W.T).": kernel0 + W.T,
-            "you reshaped W to (n_in, n_out): reshape keeps the numbers in the same order and "
-            "only regroups them, so the weights land in the wrong places. Transpose instead, "
-            "W.T.": W.reshape(n_in, n_out),
-        })
-        expect_close("layer.bias", bias, b, atol=1e-6, likely_bugs={
-            "the bias was not copied: the layer still has its starting bias; set it too.": bias0,
-            "b was ADDED to the layer's starting bias (assign_add?): the layer starts with its "
-            "own bias, so replace it, layer.bias.assign(b).": bias0 + b,
-        })
+                "not build a new one."
+            )
+        expect_close(
+            "layer.kernel",
+            kernel,
+            W.T,
+            atol=1e-6,
+            likely_bugs={
+                "you copied W as it is. The textbook W is (n_out, n_in) but a Keras kernel is "
+                "(n_in, n_out): load W.T.": W,
+                "the kernel did not change: load W.T into it too.": kernel0,
+                "W.T was ADDED to the kernel's starting values (assign_add?): the layer starts with "
+                "its own random weights, so replace them, layer.kernel.assign(W.T).": kernel0 + W.T,
+                "you reshaped W to (n_in, n_out): reshape keeps the numbers in the same order and "
+                "only regroups them, so the weights land in the wrong places. Transpose instead, "
+                "W.T.": W.reshape(n_in, n_out),
+            },
+        )
+        expect_close(
+            "layer.bias",
+            bias,
+            b,
+            atol=1e-6,
+            likely_bugs={
+                "the bias was not copied: the layer still has its starting bias; set it too.": bias0,
+                "b was ADDED to the layer's starting bias (assign_add?): the layer starts with its "
+                "own bias, so replace it, layer.bias.assign(b).": bias0 + b,
+            },
+        )
         # Behaviour, not only the variables: the layer must now compute x @ W.T + b.
         x = (rng.normal(size=(1, n_in)) * 3).astype("float32")
         expect_close("layer(x)", _numpy(layer(x)), x @ W.T.astype(float) + b, atol=1e-5)
@@ -383,7 +447,8 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
 PARAM_COUNT_QUESTION = (
     "A dense layer reads a window of 5 words. Each word is a one-hot vector over a vocabulary "
     "of 1,000 words, and the 5 vectors are laid end to end into one input vector. The layer "
-    "has 16 output units. How many trainable parameters does it have?")
+    "has 16 output units. How many trainable parameters does it have?"
+)
 
 _WORDS, _VOCAB, _UNITS = 5, 1000, 16
 
@@ -393,11 +458,15 @@ def check_param_count(answer: Any) -> None:
     """Check the answer (an ``int``) to :data:`PARAM_COUNT_QUESTION`."""
     answer = require_answer(answer, "n_params")
     if isinstance(answer, np.ndarray):
-        raise ExerciseError(f"n_params is a NumPy array of shape {answer.shape}; give one plain "
-                            "number, an int (e.g. int(...)).")
+        raise ExerciseError(
+            f"n_params is a NumPy array of shape {answer.shape}; give one plain "
+            "number, an int (e.g. int(...))."
+        )
     if isinstance(answer, bool) or not isinstance(answer, (int, np.integer, float, np.floating)):
-        raise ExerciseError(f"n_params should be a number (an int), got {type(answer).__name__}"
-                            + (f" {answer!r}." if isinstance(answer, str) else "."))
+        raise ExerciseError(
+            f"n_params should be a number (an int), got {type(answer).__name__}"
+            + (f" {answer!r}." if isinstance(answer, str) else ".")
+        )
     n_in = _WORDS * _VOCAB
     expected = n_in * _UNITS + _UNITS
     if float(answer) == expected and not isinstance(answer, (int, np.integer)):
@@ -407,17 +476,21 @@ def check_param_count(answer: Any) -> None:
     bugs = {
         n_in * _UNITS: "you forgot the biases: a dense layer has one bias per output unit.",
         _VOCAB * _UNITS + _UNITS: "you counted one word only: the input vector holds all "
-                                  f"{_WORDS} one-hot words, so n_in = {_WORDS} × {_VOCAB}.",
+        f"{_WORDS} one-hot words, so n_in = {_WORDS} × {_VOCAB}.",
         n_in * _UNITS + n_in: "the bias has one entry per OUTPUT unit, not per input.",
         _WORDS * _UNITS + _UNITS: "the input size is not the number of words: each word is a "
-                                  f"one-hot vector of length {_VOCAB}.",
+        f"one-hot vector of length {_VOCAB}.",
         n_in * _UNITS + _WORDS * _UNITS: f"you counted {_WORDS} × {_UNITS} biases, as if each "
-                                         "word had its own layer: the words are laid end to end "
-                                         f"into ONE input, so there are {_UNITS} biases, one per "
-                                         "output unit.",
+        "word had its own layer: the words are laid end to end "
+        f"into ONE input, so there are {_UNITS} biases, one per "
+        "output unit.",
     }
     is_whole = np.isfinite(float(answer)) and float(answer).is_integer()
-    raise ExerciseError(f"n_params = {answer} is not right. " + bugs.get(
-        int(answer) if is_whole else -1,
-        "Count the weights (n_in × n_out, where n_in is the length of the whole input vector) "
-        "plus the biases (one per output unit)."))
+    raise ExerciseError(
+        f"n_params = {answer} is not right. "
+        + bugs.get(
+            int(answer) if is_whole else -1,
+            "Count the weights (n_in × n_out, where n_in is the length of the whole input vector) "
+            "plus the biases (one per output unit).",
+        )
+    )

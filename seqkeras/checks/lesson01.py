@@ -15,6 +15,7 @@ Shapes follow :mod:`seqkeras.reference`: row vectors, Keras layout (``U`` ``(n_i
 a batch of 1, a single hidden unit and sizes the lesson never uses; the functions must leave
 their inputs unmodified, and a Keras layer to be loaded starts from random non-zero weights.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -33,14 +34,18 @@ from seqkeras.checks.lesson00 import (
 )
 from seqkeras.grading import ExerciseError, call, exercise, expect_close
 
-__all__ = ["check_rnn_cell_step", "check_rnn_forward", "check_bptt_dW", "check_port_to_simple_rnn",
-           "check_rnn_param_count"]
+__all__ = [
+    "check_rnn_cell_step",
+    "check_rnn_forward",
+    "check_bptt_dW",
+    "check_port_to_simple_rnn",
+    "check_rnn_param_count",
+]
 
 
 def _weights(rng: np.random.Generator, n_in: int, n_h: int) -> tuple[np.ndarray, ...]:
     """Random U, W, b of moderate scale (tanh neither saturated nor linear)."""
-    return (rng.normal(size=(n_in, n_h)) * 0.6, rng.normal(size=(n_h, n_h)) * 0.6,
-            rng.normal(size=n_h) * 0.5)
+    return (rng.normal(size=(n_in, n_h)) * 0.6, rng.normal(size=(n_h, n_h)) * 0.6, rng.normal(size=n_h) * 0.5)
 
 
 # --------------------------------------------------------------------------- 01.1 cell step
@@ -55,8 +60,9 @@ def check_rnn_cell_step(fn: Callable[..., Any]) -> None:
     """
     rng = np.random.default_rng(11)
 
-    def probe(x: np.ndarray, h: np.ndarray, U: np.ndarray, W: np.ndarray,
-              b: np.ndarray) -> tuple[np.ndarray, str, Callable[[], None]]:
+    def probe(
+        x: np.ndarray, h: np.ndarray, U: np.ndarray, W: np.ndarray, b: np.ndarray
+    ) -> tuple[np.ndarray, str, Callable[[], None]]:
         inputs = {"x_t": x, "h_prev": h, "U": U, "W": W, "b": b}
         got, passed = _call_on_copies(fn, inputs)
         given = f"for x_t {_shape_str(x.shape)} and h_prev {_shape_str(h.shape)}"
@@ -69,23 +75,33 @@ def check_rnn_cell_step(fn: Callable[..., Any]) -> None:
     U, W, b = _weights(rng, 4, 4)
     got, _, unchanged = probe(x, h, U, W, b)
     a = x @ U + h @ W + b
-    expect_close("h_t", got, np.tanh(a), likely_bugs={
-        "it ignores the previous state h_prev: add the recurrent term h_prev @ W, which is how "
-        "the cell remembers earlier steps.": np.tanh(x @ U + b),
-        "it ignores the input x_t: add the term x_t @ U.": np.tanh(h @ W + b),
-        "you forgot the bias: add b inside the tanh, tanh(x_t @ U + h_prev @ W + b).":
-            np.tanh(x @ U + h @ W),
-        "the bias is added after the activation: it belongs inside, tanh(x_t @ U + h_prev @ W + b).":
-            np.tanh(x @ U + h @ W) + b,
-        "you used sigmoid; a vanilla RNN cell (and SimpleRNN) uses tanh.": ref.sigmoid(a),
-        "you used relu; a vanilla RNN cell (and SimpleRNN's default) uses tanh.": ref.relu(a),
-        "the activation is missing: wrap the sum in np.tanh(...).": a,
-        "the weights are used transposed. With row vectors and the Keras layout, U is "
-        "(n_in, n_h) and W is (n_h, n_h): write x_t @ U and h_prev @ W (no .T).":
-            np.tanh(x @ U.T + h @ W.T + b),
-        "U and W are swapped: U multiplies the input x_t, W the previous state h_prev.":
-            np.tanh(x @ W + h @ U + b),
-    })
+    expect_close(
+        "h_t",
+        got,
+        np.tanh(a),
+        likely_bugs={
+            "it ignores the previous state h_prev: add the recurrent term h_prev @ W, which is how "
+            "the cell remembers earlier steps.": np.tanh(x @ U + b),
+            "it ignores the input x_t: add the term x_t @ U.": np.tanh(h @ W + b),
+            "you forgot the bias: add b inside the tanh, tanh(x_t @ U + h_prev @ W + b).": np.tanh(
+                x @ U + h @ W
+            ),
+            "the bias is added after the activation: it belongs inside, tanh(x_t @ U + h_prev @ W + b).": np.tanh(
+                x @ U + h @ W
+            )
+            + b,
+            "you used sigmoid; a vanilla RNN cell (and SimpleRNN) uses tanh.": ref.sigmoid(a),
+            "you used relu; a vanilla RNN cell (and SimpleRNN's default) uses tanh.": ref.relu(a),
+            "the activation is missing: wrap the sum in np.tanh(...).": a,
+            "the weights are used transposed. With row vectors and the Keras layout, U is "
+            "(n_in, n_h) and W is (n_h, n_h): write x_t @ U and h_prev @ W (no .T).": np.tanh(
+                x @ U.T + h @ W.T + b
+            ),
+            "U and W are swapped: U multiplies the input x_t, W the previous state h_prev.": np.tanh(
+                x @ W + h @ U + b
+            ),
+        },
+    )
     unchanged()
     # Non-square (2 examples, 3 inputs, 5 hidden units), then sizes the lesson never uses:
     # a batch of 1 and a single hidden unit.
@@ -105,7 +121,8 @@ def check_rnn_cell_step(fn: Callable[..., Any]) -> None:
             f"h_t has nan or inf when the sum inside the tanh is large (here up to "
             f"|x_t @ U + h_prev @ W + b| = {np.abs(a).max():.0f}): a tanh written from "
             "exponentials, (e^a - e^-a) / (e^a + e^-a), overflows to inf / inf. np.tanh handles "
-            "any input (it saturates at ±1).")
+            "any input (it saturates at ±1)."
+        )
     expect_close(f"h_t for large inputs {given}", got, np.tanh(a))
     unchanged()
 
@@ -114,51 +131,54 @@ def check_rnn_cell_step(fn: Callable[..., Any]) -> None:
 def _forward_shape_hint(got: Any, batch: int, T: int, n_h: int) -> str | None:
     """Name the likely cause of a wrong-shaped forward pass, or None."""
     if isinstance(got, tuple) and len(got) == 2 and np.shape(got[0]) == (batch, T, n_h):
-        return ("you returned a tuple of 2 things; return hs alone, one array "
-                f"{_shape_str((batch, T, n_h))} (its last state is hs[:, -1]).")
+        return (
+            "you returned a tuple of 2 things; return hs alone, one array "
+            f"{_shape_str((batch, T, n_h))} (its last state is hs[:, -1])."
+        )
     if isinstance(got, (list, tuple)):
-        return (f"you returned a {type(got).__name__} of {len(got)} arrays: stack the states "
-                "into one array with the time axis second, np.stack(hs, axis=1), shape "
-                "(batch, T, n_h).")
+        return (
+            f"you returned a {type(got).__name__} of {len(got)} arrays: stack the states "
+            "into one array with the time axis second, np.stack(hs, axis=1), shape "
+            "(batch, T, n_h)."
+        )
     shape = np.shape(got)
     hints = {
         (batch, T + 1, n_h): "it has one step too many: it includes h0. Return h_1 ... h_T only "
-                             "(what SimpleRNN(return_sequences=True) returns).",
+        "(what SimpleRNN(return_sequences=True) returns).",
         (T, batch, n_h): "the time axis comes first. Keras puts time on axis 1: "
-                         "np.stack(hs, axis=1), shape (batch, T, n_h).",
+        "np.stack(hs, axis=1), shape (batch, T, n_h).",
         (batch, T - 1, n_h): "it has one step too few: the loop must run over all T steps, "
-                             "for t in range(T).",
+        "for t in range(T).",
     }
     if T > 1:  # with T = 1, (batch, n_h) is a squeezed time axis: _expect_array says so
-        hints[(batch, n_h)] = ("you returned only the last state h_T. Return every state, "
-                               "h_1 ... h_T, stacked along axis 1.")
+        hints[(batch, n_h)] = (
+            "you returned only the last state h_T. Return every state, h_1 ... h_T, stacked along axis 1."
+        )
     if shape == (batch, T, n_h) or shape not in hints:
         return None
     expected = _shape_str((batch, T, n_h))
     return f"hs has shape {_shape_str(shape)}, expected {expected}: {hints[shape]}"
 
 
-def _forward_bugs(x: np.ndarray, h0: np.ndarray, U: np.ndarray, W: np.ndarray, b: np.ndarray,
-                  hs: np.ndarray) -> dict[str, np.ndarray]:
+def _forward_bugs(
+    x: np.ndarray, h0: np.ndarray, U: np.ndarray, W: np.ndarray, b: np.ndarray, hs: np.ndarray
+) -> dict[str, np.ndarray]:
     """What the likely bugs of a forward pass return; ``hs`` is the right answer."""
     T = x.shape[1]
     backwards = ref.rnn_forward(x[:, ::-1], h0, U, W, b)
     return {
         "every step uses h0 as the previous state: the state is not carried. Update h at "
-        "each step and feed the NEW h to the next step.":
-            np.tanh(x @ U + (h0 @ W)[:, None, :] + b),
-        "it starts from zeros instead of the h0 you are given.":
-            ref.rnn_forward(x, None, U, W, b),
+        "each step and feed the NEW h to the next step.": np.tanh(x @ U + (h0 @ W)[:, None, :] + b),
+        "it starts from zeros instead of the h0 you are given.": ref.rnn_forward(x, None, U, W, b),
         "it is off by one: hs[:, t] holds the state BEFORE step t (h0 first). Store h after "
-        "computing it, so hs[:, 0] is h_1.":
-            np.concatenate([h0[:, None], hs[:, :-1]], axis=1),
-        "every step reads the first input x[:, 0]: step t must read x[:, t].":
-            ref.rnn_forward(np.repeat(x[:, :1], T, axis=1), h0, U, W, b),
+        "computing it, so hs[:, 0] is h_1.": np.concatenate([h0[:, None], hs[:, :-1]], axis=1),
+        "every step reads the first input x[:, 0]: step t must read x[:, t].": ref.rnn_forward(
+            np.repeat(x[:, :1], T, axis=1), h0, U, W, b
+        ),
         "every entry of hs is the last state: you store the same array object and then "
         "overwrite it in place. Store a new array at each step (h = np.tanh(...)) or write "
         "hs[:, t] = h.": np.repeat(hs[:, -1:], T, axis=1),
-        "it runs through the sequence backwards: start at x[:, 0] and go forward in time.":
-            backwards,
+        "it runs through the sequence backwards: start at x[:, 0] and go forward in time.": backwards,
         "it runs through the sequence backwards (and stores the states in reverse): start "
         "at x[:, 0] and go forward in time.": backwards[:, ::-1],
     }
@@ -193,9 +213,18 @@ def check_rnn_forward(fn: Callable[..., Any]) -> None:
 
 
 # --------------------------------------------------------------------------- 01.3 BPTT dL/dW
-def _bptt_dW(hs: np.ndarray, h0: np.ndarray, W: np.ndarray, dh_last: np.ndarray, *,
-             deriv: str = "ok", steps: str = "all", pair: str = "prev", back: str = "W.T",
-             accumulate: bool = True) -> np.ndarray:
+def _bptt_dW(
+    hs: np.ndarray,
+    h0: np.ndarray,
+    W: np.ndarray,
+    dh_last: np.ndarray,
+    *,
+    deriv: str = "ok",
+    steps: str = "all",
+    pair: str = "prev",
+    back: str = "W.T",
+    accumulate: bool = True,
+) -> np.ndarray:
     """dL/dW from the gradient at the last state, with one bug switched on at a time."""
     T = hs.shape[1]
     dW, dh = np.zeros_like(W), dh_last
@@ -210,8 +239,9 @@ def _bptt_dW(hs: np.ndarray, h0: np.ndarray, W: np.ndarray, dh_last: np.ndarray,
     return dW
 
 
-def _bptt_bugs(hs: np.ndarray, h0: np.ndarray, W: np.ndarray, dh_last: np.ndarray,
-               expected: np.ndarray) -> dict[str, np.ndarray]:
+def _bptt_bugs(
+    hs: np.ndarray, h0: np.ndarray, W: np.ndarray, dh_last: np.ndarray, expected: np.ndarray
+) -> dict[str, np.ndarray]:
     """What the likely bugs of backpropagation through time return for dL/dW."""
 
     def bug(**kw: str | bool) -> np.ndarray:
@@ -230,8 +260,9 @@ def _bptt_bugs(hs: np.ndarray, h0: np.ndarray, W: np.ndarray, dh_last: np.ndarra
         "the way down to t = 0, using h0 as the previous state there.": bug(steps="skip_h0"),
         "each step pairs da_t with h_t; W multiplied the PREVIOUS state, so use "
         "h_{t-1}.T @ da_t (and h0 at the first step).": bug(pair="current"),
-        "the gradient is not passed back through W: the gradient reaching h_{t-1} is "
-        "da_t @ W.T.": bug(back="none"),
+        "the gradient is not passed back through W: the gradient reaching h_{t-1} is da_t @ W.T.": bug(
+            back="none"
+        ),
         "the gradient is passed back through W instead of W.T: the gradient reaching "
         "h_{t-1} is da_t @ W.T (h_{t-1} was multiplied on the right by W).": bug(back="W"),
         "the result is transposed: dW = h_{t-1}.T @ da_t, so rows index h_{t-1} and columns "
@@ -252,8 +283,7 @@ def check_bptt_dW(fn: Callable[..., Any]) -> None:
     """
     rng = np.random.default_rng(13)
     # The main probe first, then T = 1, a batch of 1, a single hidden unit.
-    for i, (batch, T, n_in, n_h) in enumerate([(2, 4, 3, 3), (3, 1, 2, 2), (1, 6, 2, 4),
-                                               (2, 5, 3, 1)]):
+    for i, (batch, T, n_in, n_h) in enumerate([(2, 4, 3, 3), (3, 1, 2, 2), (1, 6, 2, 4), (2, 5, 3, 1)]):
         x, h0 = rng.normal(size=(batch, T, n_in)), rng.normal(size=(batch, n_h)) * 0.5
         U, W, b = _weights(rng, n_in, n_h)
         hs = ref.rnn_forward(x, h0, U, W, b)
@@ -271,13 +301,13 @@ def check_bptt_dW(fn: Callable[..., Any]) -> None:
                 raise ExerciseError(
                     f"{err} With a batch of 1, keep the batch axis: hs[:, t] is (1, n_h), so "
                     "h_{t-1}.T @ da_t is (n_h, 1) @ (1, n_h) = (n_h, n_h); a squeezed (n_h,) "
-                    "vector gives a dot product instead.") from None
+                    "vector gives a dot product instead."
+                ) from None
             if got is not None and np.ndim(got) < 2:
                 raise ExerciseError(f"{err} dL/dW has the shape of W.") from None
             raise
         likely_bugs = _bptt_bugs(hs, h0, W, dh_last, expected) if i == 0 else None
-        expect_close("dW" if i == 0 else f"dW {given}", got, expected, atol=1e-6,
-                     likely_bugs=likely_bugs)
+        expect_close("dW" if i == 0 else f"dW {given}", got, expected, atol=1e-6, likely_bugs=likely_bugs)
         _expect_unchanged(inputs, passed)
 
 
@@ -287,15 +317,20 @@ def _simple_rnn(n_in: int, n_h: int, seed: int) -> Any:
     import keras
 
     layer = keras.layers.SimpleRNN(
-        n_h, return_sequences=True, kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        n_h,
+        return_sequences=True,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
         recurrent_initializer=keras.initializers.Orthogonal(seed=seed),
-        bias_initializer=keras.initializers.RandomNormal(stddev=0.5, seed=seed + 100))
+        bias_initializer=keras.initializers.RandomNormal(stddev=0.5, seed=seed + 100),
+    )
     layer.build((None, 5, n_in))
     return layer
 
 
-_PORT_SHAPES = ("the kernel must be U as it is, (n_in, n_h); the recurrent_kernel W, (n_h, n_h); "
-                "and the bias b, (n_h,), in the order layer.set_weights([U, W, b])")
+_PORT_SHAPES = (
+    "the kernel must be U as it is, (n_in, n_h); the recurrent_kernel W, (n_h, n_h); "
+    "and the bias b, (n_h,), in the order layer.set_weights([U, W, b])"
+)
 
 
 @exercise("01.4", "port_to_simple_rnn")
@@ -311,58 +346,86 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
     # Square first: a swap is then silent in Keras and can be named. Then sizes the lesson
     # never uses (a single hidden unit, a single input feature), float64 weights (what NumPy
     # gives) as well as float32, and inputs of length 1 and 6.
-    for n_in, n_h, seed, dtype, (batch, T) in ((3, 3, 0, "float32", (2, 5)),
-                                               (2, 4, 1, "float64", (1, 6)),
-                                               (5, 1, 2, "float64", (2, 1)),
-                                               (1, 2, 3, "float32", (3, 4))):
+    for n_in, n_h, seed, dtype, (batch, T) in (
+        (3, 3, 0, "float32", (2, 5)),
+        (2, 4, 1, "float64", (1, 6)),
+        (5, 1, 2, "float64", (2, 1)),
+        (1, 2, 3, "float32", (3, 4)),
+    ):
         layer = _simple_rnn(n_in, n_h, seed)
         cell = layer.cell
-        kernel0, recurrent0, bias0 = (_numpy(v) for v in (cell.kernel, cell.recurrent_kernel,
-                                                          cell.bias))
+        kernel0, recurrent0, bias0 = (_numpy(v) for v in (cell.kernel, cell.recurrent_kernel, cell.bias))
         U, W, b = (w.astype(dtype) for w in _weights(rng, n_in, n_h))
         inputs = {"U": U, "W": W, "b": b}
         try:
             returned, passed = _call_on_copies(fn, inputs, leading=(layer,))
         except ExerciseError as err:
-            hint = _load_hint(str(err), _PORT_SHAPES,
-                              "[kernel, recurrent_kernel, bias], that is [U, W, b]")
+            hint = _load_hint(str(err), _PORT_SHAPES, "[kernel, recurrent_kernel, bias], that is [U, W, b]")
             raise ExerciseError(f"{err}\nHint: {hint}") from None
         kernel, recurrent = _numpy(cell.kernel), _numpy(cell.recurrent_kernel)
         bias = _numpy(cell.bias)
-        if (np.allclose(kernel, kernel0) and np.allclose(recurrent, recurrent0)
-                and np.allclose(bias, bias0)):
-            extra = (" (you returned a new layer: set the weights of the one you are given "
-                     "instead)" if returned is not None and returned is not layer else "")
-            raise ExerciseError("the layer's weights did not change" + extra + ": copy them into "
-                                "the layer, e.g. layer.set_weights([U, W, b]).")
+        if np.allclose(kernel, kernel0) and np.allclose(recurrent, recurrent0) and np.allclose(bias, bias0):
+            extra = (
+                " (you returned a new layer: set the weights of the one you are given instead)"
+                if returned is not None and returned is not layer
+                else ""
+            )
+            raise ExerciseError(
+                "the layer's weights did not change" + extra + ": copy them into "
+                "the layer, e.g. layer.set_weights([U, W, b])."
+            )
         if n_in == n_h and np.allclose(kernel, W) and np.allclose(recurrent, U):
-            raise ExerciseError("kernel and recurrent_kernel are swapped: SimpleRNN's `kernel` "
-                                "reads the input (U, (n_in, n_h)); its `recurrent_kernel` reads the "
-                                "previous state (W, (n_h, n_h)). Keras stores them in the order "
-                                "[kernel, recurrent_kernel, bias].")
-        expect_close("layer.cell.kernel", kernel, U, atol=1e-6, likely_bugs={
-            "you loaded U transposed: Keras' kernel is (n_in, n_h), the same layout as U, so "
-            "no .T is needed.": U.T,
-            "the kernel did not change: load U into it.": kernel0,
-            "U was ADDED to the kernel's starting values (assign_add?): the layer starts with "
-            "its own random weights, so replace them, cell.kernel.assign(U).": kernel0 + U,
-        })
-        expect_close("layer.cell.recurrent_kernel", recurrent, W, atol=1e-6, likely_bugs={
-            "you loaded W transposed: Keras' recurrent_kernel is (n_h, n_h) in the same layout "
-            "as W (h_prev @ W), so no .T is needed.": W.T,
-            "the recurrent kernel did not change: load W into it.": recurrent0,
-            "W was ADDED to the recurrent kernel's starting values (assign_add?): replace them, "
-            "cell.recurrent_kernel.assign(W).": recurrent0 + W,
-        })
-        expect_close("layer.cell.bias", bias, b, atol=1e-6, likely_bugs={
-            "the bias was not copied: the layer still has its starting bias.": bias0,
-            "b was ADDED to the layer's starting bias (assign_add?): replace it, "
-            "cell.bias.assign(b).": bias0 + b,
-        })
+            raise ExerciseError(
+                "kernel and recurrent_kernel are swapped: SimpleRNN's `kernel` "
+                "reads the input (U, (n_in, n_h)); its `recurrent_kernel` reads the "
+                "previous state (W, (n_h, n_h)). Keras stores them in the order "
+                "[kernel, recurrent_kernel, bias]."
+            )
+        expect_close(
+            "layer.cell.kernel",
+            kernel,
+            U,
+            atol=1e-6,
+            likely_bugs={
+                "you loaded U transposed: Keras' kernel is (n_in, n_h), the same layout as U, so "
+                "no .T is needed.": U.T,
+                "the kernel did not change: load U into it.": kernel0,
+                "U was ADDED to the kernel's starting values (assign_add?): the layer starts with "
+                "its own random weights, so replace them, cell.kernel.assign(U).": kernel0 + U,
+            },
+        )
+        expect_close(
+            "layer.cell.recurrent_kernel",
+            recurrent,
+            W,
+            atol=1e-6,
+            likely_bugs={
+                "you loaded W transposed: Keras' recurrent_kernel is (n_h, n_h) in the same layout "
+                "as W (h_prev @ W), so no .T is needed.": W.T,
+                "the recurrent kernel did not change: load W into it.": recurrent0,
+                "W was ADDED to the recurrent kernel's starting values (assign_add?): replace them, "
+                "cell.recurrent_kernel.assign(W).": recurrent0 + W,
+            },
+        )
+        expect_close(
+            "layer.cell.bias",
+            bias,
+            b,
+            atol=1e-6,
+            likely_bugs={
+                "the bias was not copied: the layer still has its starting bias.": bias0,
+                "b was ADDED to the layer's starting bias (assign_add?): replace it, "
+                "cell.bias.assign(b).": bias0 + b,
+            },
+        )
         # Behaviour, not only the variables: the layer must now compute the NumPy forward pass.
         x = (rng.normal(size=(batch, T, n_in)) * 3).astype("float32")
-        expect_close(f"layer(x) for x {_shape_str(x.shape)}", _numpy(layer(x)),
-                     ref.rnn_forward(x, None, U, W, b), atol=1e-5)
+        expect_close(
+            f"layer(x) for x {_shape_str(x.shape)}",
+            _numpy(layer(x)),
+            ref.rnn_forward(x, None, U, W, b),
+            atol=1e-5,
+        )
         _expect_unchanged(inputs, passed)
 
 
@@ -376,14 +439,14 @@ _COUNT_BUGS: tuple[tuple[str, Callable[[int, int, int], int]], ...] = (
     ("you forgot W and both biases.", lambda i, h, o: i * h + h * o),
     ("you forgot the biases b (n_h of them) and c (n_out).", lambda i, h, o: i * h + h * h + h * o),
     ("you forgot W, the (n_h, n_h) recurrent weights.", lambda i, h, o: i * h + h + h * o + o),
-    ("you forgot the output layer V (n_h, n_out) and c (n_out,).",
-     lambda i, h, o: i * h + h * h + h),
+    ("you forgot the output layer V (n_h, n_out) and c (n_out,).", lambda i, h, o: i * h + h * h + h),
     ("you forgot the output bias c (n_out of them).", lambda i, h, o: i * h + h * h + h + h * o),
     ("you forgot the hidden bias b (n_h of them).", lambda i, h, o: i * h + h * h + h * o + o),
-    ("b has one entry per HIDDEN unit (n_h), not per input.",
-     lambda i, h, o: i * h + h * h + i + h * o + o),
-    ("W connects the state to the state, so it is (n_h, n_h), not (n_in, n_h).",
-     lambda i, h, o: 2 * i * h + h + h * o + o),
+    ("b has one entry per HIDDEN unit (n_h), not per input.", lambda i, h, o: i * h + h * h + i + h * o + o),
+    (
+        "W connects the state to the state, so it is (n_h, n_h), not (n_in, n_h).",
+        lambda i, h, o: 2 * i * h + h + h * o + o,
+    ),
 )
 
 
@@ -392,11 +455,15 @@ def _count_kind(got: Any, n_in: int, n_h: int, n_out: int) -> None:
     if got is None:
         raise ExerciseError("the count is None: did you forget to `return` it?")
     if isinstance(got, np.ndarray):
-        raise ExerciseError(f"return one number (an int), not a NumPy array of shape {got.shape} "
-                            f"(for n_in={n_in}, n_h={n_h}, n_out={n_out}): e.g. int(...).")
+        raise ExerciseError(
+            f"return one number (an int), not a NumPy array of shape {got.shape} "
+            f"(for n_in={n_in}, n_h={n_h}, n_out={n_out}): e.g. int(...)."
+        )
     if isinstance(got, bool) or not isinstance(got, (int, np.integer, float, np.floating)):
-        raise ExerciseError(f"return a number (an int), got {type(got).__name__}"
-                            + (f" {got!r}." if isinstance(got, str) else "."))
+        raise ExerciseError(
+            f"return a number (an int), got {type(got).__name__}"
+            + (f" {got!r}." if isinstance(got, str) else ".")
+        )
 
 
 @exercise("01.5", "rnn_param_count")
@@ -405,8 +472,7 @@ def check_rnn_param_count(fn: Callable[..., Any]) -> None:
     (``U``, ``W``, ``b`` and the output layer ``V``, ``c``) run over sequences of length T."""
     # A base case, then each argument changed on its own (so an argument that is ignored or
     # replaced by a fixed number shows up), then a tiny case with T = 1.
-    cases = [(10, 16, 3, 5), (10, 16, 3, 50), (7, 16, 3, 5), (10, 9, 3, 5), (10, 16, 1, 5),
-             (3, 1, 2, 1)]
+    cases = [(10, 16, 3, 5), (10, 16, 3, 50), (7, 16, 3, 5), (10, 9, 3, 5), (10, 16, 1, 5), (3, 1, 2, 1)]
     answers = []
     for n_in, n_h, n_out, T in cases:
         got = call(fn, n_in, n_h, n_out, T)
@@ -416,7 +482,8 @@ def check_rnn_param_count(fn: Callable[..., Any]) -> None:
         raise ExerciseError(
             f"your count changes with the sequence length T ({answers[0]} for T = 5, "
             f"{answers[1]} for T = 50). The same U, W, b, V, c are used at every step: "
-            "parameters are shared across time, so T does not appear in the count.")
+            "parameters are shared across time, so T does not appear in the count."
+        )
     expected = [_rnn_count(n_in, n_h, n_out) for n_in, n_h, n_out, _ in cases]
     if all(got == want for got, want in zip(answers, expected)):
         for got in answers:
@@ -424,20 +491,23 @@ def check_rnn_param_count(fn: Callable[..., Any]) -> None:
                 raise ExerciseError(f"right number, but return it as an int: int({got!r}).")
         return
     for diagnosis, formula in _COUNT_BUGS:
-        if all(got == formula(n_in, n_h, n_out)
-               for got, (n_in, n_h, n_out, _) in zip(answers, cases)):
+        if all(got == formula(n_in, n_h, n_out) for got, (n_in, n_h, n_out, _) in zip(answers, cases)):
             n_in, n_h, n_out, _ = cases[0]
-            raise ExerciseError(f"for n_in={n_in}, n_h={n_h}, n_out={n_out} you count "
-                                f"{answers[0]}, expected {expected[0]}. {diagnosis}")
+            raise ExerciseError(
+                f"for n_in={n_in}, n_h={n_h}, n_out={n_out} you count "
+                f"{answers[0]}, expected {expected[0]}. {diagnosis}"
+            )
     for changed, name in ((2, "n_in"), (3, "n_h"), (4, "n_out")):
         if answers[changed] == answers[0]:
             index = ("n_in", "n_h", "n_out").index(name)
             raise ExerciseError(
                 f"your count does not change when {name} does ({answers[0]} for {name} = "
                 f"{cases[0][index]} and for {name} = {cases[changed][index]}): use the argument "
-                f"{name} in the formula, not a fixed number such as the notebook's.")
+                f"{name} in the formula, not a fixed number such as the notebook's."
+            )
     for (n_in, n_h, n_out, _), got, want in zip(cases, answers, expected):
         if got != want:
             raise ExerciseError(
                 f"for n_in={n_in}, n_h={n_h}, n_out={n_out} you count {got}, expected {want}. "
-                "Count U (n_in × n_h), W (n_h × n_h), b (n_h), V (n_h × n_out) and c (n_out).")
+                "Count U (n_in × n_h), W (n_h × n_h), b (n_h), V (n_h × n_out) and c (n_out)."
+            )

@@ -379,7 +379,10 @@ def _buggy_recursive(predict: Callable[..., Any], windows: np.ndarray, horizon: 
 
 def _recursive_variants(kind: str, windows: np.ndarray, horizon: int) -> dict[str, Any]:
     width = windows.shape[1]
-    run = lambda bug: _buggy_recursive(_Recorder(width, kind), windows, horizon, bug)  # noqa: E731
+
+    def run(bug: str) -> np.ndarray:
+        return _buggy_recursive(_Recorder(width, kind), windows, horizon, bug)
+
     out = {
         "the window never changes: every step calls the model on the original windows, so it "
         "repeats its first prediction. After each step, slide the window and append the "

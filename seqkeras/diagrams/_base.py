@@ -3,11 +3,13 @@ scales text to the final figure size, boxes, arrows, labels, and chains of recur
 
 Private to :mod:`seqkeras.diagrams`; the pictures themselves live in the sibling modules.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
@@ -21,37 +23,47 @@ TOPOLOGIES = {
     "n_to_n": "an input and an output at every step (N vs N)",
     "n_to_1": "an input at every step, one output at the last step (N vs 1)",
     "1_to_n": "one input at the first step, an output at every step (1 vs N)",
-    "1_to_n_every_step": "the same single input fed to every step, an output at every step "
-                         "(1 vs N)",
+    "1_to_n_every_step": "the same single input fed to every step, an output at every step (1 vs N)",
     "n_to_m": "an encoder reads N inputs into a context c, a decoder writes M outputs (N vs M)",
 }
 
 #: Fill and edge colour of each role (one colour per role, in every picture).
 ROLE_COLORS = {
-    "input": ("#DCEAF7", "#2B6CB0"),    # blue: x_t
-    "hidden": ("#FDEBC8", "#C26A00"),   # orange: h_t, the recurrent cell
-    "output": ("#DDF2DD", "#2F7D32"),   # green: y_t
+    "input": ("#DCEAF7", "#2B6CB0"),  # blue: x_t
+    "hidden": ("#FDEBC8", "#C26A00"),  # orange: h_t, the recurrent cell
+    "output": ("#DDF2DD", "#2F7D32"),  # green: y_t
     "context": ("#EBDDF5", "#7B3FA0"),  # purple: the context c
-    "op": ("#F2F2F2", "#555555"),       # grey: +, tanh, softmax
-    "bias": ("#FFFFFF", "#777777"),     # white: b, c (biases)
+    "op": ("#F2F2F2", "#555555"),  # grey: +, tanh, softmax
+    "bias": ("#FFFFFF", "#777777"),  # white: b, c (biases)
 }
 
 #: Colours of the weights when ``highlight_shared=True`` (primed: a decoder's own weights).
-WEIGHT_COLORS = {"U": "#D1495B", "W": "#1F5FAD", "V": "#1B8A5A",
-                 "U'": "#E08214", "W'": "#6A51A3", "V'": "#01665E"}
+WEIGHT_COLORS = {
+    "U": "#D1495B",
+    "W": "#1F5FAD",
+    "V": "#1B8A5A",
+    "U'": "#E08214",
+    "W'": "#6A51A3",
+    "V'": "#01665E",
+}
 
-_WEIGHT_ROLES = {"U": "input → hidden", "W": "hidden → hidden", "V": "hidden → output",
-                 "U'": "decoder input → hidden", "W'": "decoder hidden → hidden",
-                 "V'": "decoder hidden → output"}
+_WEIGHT_ROLES = {
+    "U": "input → hidden",
+    "W": "hidden → hidden",
+    "V": "hidden → output",
+    "U'": "decoder input → hidden",
+    "W'": "decoder hidden → hidden",
+    "V'": "decoder hidden → output",
+}
 
-_INK = "#333333"      # arrows and plain labels
-_MUTED = "#777777"    # captions, group names
+_INK = "#333333"  # arrows and plain labels
+_MUTED = "#777777"  # captions, group names
 
 # Geometry, in data units (one unit is about 0.7 inch at the preferred scale).
-_DX = 1.7                      # distance between two time steps
+_DX = 1.7  # distance between two time steps
 _Y_IN, _Y_H, _Y_OUT = 0.0, 1.6, 3.2
-_CELL_W, _CELL_H = 1.0, 0.74   # a recurrent cell
-_IO_W, _IO_H = 0.78, 0.52      # an input or output vector
+_CELL_W, _CELL_H = 1.0, 0.74  # a recurrent cell
+_IO_W, _IO_H = 0.78, 0.52  # an input or output vector
 
 # Text heights in data units (scaled to points when the figure size is known).
 _FONT, _SMALL, _WEIGHT, _TITLE, _CAPTION = 0.25, 0.165, 0.21, 0.26, 0.2
@@ -68,11 +80,13 @@ _MAX_STEPS = 12
 # Validation
 # ----------------------------------------------------------------------------------------
 
+
 def _check_int(name: str, value: Any, lo: int, hi: int, why: str = "") -> int:
     """Return ``value`` if it is an int in ``[lo, hi]``, else raise a ValueError saying so."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} must be an integer from {lo} to {hi}, got {value!r} "
-                         f"({type(value).__name__}).")
+        raise ValueError(
+            f"{name} must be an integer from {lo} to {hi}, got {value!r} ({type(value).__name__})."
+        )
     if not lo <= value <= hi:
         raise ValueError(f"{name} must be from {lo} to {hi}, got {value}. {why}".rstrip())
     return value
@@ -95,15 +109,19 @@ def _check_label(cell_label: Any) -> str:
     if cell_label is None:
         return ""
     if not isinstance(cell_label, str) or len(cell_label) > 8:
-        raise ValueError(f"cell_label must be a short string such as 'RNN', 'LSTM' or '' "
-                         f"(8 characters at most), got {cell_label!r}.")
+        raise ValueError(
+            f"cell_label must be a short string such as 'RNN', 'LSTM' or '' "
+            f"(8 characters at most), got {cell_label!r}."
+        )
     return cell_label
 
 
 def _check_ax(ax: Any) -> Axes | None:
     if ax is not None and not isinstance(ax, Axes):
-        raise ValueError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}; "
-                         "for example: fig, ax = plt.subplots(); diagrams.unrolled(ax=ax)")
+        raise ValueError(
+            f"ax must be a matplotlib Axes or None, got {type(ax).__name__}; "
+            "for example: fig, ax = plt.subplots(); diagrams.unrolled(ax=ax)"
+        )
     return ax
 
 
@@ -113,6 +131,7 @@ _STEPS_WHY = "Longer chains do not fit legibly in a notebook; draw a few steps a
 # ----------------------------------------------------------------------------------------
 # Drawing primitives: a canvas that scales text to the final figure size, boxes, arrows, labels
 # ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Node:
@@ -132,8 +151,7 @@ class _Node:
         if self.round:
             d = (dx * dx + dy * dy) ** 0.5
             return self.x + dx / d * self.w / 2, self.y + dy / d * self.h / 2
-        t = min(self.w / 2 / abs(dx) if dx else float("inf"),
-                self.h / 2 / abs(dy) if dy else float("inf"))
+        t = min(self.w / 2 / abs(dx) if dx else float("inf"), self.h / 2 / abs(dy) if dy else float("inf"))
         return self.x + t * dx, self.y + t * dy
 
     @property
@@ -202,8 +220,7 @@ class _Canvas:
         x, y = t.get_position()
         w, h = est_w * size, 1.25 * size
         x0 = {"left": x, "center": x - w / 2, "right": x - w}[ha]
-        y0 = {"bottom": y, "baseline": y, "center": y - h / 2, "center_baseline": y - h / 2,
-              "top": y - h}[va]
+        y0 = {"bottom": y, "baseline": y, "center": y - h / 2, "center_baseline": y - h / 2, "top": y - h}[va]
         self.grow(x0, y0, x0 + w, y0 + h)
 
     def extent(self, pad: float = 0.12) -> tuple[float, float, float, float]:
@@ -247,8 +264,12 @@ class _Canvas:
             boxes.append((a, b, c, d))
         if not boxes:
             return None
-        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                max(b[2] for b in boxes), max(b[3] for b in boxes))
+        return (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
 
     def finish(self, max_scale: float = _PREF) -> Figure:
         """Fix the scale, fonts and view; detach a figure this canvas created from pyplot."""
@@ -259,8 +280,12 @@ class _Canvas:
             if m is None:
                 break
             pad = 0.06
-            grown = (min(ext[0], m[0] - pad), min(ext[1], m[1] - pad),
-                     max(ext[2], m[2] + pad), max(ext[3], m[3] + pad))
+            grown = (
+                min(ext[0], m[0] - pad),
+                min(ext[1], m[1] - pad),
+                max(ext[2], m[2] + pad),
+                max(ext[3], m[3] + pad),
+            )
             if grown == ext:
                 break
             ext = grown
@@ -269,9 +294,21 @@ class _Canvas:
         return self.fig
 
 
-def _box(cv: _Canvas, x: float, y: float, text: str = "", role: str = "hidden", *,
-         w: float = _CELL_W, h: float = _CELL_H, sub: str = "", round: bool = False,
-         dashed: bool = False, size: float = _FONT, gid: str | None = None) -> _Node:
+def _box(
+    cv: _Canvas,
+    x: float,
+    y: float,
+    text: str = "",
+    role: str = "hidden",
+    *,
+    w: float = _CELL_W,
+    h: float = _CELL_H,
+    sub: str = "",
+    round: bool = False,
+    dashed: bool = False,
+    size: float = _FONT,
+    gid: str | None = None,
+) -> _Node:
     """Draw a rounded box (or a circle if ``round``) for one vector or operation.
 
     ``sub`` is a small caption inside the box above ``text`` (e.g. the cell type "RNN").
@@ -282,9 +319,15 @@ def _box(cv: _Canvas, x: float, y: float, text: str = "", role: str = "hidden", 
         patch = Circle((x, y), w / 2, facecolor=face, edgecolor=edge, zorder=3)
     else:
         r = min(w, h) * 0.18
-        patch = FancyBboxPatch((x - w / 2 + r, y - h / 2 + r), w - 2 * r, h - 2 * r,
-                               boxstyle=f"round,pad={r},rounding_size={r}",
-                               facecolor=face, edgecolor=edge, zorder=3)
+        patch = FancyBboxPatch(
+            (x - w / 2 + r, y - h / 2 + r),
+            w - 2 * r,
+            h - 2 * r,
+            boxstyle=f"round,pad={r},rounding_size={r}",
+            facecolor=face,
+            edgecolor=edge,
+            zorder=3,
+        )
     if dashed:
         patch.set_linestyle((0, (3, 2)))
     patch.set_gid(gid or role)
@@ -300,9 +343,19 @@ def _box(cv: _Canvas, x: float, y: float, text: str = "", role: str = "hidden", 
     return _Node(x, y, w, h, round)
 
 
-def _label(cv: _Canvas, x: float, y: float, text: str, *, size: float = _WEIGHT,
-           color: str = _INK, ha: str = "center", va: str = "center", zorder: float = 5,
-           gid: str | None = None) -> Any:
+def _label(
+    cv: _Canvas,
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float = _WEIGHT,
+    color: str = _INK,
+    ha: str = "center",
+    va: str = "center",
+    zorder: float = 5,
+    gid: str | None = None,
+) -> Any:
     """Write ``text`` (mathtext allowed) at (x, y), ``size`` in data units; return the Text."""
     t = cv.ax.text(x, y, text, ha=ha, va=va, color=color, zorder=zorder)
     if gid:
@@ -311,10 +364,24 @@ def _label(cv: _Canvas, x: float, y: float, text: str, *, size: float = _WEIGHT,
     return t
 
 
-def _arrow(cv: _Canvas, src: _End, dst: _End, label: str = "", *, side: str = "left",
-           color: str = _INK, dashed: bool = False, head: bool = True, width: float = 1.0,
-           label_at: float = 0.5, label_gap: float = 0.09, path: Path | None = None,
-           gid: str = "arrow", zorder: float = 2, halo: bool = False) -> FancyArrowPatch:
+def _arrow(
+    cv: _Canvas,
+    src: _End,
+    dst: _End,
+    label: str = "",
+    *,
+    side: str = "left",
+    color: str = _INK,
+    dashed: bool = False,
+    head: bool = True,
+    width: float = 1.0,
+    label_at: float = 0.5,
+    label_gap: float = 0.09,
+    path: Path | None = None,
+    gid: str = "arrow",
+    zorder: float = 2,
+    halo: bool = False,
+) -> FancyArrowPatch:
     """Draw an arrow from ``src`` to ``dst`` (nodes or points), clipped to the nodes' outlines.
 
     ``label`` (a weight name, usually) is written beside the arrow at fraction ``label_at``
@@ -345,6 +412,7 @@ def _arrow(cv: _Canvas, src: _End, dst: _End, label: str = "", *, side: str = "l
         k = max(0.6, min(1.0, ppu / (_PREF * 72)))
         a.set_linewidth(1.3 * width * k)
         a.set_mutation_scale(13 * k * (1.0 if width <= 1.5 else 0.8))
+
     cv.on_scale(rescale)
     for v in verts:
         cv.grow(v[0], v[1], v[0], v[1])
@@ -352,14 +420,13 @@ def _arrow(cv: _Canvas, src: _End, dst: _End, label: str = "", *, side: str = "l
         (x0, y0), (x1, y1) = p0, p1
         dx, dy = x1 - x0, y1 - y0
         d = (dx * dx + dy * dy) ** 0.5 or 1.0
-        nx, ny = -dy / d, dx / d          # normal to the left of the direction of travel
+        nx, ny = -dy / d, dx / d  # normal to the left of the direction of travel
         if side == "right":
             nx, ny = -nx, -ny
         mx, my = x0 + dx * label_at, y0 + dy * label_at
         ha = "left" if nx > 0.5 else "right" if nx < -0.5 else "center"
         va = "bottom" if ny > 0.5 else "top" if ny < -0.5 else "center"
-        _label(cv, mx + nx * label_gap, my + ny * label_gap, label,
-               color=color, ha=ha, va=va, gid="weight")
+        _label(cv, mx + nx * label_gap, my + ny * label_gap, label, color=color, ha=ha, va=va, gid="weight")
     return a
 
 
@@ -369,12 +436,19 @@ def _centre(end: _End) -> _Point:
 
 def _group(cv: _Canvas, x0: float, x1: float, y0: float, y1: float, name: str) -> None:
     """A faint rounded background behind a group of steps (encoder, decoder), named below."""
-    patch = FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.2",
-                           facecolor="#F5F5F5", edgecolor="#DDDDDD", zorder=0, gid="group")
+    patch = FancyBboxPatch(
+        (x0, y0),
+        x1 - x0,
+        y1 - y0,
+        boxstyle="round,pad=0,rounding_size=0.2",
+        facecolor="#F5F5F5",
+        edgecolor="#DDDDDD",
+        zorder=0,
+        gid="group",
+    )
     cv.ax.add_patch(patch)
     cv.grow(x0, y0, x1, y1)
-    _label(cv, (x0 + x1) / 2, y0 + 0.06, name, size=_CAPTION, color=_MUTED, va="bottom",
-           gid="group")
+    _label(cv, (x0 + x1) / 2, y0 + 0.06, name, size=_CAPTION, color=_MUTED, va="bottom", gid="group")
 
 
 def _caption(cv: _Canvas, x: float, y: float, text: str, size: float = _CAPTION) -> Any:
@@ -404,6 +478,7 @@ def _fn_tex(name: str) -> str:
 # A chain of recurrent cells: what every unrolled picture is made of
 # ----------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Weights:
     """How to write (and colour) the weight labels of one chain."""
@@ -419,9 +494,19 @@ class _Weights:
         return WEIGHT_COLORS[key + "'" * self.prime] if self.highlight else _INK
 
 
-def _chain(cv: _Canvas, x0: float, n: int, *, start: _Node | str | None,
-           inputs: Sequence[str | None], outputs: Sequence[str | None], cell_label: str,
-           state: str, weights: _Weights, w_label_at: float = 0.5) -> list[_Node]:
+def _chain(
+    cv: _Canvas,
+    x0: float,
+    n: int,
+    *,
+    start: _Node | str | None,
+    inputs: Sequence[str | None],
+    outputs: Sequence[str | None],
+    cell_label: str,
+    state: str,
+    weights: _Weights,
+    w_label_at: float = 0.5,
+) -> list[_Node]:
     """Draw ``n`` cells at x0, x0 + DX, ... on the hidden row; return the cell nodes.
 
     start: a node feeding the first cell (e.g. a context), the name of an initial state to
@@ -431,24 +516,28 @@ def _chain(cv: _Canvas, x0: float, n: int, *, start: _Node | str | None,
     cells: list[_Node] = []
     prev: _Node | None
     if isinstance(start, str):
-        prev = _box(cv, x0 - _DX, _Y_H, start, "hidden", w=_IO_W, h=_IO_H, dashed=True,
-                    gid="initial")
+        prev = _box(cv, x0 - _DX, _Y_H, start, "hidden", w=_IO_W, h=_IO_H, dashed=True, gid="initial")
     else:
         prev = start
     for i in range(n):
         x = x0 + i * _DX
         cell = _box(cv, x, _Y_H, state.format(t=i + 1), "hidden", sub=cell_label, gid="cell")
         if prev is not None:
-            _arrow(cv, prev, cell, weights.text("W"), color=weights.color("W"), gid="arrow_W",
-                   label_at=w_label_at)
+            _arrow(
+                cv,
+                prev,
+                cell,
+                weights.text("W"),
+                color=weights.color("W"),
+                gid="arrow_W",
+                label_at=w_label_at,
+            )
         if inputs[i] is not None:
             xb = _box(cv, x, _Y_IN, inputs[i], "input", w=_io_width(inputs[i]), h=_IO_H)
-            _arrow(cv, xb, cell, weights.text("U"), side="right", color=weights.color("U"),
-                   gid="arrow_U")
+            _arrow(cv, xb, cell, weights.text("U"), side="right", color=weights.color("U"), gid="arrow_U")
         if outputs[i] is not None:
             yb = _box(cv, x, _Y_OUT, outputs[i], "output", w=_io_width(outputs[i]), h=_IO_H)
-            _arrow(cv, cell, yb, weights.text("V"), side="right", color=weights.color("V"),
-                   gid="arrow_V")
+            _arrow(cv, cell, yb, weights.text("V"), side="right", color=weights.color("V"), gid="arrow_V")
         cells.append(cell)
         prev = cell
     return cells
@@ -470,8 +559,15 @@ def _legend_shared(cv: _Canvas, keys: Sequence[str]) -> None:
     for k, t, w in zip(keys, texts, widths):
         _label(cv, x, y, t, size=_CAPTION, color=WEIGHT_COLORS[k], ha="left", gid="legend")
         x += w + gap
-    _label(cv, (x0 + x1) / 2, y - 0.42, "the same colour = the same weights, reused at every step",
-           size=_CAPTION * 0.9, color=_MUTED, gid="legend")
+    _label(
+        cv,
+        (x0 + x1) / 2,
+        y - 0.42,
+        "the same colour = the same weights, reused at every step",
+        size=_CAPTION * 0.9,
+        color=_MUTED,
+        gid="legend",
+    )
 
 
 def _rolled_part(cv: _Canvas, x: float, cell_label: str, weights: _Weights) -> _Node:
@@ -483,10 +579,11 @@ def _rolled_part(cv: _Canvas, x: float, cell_label: str, weights: _Weights) -> _
     _arrow(cv, cell, yb, weights.text("V"), side="right", color=weights.color("V"))
     # the loop leaves the right side high and comes back in lower, through a wide bulge
     xr = x + _CELL_W / 2
-    loop = Path([(xr, _Y_H + 0.14), (xr + 1.15, _Y_H + 0.95), (xr + 1.15, _Y_H - 0.95),
-                 (xr, _Y_H - 0.14)], [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4])
+    loop = Path(
+        [(xr, _Y_H + 0.14), (xr + 1.15, _Y_H + 0.95), (xr + 1.15, _Y_H - 0.95), (xr, _Y_H - 0.14)],
+        [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4],
+    )
     _arrow(cv, cell, cell, path=loop, color=weights.color("W"), gid="arrow_W")
     if weights.show:
-        _label(cv, xr + 0.93, _Y_H, weights.text("W"), color=weights.color("W"), ha="left",
-               gid="weight")
+        _label(cv, xr + 0.93, _Y_H, weights.text("W"), color=weights.color("W"), ha="left", gid="weight")
     return cell

@@ -1,7 +1,8 @@
 """Unrolled chains and the topologies of lesson 02 (N vs N, N vs 1, 1 vs N, N vs M)."""
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -42,10 +43,19 @@ from seqkeras.diagrams._base import (
 )
 
 
-def unrolled(topology: str = "n_to_n", steps: int = 4, *, in_steps: int | None = None,
-             out_steps: int | None = None, cell_label: str = "RNN", weights: bool = True,
-             highlight_shared: bool = False, show_rolled: bool = False,
-             ax: Axes | None = None, title: str | None = None) -> Figure:
+def unrolled(
+    topology: str = "n_to_n",
+    steps: int = 4,
+    *,
+    in_steps: int | None = None,
+    out_steps: int | None = None,
+    cell_label: str = "RNN",
+    weights: bool = True,
+    highlight_shared: bool = False,
+    show_rolled: bool = False,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
     """A recurrent network unrolled in time: one box per step, in one of five topologies.
 
     Topologies (see :data:`TOPOLOGIES`):
@@ -77,16 +87,17 @@ def unrolled(topology: str = "n_to_n", steps: int = 4, *, in_steps: int | None =
     topology = _check_choice("topology", topology, list(TOPOLOGIES))
     _check_int("steps", steps, 1, _MAX_STEPS, _STEPS_WHY)
     if topology == "n_to_m":
-        n = _check_int("in_steps", steps if in_steps is None else in_steps, 1, _MAX_STEPS,
-                       _STEPS_WHY)
-        m = _check_int("out_steps", max(1, steps - 1) if out_steps is None else out_steps, 1,
-                       _MAX_STEPS, _STEPS_WHY)
+        n = _check_int("in_steps", steps if in_steps is None else in_steps, 1, _MAX_STEPS, _STEPS_WHY)
+        m = _check_int(
+            "out_steps", max(1, steps - 1) if out_steps is None else out_steps, 1, _MAX_STEPS, _STEPS_WHY
+        )
         if n + m > 12:
-            raise ValueError(f"in_steps + out_steps must be at most 12, got {n} + {m}. "
-                             + _STEPS_WHY)
+            raise ValueError(f"in_steps + out_steps must be at most 12, got {n} + {m}. " + _STEPS_WHY)
     elif in_steps is not None or out_steps is not None:
-        raise ValueError(f"in_steps and out_steps apply to topology 'n_to_m' only; for "
-                         f"{topology!r} give the number of steps as steps=.")
+        raise ValueError(
+            f"in_steps and out_steps apply to topology 'n_to_m' only; for "
+            f"{topology!r} give the number of steps as steps=."
+        )
     _check_bool("weights", weights)
     _check_bool("highlight_shared", highlight_shared)
     _check_bool("show_rolled", show_rolled)
@@ -96,13 +107,20 @@ def unrolled(topology: str = "n_to_n", steps: int = 4, *, in_steps: int | None =
     x0 = 0.0
     if show_rolled:
         _rolled_part(cv, 0.0, cell_label, w)
-        a0, a1 = 2.0, 3.45   # the "unroll" arrow, between the loop and h_0
-        ua = FancyArrowPatch((a0, _Y_H), (a1, _Y_H), arrowstyle="simple", mutation_scale=30,
-                             facecolor="#C8C8C8", edgecolor="none", zorder=1, gid="unroll")
+        a0, a1 = 2.0, 3.45  # the "unroll" arrow, between the loop and h_0
+        ua = FancyArrowPatch(
+            (a0, _Y_H),
+            (a1, _Y_H),
+            arrowstyle="simple",
+            mutation_scale=30,
+            facecolor="#C8C8C8",
+            edgecolor="none",
+            zorder=1,
+            gid="unroll",
+        )
         cv.ax.add_patch(ua)
         cv.on_scale(lambda ppu: ua.set_mutation_scale(30 * ppu / (_PREF * 72)))
-        _label(cv, (a0 + a1) / 2, _Y_H + 0.3, "unroll", size=_CAPTION, color=_MUTED,
-               va="bottom")
+        _label(cv, (a0 + a1) / 2, _Y_H + 0.3, "unroll", size=_CAPTION, color=_MUTED, va="bottom")
         x0 = a1 + 0.6 + _DX
 
     if topology == "n_to_m":
@@ -115,8 +133,17 @@ def unrolled(topology: str = "n_to_n", steps: int = 4, *, in_steps: int | None =
     return cv.finish()
 
 
-def _bus(cv: _Canvas, src: _Node, y: float, cells: Sequence[_Node], *, label: str = "",
-         color: str = _INK, dx: float = 0.0, gid: str = "arrow_U") -> None:
+def _bus(
+    cv: _Canvas,
+    src: _Node,
+    y: float,
+    cells: Sequence[_Node],
+    *,
+    label: str = "",
+    color: str = _INK,
+    dx: float = 0.0,
+    gid: str = "arrow_U",
+) -> None:
     """Feed one vector to every cell: a line along height ``y`` and an arrow to each cell.
 
     The line starts at ``src`` (beside it if ``src`` sits on the line, else straight down or
@@ -126,27 +153,42 @@ def _bus(cv: _Canvas, src: _Node, y: float, cells: Sequence[_Node], *, label: st
         start = src.right
     else:
         start = (src.x, y)
-        _arrow(cv, src.bottom if src.y > y else src.top, start, head=False, color=color,
-               gid="bus")
+        _arrow(cv, src.bottom if src.y > y else src.top, start, head=False, color=color, gid="bus")
     _arrow(cv, start, (cells[-1].x + dx, y), head=False, color=color, gid="bus", zorder=1)
     for cell in cells:
         edge = cell.bottom if y < cell.y else cell.top
-        _arrow(cv, (cell.x + dx, y), (cell.x + dx, edge[1]), label, side="right", color=color,
-               gid=gid)
+        _arrow(cv, (cell.x + dx, y), (cell.x + dx, edge[1]), label, side="right", color=color, gid=gid)
         cv.ax.add_patch(Circle((cell.x + dx, y), 0.05, color=color, zorder=4))
 
 
 def _draw_n_to_m(cv: _Canvas, x0: float, n: int, m: int, cell_label: str, w: _Weights) -> None:
     """Encoder (N steps) → context c (the decoder's initial state) → decoder (M steps)."""
-    enc = _chain(cv, x0, n, start="$h_0$", inputs=[f"$x_{{{t}}}$" for t in range(1, n + 1)],
-                 outputs=[None] * n, cell_label=cell_label, state="$h_{{{t}}}$", weights=w)
+    enc = _chain(
+        cv,
+        x0,
+        n,
+        start="$h_0$",
+        inputs=[f"$x_{{{t}}}$" for t in range(1, n + 1)],
+        outputs=[None] * n,
+        cell_label=cell_label,
+        state="$h_{{{t}}}$",
+        weights=w,
+    )
     xc = enc[-1].x + _DX
     c = _box(cv, xc, _Y_H, "$c$", "context", w=_IO_W, h=_IO_H, gid="context")
     _arrow(cv, enc[-1], c)
     dec_w = _Weights(w.show, w.highlight, prime=True)
-    dec = _chain(cv, xc + _DX, m, start=c, inputs=[None] * m,
-                 outputs=[f"$y_{{{t}}}$" for t in range(1, m + 1)], cell_label=cell_label,
-                 state="$h'_{{{t}}}$", weights=dec_w)
+    dec = _chain(
+        cv,
+        xc + _DX,
+        m,
+        start=c,
+        inputs=[None] * m,
+        outputs=[f"$y_{{{t}}}$" for t in range(1, m + 1)],
+        cell_label=cell_label,
+        state="$h'_{{{t}}}$",
+        weights=dec_w,
+    )
     lo, hi = _Y_IN - _IO_H / 2 - 0.45, _Y_OUT + _IO_H / 2 + 0.15
     _group(cv, x0 - _DX - 0.55, enc[-1].x + 0.62, lo, hi, "encoder")
     _group(cv, xc + _DX - 0.62, dec[-1].x + 0.62, lo, hi, "decoder")
@@ -206,17 +248,30 @@ def topologies(steps: int = 4) -> Figure:
     return fig
 
 
-def _draw_topology(cv: _Canvas, x0: float, topology: str, steps: int, cell_label: str,
-                   w: _Weights) -> None:
+def _draw_topology(cv: _Canvas, x0: float, topology: str, steps: int, cell_label: str, w: _Weights) -> None:
     """Draw one of the single-chain topologies (all but n_to_m), first cell at x0."""
     T = steps
     every = [f"$x_{{{t}}}$" for t in range(1, T + 1)]
-    ins: list[str | None] = {"n_to_n": every, "n_to_1": every, "1_to_n": ["$x$"] + [None] * (T - 1),
-                             "1_to_n_every_step": [None] * T}[topology]
-    outs: list[str | None] = ([None] * (T - 1) + ["$y$"] if topology == "n_to_1"
-                              else [f"$y_{{{t}}}$" for t in range(1, T + 1)])
-    cells = _chain(cv, x0, T, start="$h_0$", inputs=ins, outputs=outs, cell_label=cell_label,
-                   state="$h_{{{t}}}$", weights=w)
+    ins: list[str | None] = {
+        "n_to_n": every,
+        "n_to_1": every,
+        "1_to_n": ["$x$"] + [None] * (T - 1),
+        "1_to_n_every_step": [None] * T,
+    }[topology]
+    outs: list[str | None] = (
+        [None] * (T - 1) + ["$y$"] if topology == "n_to_1" else [f"$y_{{{t}}}$" for t in range(1, T + 1)]
+    )
+    cells = _chain(
+        cv,
+        x0,
+        T,
+        start="$h_0$",
+        inputs=ins,
+        outputs=outs,
+        cell_label=cell_label,
+        state="$h_{{{t}}}$",
+        weights=w,
+    )
     if topology == "1_to_n_every_step":
         src = _box(cv, x0 - _DX, _Y_IN, "$x$", "input", w=_IO_W, h=_IO_H)
         _bus(cv, src, _Y_IN, cells, label=w.text("U"), color=w.color("U"))
