@@ -43,7 +43,18 @@ def test_shapes_accepts_other_spellings():
     answer["stacked"] = " Error"
     answer["embedding"] = np.array([16, 12, 8])
     answer["gru"] = (np.int64(16), np.int32(32))
+    answer["repeat"] = TensorShapeLike([16, 6, 32])
     assert passed(check_shapes(answer))
+
+
+class TensorShapeLike:
+    """What tf.TensorShape offers: as_list()."""
+
+    def __init__(self, dims):
+        self.dims = dims
+
+    def as_list(self):
+        return list(self.dims)
 
 
 @pytest.mark.parametrize("key, wrong, diagnosis", [
@@ -55,6 +66,7 @@ def test_shapes_accepts_other_spellings():
     ("gru_sequences", (16, 32), "keeps the time axis"),
     ("lstm_state", ((16, 32), (16, 32)), "returns three tensors"),
     ("lstm_state", (16, 32), "returns three tensors"),
+    ("lstm_state", (16, 12, 32), "returns three tensors"),
     ("lstm_state", ((16, 12, 32), (16, 32), (16, 32)), "does not switch on return_sequences"),
     ("dense_per_step", (16, 5), "the time axis stays"),
     ("dense_per_step", (16, 12, 32), "replaces the last axis"),
@@ -64,7 +76,9 @@ def test_shapes_accepts_other_spellings():
     ("caption_states", (16, 6, 64), "maps the 64 features"),
     ("caption_states", (2, 2), "step by step"),
     # answers of the wrong kind
-    ("embedding", np.zeros((16, 12, 8)), r"a tensor \(of shape \(16, 12, 8\)\), not a shape"),
+    ("embedding", np.zeros((16, 12, 8)),
+     r"you wrote a ndarray of shape \(16, 12, 8\)\. that is a tensor \(of shape \(16, 12, 8\)\), not a shape"),
+    ("gru", np.int64(32), r"you wrote np\.int64\(32\)\. check the shapes"),
     ("gru", "(16, 32)", "not as text"),
     ("gru", None, "not answered yet"),
 ])
@@ -126,8 +140,14 @@ class Tagger(keras.Model):                                  # subclassed, Simple
         return self.out(self.rnn(self.embed(ids)))
 
 
+def n_to_n_rnn_cell(vocab_size, num_tags, units):         # RNN(cell), one spare embedding row
+    return keras.Sequential([ids_input(), layers.Embedding(vocab_size + 1, 16, mask_zero=True),
+                             layers.RNN(layers.GRUCell(units), return_sequences=True),
+                             layers.Dense(num_tags, activation="softmax")])
+
+
 @pytest.mark.parametrize("builder", [build_n_to_n, n_to_n_explicit_mask, n_to_n_bidirectional,
-                                     Tagger])
+                                     Tagger, n_to_n_rnn_cell])
 def test_n_to_n_correct_models_pass(builder, capsys):
     assert passed(check_build_n_to_n(builder))
     assert "✅ Exercise 02.2 (build_n_to_n): passed" in capsys.readouterr().out
@@ -135,8 +155,10 @@ def test_n_to_n_correct_models_pass(builder, capsys):
 
 def n_to_n(vocab_size, num_tags, units, *, mask=True, sequences=True, rnn=True,
            activation="softmax", masking=False, fixed_units=None, fixed_vocab=None,
-           fixed_tags=None, dense=True):
-    stack = [ids_input(), layers.Embedding(fixed_vocab or vocab_size, 16, mask_zero=mask)]
+           fixed_tags=None, dense=True, zero_embeddings=False):
+    init = "zeros" if zero_embeddings else "uniform"
+    stack = [ids_input(), layers.Embedding(fixed_vocab or vocab_size, 16, mask_zero=mask,
+                                           embeddings_initializer=init)]
     if masking:
         stack.append(layers.Masking(0.0))
     if rnn:
@@ -157,12 +179,16 @@ def n_to_n_bag(vocab_size, num_tags, units):                # running average of
 @pytest.mark.parametrize("kwargs, diagnosis", [
     ({"sequences": False}, "one vector per sequence.*set return_sequences=True"),
     ({"mask": False}, r"padding \(id 0\) in front of the words changes.*mask_zero=True"),
+    # lucky starting state: zero embeddings and zero biases keep the state at 0 on padding
+    ({"mask": False, "zero_embeddings": True}, r"padding \(id 0\) in front of the words changes"),
     ({"mask": False, "masking": True}, "A Masking layer after the Embedding masks nothing"),
     ({"rnn": False}, "does not change when the first word changes: each word is tagged on its own"),
     ({"fixed_units": 16}, "called with units=7, but your recurrent layer has 16 units"),
     ({"fixed_vocab": 1000}, "called with vocab_size=37, but your Embedding has a table of 1000 rows"),
-    ({"fixed_tags": 12}, "called with num_tags=5, but each step has 12 numbers"),
+    ({"fixed_vocab": 36}, "called with vocab_size=37, but your Embedding has a table of 36 rows"),
+    ({"fixed_tags": 12}, r"called with num_tags=5, but each step has 12 numbers: .* one probability per tag\.$"),
     ({"activation": None}, "not probabilities over the tags"),
+    ({"activation": "sigmoid"}, "not probabilities over the tags"),
     ({"dense": False}, "recurrent states themselves"),
 ])
 def test_n_to_n_bugs_are_named(kwargs, diagnosis):
@@ -170,9 +196,47 @@ def test_n_to_n_bugs_are_named(kwargs, diagnosis):
         check_build_n_to_n(lambda v, t, u: n_to_n(v, t, u, **kwargs))
 
 
-def test_n_to_n_bag_of_words_is_named():
-    with pytest.raises(ExerciseError, match="treats the words before it as a bag"):
-        check_build_n_to_n(n_to_n_bag)
+def n_to_n_centred(vocab_size, num_tags, units):          # sums to 1 without a softmax
+    scores = layers.Dense(num_tags)(layers.GRU(units, return_sequences=True)(
+        layers.Embedding(vocab_size, 16, mask_zero=True)(ids := ids_input())))
+    return keras.Model(ids, scores - ops.mean(scores, axis=-1, keepdims=True) + 1 / num_tags)
+
+
+def n_to_n_window(vocab_size, num_tags, units):           # a convolution that shortens T
+    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, 16),
+                             layers.Conv1D(units, 3),
+                             layers.Dense(num_tags, activation="softmax")])
+
+
+def n_to_n_nested(vocab_size, num_tags, units):           # the RNN inside a nested model
+    inner = keras.Sequential([keras.Input((None, 16)), layers.GRU(16, return_sequences=True)])
+    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, 16),
+                             inner, layers.Dense(num_tags, activation="softmax")])
+
+
+def n_to_n_bidirectional_fixed(vocab_size, num_tags, units):
+    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, 16, mask_zero=True),
+                             layers.Bidirectional(layers.GRU(16, return_sequences=True)),
+                             layers.Dense(num_tags, activation="softmax")])
+
+
+def n_to_n_cell_fixed(vocab_size, num_tags, units):
+    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, 16, mask_zero=True),
+                             layers.RNN(layers.GRUCell(16), return_sequences=True),
+                             layers.Dense(num_tags, activation="softmax")])
+
+
+@pytest.mark.parametrize("builder, diagnosis", [
+    (n_to_n_bag, "treats the words before it as a bag"),
+    (n_to_n_centred, "not probabilities over the tags.*the smallest entry is -"),
+    (n_to_n_window, r"for a batch of shape \(4, 10\) the output has shape \(4, 8, 5\)"),
+    (n_to_n_nested, "called with units=7, but your recurrent layer has 16 units"),
+    (n_to_n_bidirectional_fixed, "called with units=7, but your recurrent layer has 16 units"),
+    (n_to_n_cell_fixed, "called with units=7, but your recurrent layer has 16 units"),
+])
+def test_n_to_n_behaviour_bugs_are_named(builder, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_build_n_to_n(builder)
 
 
 @pytest.mark.parametrize("builder, diagnosis", [
@@ -184,6 +248,58 @@ def test_n_to_n_bag_of_words_is_named():
     (lambda v, t, u: "model", "return the model itself.*got str"),
 ])
 def test_n_to_n_answers_of_the_wrong_kind(builder, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_build_n_to_n(builder)
+
+
+def _boom(x):
+    raise ValueError("boom")
+
+
+class CrashingTagger(keras.Model):
+    def call(self, ids):
+        _boom(ids)
+
+
+class SilentTagger(keras.Model):                            # forgot `return` in call()
+    def __init__(self, vocab_size, num_tags, units):
+        super().__init__()
+        self.embed = layers.Embedding(vocab_size, 16)
+
+    def call(self, ids):
+        self.embed(ids)
+
+
+def n_to_n_crashing(vocab_size, num_tags, units):
+    ids = ids_input()
+    return keras.Model(ids, layers.Lambda(_boom, output_shape=(None, num_tags))(ids))
+
+
+def n_to_n_two_outputs(vocab_size, num_tags, units):
+    states, last = layers.GRU(units, return_sequences=True, return_state=True)(
+        layers.Embedding(vocab_size, 16, mask_zero=True)(ids := ids_input()))
+    return keras.Model(ids, [layers.Dense(num_tags, activation="softmax")(states), last])
+
+
+def n_to_n_dict(vocab_size, num_tags, units):
+    model = n_to_n(vocab_size, num_tags, units)
+    return keras.Model(model.inputs[0], {"tags": model.outputs[0]})
+
+
+def n_to_n_nan(vocab_size, num_tags, units):
+    model = n_to_n(vocab_size, num_tags, units, activation="relu")
+    return keras.Model(model.inputs[0], ops.log(model.outputs[0]) * 0.0)   # log 0 * 0 = nan
+
+
+@pytest.mark.parametrize("builder, diagnosis", [
+    (lambda v, t, u: CrashingTagger(), r"(?s)raised ValueError: [^\x1b]*boom.*\nCheck keras.Input\(shape=...\)"),
+    (n_to_n_crashing, r"(?s)raised ValueError: [^\x1b]*boom.*\nCheck keras.Input\(shape=...\)"),
+    (SilentTagger, r"your model returned None: does its call\(\) method `return`"),
+    (n_to_n_two_outputs, "your model returns 2 tensors; it should return one"),
+    (n_to_n_dict, "your model returns a dict of 1 tensors"),
+    (n_to_n_nan, "contains NaN or infinity"),
+])
+def test_n_to_n_broken_models_are_explained(builder, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_build_n_to_n(builder)
 
@@ -225,7 +341,14 @@ class Classifier(keras.Model):                              # subclassed, bidire
         return self.out(self.upper(self.lower(self.embed(ids))))
 
 
-@pytest.mark.parametrize("builder", [build_n_to_1, n_to_1_explicit_mask, Classifier])
+def n_to_1_dropout(vocab_size, num_classes, units):       # dropout is off outside training
+    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, 16, mask_zero=True),
+                             layers.GRU(units, dropout=0.3, recurrent_dropout=0.3),
+                             layers.Dropout(0.5), layers.Dense(num_classes, activation="softmax")])
+
+
+@pytest.mark.parametrize("builder", [build_n_to_1, n_to_1_explicit_mask, Classifier,
+                                     n_to_1_dropout])
 def test_n_to_1_correct_models_pass(builder, capsys):
     assert passed(check_build_n_to_1(builder))
     assert "✅ Exercise 02.3 (build_n_to_1): passed" in capsys.readouterr().out
@@ -265,7 +388,8 @@ def n_to_1_last_five(vocab_size, num_classes, units):     # keeps only the last 
     ({"mask": False}, r"padding \(id 0\) moved from after the words to in front of them.*mask_zero=True"),
     ({"mask": False, "masking": True}, "A Masking layer after the Embedding masks nothing"),
     ({"out": 1, "activation": "sigmoid"}, "one sigmoid output"),
-    ({"out": 3}, "called with num_classes=4, but each sequence gets 3 numbers"),
+    ({"out": 3}, r"called with num_classes=4, but each sequence gets 3 numbers: .* per class\.$"),
+    ({"out": 10}, "called with num_classes=4, but each sequence gets 10 numbers"),
     ({"activation": "tanh"}, "not probabilities over the classes"),
     ({"fixed_units": 32}, "called with units=7, but your recurrent layer has 32 units"),
     ({"fixed_vocab": 50}, "called with vocab_size=41, but your Embedding has a table of 50 rows"),
@@ -275,8 +399,14 @@ def test_n_to_1_bugs_are_named(kwargs, diagnosis):
         check_build_n_to_1(lambda v, c, u: n_to_1(v, c, u, **kwargs))
 
 
+def n_to_1_squeezed(vocab_size, num_classes, units):      # one sigmoid, then a stray squeeze
+    model = n_to_1(vocab_size, num_classes, units, out=1, activation="sigmoid")
+    return keras.Model(model.inputs[0], ops.squeeze(model.outputs[0], axis=-1))
+
+
 @pytest.mark.filterwarnings("ignore:Layer .* mask:UserWarning")  # the wrong models drop the mask
 @pytest.mark.parametrize("builder, diagnosis", [
+    (n_to_1_squeezed, r"the output has shape \(5,\), expected \(5, 4\)"),
     (n_to_1_first_output, "does not change when the LAST word changes"),
     (n_to_1_pooled, "bag of words"),
     (n_to_1_last_five, "does not change when the FIRST word changes"),
@@ -294,7 +424,8 @@ def test_n_to_1_fixed_length_is_named():
                                  layers.Embedding(vocab_size, 16, mask_zero=True),
                                  layers.GRU(units, return_sequences=True), layers.Flatten(),
                                  layers.Dense(num_classes, activation="softmax")])
-    with pytest.raises(ExerciseError, match=r"declares the shape \(8,\).*None for the length"):
+    with pytest.raises(ExerciseError, match=r"declares the shape \(8,\) .* does not fit \(10,\).*None "
+                                            "for the length"):
         check_build_n_to_1(flattened)
 
 
@@ -347,12 +478,13 @@ def test_1_to_n_correct_models_pass(builder, capsys):
 
 
 def one_to_n(n_features, steps, num_classes, units, *, repeat=True, sequences=True, rnn=True,
-             fixed_steps=None, fixed_units=None, fixed_features=None, activation="softmax"):
+             fixed_steps=None, fixed_units=None, fixed_features=None, fixed_classes=None,
+             activation="softmax"):
     x = keras.Input((fixed_features or n_features,))
     seq = layers.RepeatVector(fixed_steps or steps)(x) if repeat else x
     if rnn:
         seq = layers.SimpleRNN(fixed_units or units, return_sequences=sequences)(seq)
-    return keras.Model(x, layers.Dense(num_classes, activation=activation)(seq))
+    return keras.Model(x, layers.Dense(fixed_classes or num_classes, activation=activation)(seq))
 
 
 def one_to_n_repeat_after(n_features, steps, num_classes, units):   # the state never moves
@@ -377,6 +509,7 @@ def one_to_n_first_step_no_rnn(n_features, steps, num_classes, units):
     ({"fixed_units": 32}, "called with units=7, but your recurrent layer has 32"),
     ({"fixed_features": 64}, "n_features=5, but your model's input has 64 features"),
     ({"activation": "relu"}, "not probabilities over the classes"),
+    ({"fixed_classes": 10}, "called with num_classes=3, but each step has 10 numbers"),
 ])
 def test_1_to_n_bugs_are_named(kwargs, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):

@@ -28,6 +28,7 @@ and must not change when only padding changes.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Callable
 
 import numpy as np
@@ -290,8 +291,12 @@ def _run(model: Any, x: np.ndarray, what: str) -> np.ndarray:
         else:
             hint = ("Check keras.Input(shape=...): it must match that shape without the batch "
                     "axis.")
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip()    # Keras' bold markers
         raise ExerciseError(f"calling your model on {what} of shape {x.shape} raised "
-                            f"{type(err).__name__}: {str(err).strip()}\n{hint}") from None
+                            f"{type(err).__name__}: {text}\n{hint}") from None
+    if out is None:
+        raise ExerciseError("your model returned None: does its call() method `return` the "
+                            "output of the last layer?")
     if isinstance(out, dict):
         raise ExerciseError(f"your model returns a dict of {len(out)} tensors; it should return "
                             "one tensor of probabilities.")
@@ -300,7 +305,7 @@ def _run(model: Any, x: np.ndarray, what: str) -> np.ndarray:
                             "(did you leave return_state=True on the last recurrent layer?).")
     try:
         arr = np.asarray(keras.ops.convert_to_numpy(out), dtype=float)
-    except Exception:
+    except (TypeError, ValueError):
         raise ExerciseError(f"your model returned {type(out).__name__}, not a tensor of "
                             "numbers.") from None
     if not np.all(np.isfinite(arr)):
@@ -464,8 +469,8 @@ def check_build_n_to_n(fn: Callable[..., Any]) -> None:
     zeros = np.zeros(pad, dtype="int32")
     probe = np.stack([np.concatenate([w, zeros]) for w in (words, first, swapped)]
                      + [np.concatenate([zeros, words])])                    # (4, 10)
-    _expect_per_step(_run(model, probe, "a batch of token ids"), probe.shape + (num_tags,), units)
     _check_built_with(model, units=units, vocab_size=vocab_size)
+    _expect_per_step(_run(model, probe, "a batch of token ids"), probe.shape + (num_tags,), units)
     _randomise(model, seed=22)
     out = _run(model, probe, "a batch of token ids")
     _expect_probabilities(out, "tags")
@@ -487,9 +492,9 @@ def check_build_n_to_n(fn: Callable[..., Any]) -> None:
 
     vocab_b, tags_b, units_b = 23, 3, units     # other sizes; a batch of 1, one step
     model_b = _get_model(fn, vocab_b, tags_b, units_b)
+    _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
     one = _run(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
     _expect_per_step(one, (1, 1, tags_b), units_b)
-    _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
 
 
 # --------------------------------------------------------------------------- 02.3 N vs 1
@@ -533,9 +538,9 @@ def check_build_n_to_1(fn: Callable[..., Any]) -> None:
     zeros = np.zeros(pad, dtype="int32")
     probe = np.stack([np.concatenate([w, zeros]) for w in (words, first, final, swapped)]
                      + [np.concatenate([zeros, words])])                    # (5, 10)
+    _check_built_with(model, units=units, vocab_size=vocab_size)
     _expect_per_sequence(_run(model, probe, "a batch of token ids"), (len(probe), num_classes),
                          probe.shape[1])
-    _check_built_with(model, units=units, vocab_size=vocab_size)
     _randomise(model, seed=23)
     out = _run(model, probe, "a batch of token ids")
     _expect_probabilities(out, "classes")
@@ -562,9 +567,9 @@ def check_build_n_to_1(fn: Callable[..., Any]) -> None:
 
     vocab_b, classes_b, units_b = 19, 6, units   # other sizes; a batch of 1, one step
     model_b = _get_model(fn, vocab_b, classes_b, units_b)
+    _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
     one = _run(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
     _expect_per_sequence(one, (1, classes_b), 1)
-    _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
 
 
 # --------------------------------------------------------------------------- 02.4 1 vs N
@@ -611,8 +616,8 @@ def check_build_1_to_n(fn: Callable[..., Any]) -> None:
     model = _get_model(fn, n_features, steps, num_classes, units)
     _vectors_of(model, n_features)
     x = np.random.default_rng(4).normal(size=(4, n_features)).astype("float32")
-    _expect_steps(_run(model, x, "a batch of input vectors"), (len(x), steps, num_classes))
     _check_built_with(model, units=units)
+    _expect_steps(_run(model, x, "a batch of input vectors"), (len(x), steps, num_classes))
     _randomise(model, seed=24)
     out = _run(model, x, "a batch of input vectors")
     _expect_probabilities(out, "classes")
