@@ -14,12 +14,21 @@ a wrong answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely
   a Keras model mapping vectors ``(batch, n_features)`` to per-step class probabilities
   ``(batch, steps, num_classes)``
 
-The model checkers run the learner's model on small dummy batches and inspect what comes
-out: the shape (a sequence or one vector?), whether each output is a probability vector,
-whether padding changes the answer, whether an output depends on earlier inputs.
+How the model checkers judge a model: by what it does, not by which layers it has, so that
+any correct model passes (Sequential, functional or subclassed; GRU, LSTM or SimpleRNN; a
+mask from ``mask_zero=True`` or passed explicitly). Each builder is called twice, with sizes
+the notebook does not use, and what was built is inspected (are ``units``, the vocabulary size
+and the number of outputs the ones asked for?). Every trainable weight is then given a random
+non-zero value (Keras starts biases at zero and embeddings near zero, which can hide a bug),
+and the model is run, without training, on a batch of 1 with one step and on a small batch of
+probe sequences that differ in one respect each: the first word, the last word, the order of
+two words, padding in front. The output must change when a word that should matter changes,
+and must not change when only padding changes.
 """
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any, Callable
 
 import numpy as np
@@ -54,12 +63,17 @@ SHAPE_KEYS = ("embedding", "gru", "gru_sequences", "lstm_state", "dense_per_step
 _B, _T, _D, _H, _STEPS = 16, 12, 8, 32, 6
 
 
-def _expected_shapes() -> dict[str, Any]:
-    """Run the question's code in Keras and record what it returns (the answer key)."""
+@functools.lru_cache(maxsize=1)
+def _expected_shapes() -> tuple[tuple[str, Any], ...]:
+    """Ask Keras what the question's code returns (the answer key), symbolically: the inputs
+    are ``keras.Input`` placeholders of the question's shapes, so nothing is computed."""
+    import keras
     from keras import layers
 
-    shape = lambda t: tuple(int(d) for d in t.shape)  # noqa: E731
-    ids = np.zeros((_B, _T), dtype="int32")
+    def shape(t: Any) -> tuple[int, ...]:
+        return tuple(int(d) for d in t.shape)
+
+    ids = keras.Input(batch_shape=(_B, _T), dtype="int32")
     emb = layers.Embedding(1000, _D)(ids)
     seq = layers.GRU(_H, return_sequences=True)(emb)
     last = layers.GRU(_H)(emb)
@@ -67,36 +81,58 @@ def _expected_shapes() -> dict[str, Any]:
         stacked: Any = shape(layers.GRU(16)(layers.GRU(_H)(emb)))
     except ValueError:
         stacked = "error"
-    images = np.zeros((_B, 64), dtype="float32")
-    return {
-        "embedding": shape(emb),
-        "gru": shape(last),
-        "gru_sequences": shape(seq),
-        "lstm_state": tuple(shape(t) for t in layers.LSTM(_H, return_state=True)(emb)),
-        "dense_per_step": shape(layers.Dense(5, activation="softmax")(seq)),
-        "repeat": shape(layers.RepeatVector(_STEPS)(last)),
-        "stacked": stacked,
-        "caption_states": shape(layers.GRU(_H, return_sequences=True)(
-            layers.RepeatVector(_STEPS)(images))),
-    }
+    images = keras.Input(batch_shape=(_B, 64), dtype="float32")
+    return (
+        ("embedding", shape(emb)),
+        ("gru", shape(last)),
+        ("gru_sequences", shape(seq)),
+        ("lstm_state", tuple(shape(t) for t in layers.LSTM(_H, return_state=True)(emb))),
+        ("dense_per_step", shape(layers.Dense(5, activation="softmax")(seq))),
+        ("repeat", shape(layers.RepeatVector(_STEPS)(last))),
+        ("stacked", stacked),
+        ("caption_states", shape(layers.GRU(_H, return_sequences=True)(
+            layers.RepeatVector(_STEPS)(images)))),
+    )
+
+
+class _Tensor:
+    """Stands for an answer that is a tensor or array of numbers instead of a shape."""
+
+    def __init__(self, value: Any):
+        self.shape = tuple(value.shape)
 
 
 def _as_shape(value: Any) -> Any:
-    """Normalise an answer entry: lists become tuples (nested too); strings are lowered."""
+    """Normalise an answer entry: lists and int arrays become tuples (nested too); strings are
+    lowered; a tensor becomes a :class:`_Tensor` (so that the diagnosis can say so)."""
     if isinstance(value, str):
         return value.strip().lower()
+    if isinstance(value, np.ndarray) and value.ndim == 1 and np.issubdtype(value.dtype, np.integer):
+        return tuple(int(v) for v in value)
     if isinstance(value, (list, tuple)):
         return tuple(_as_shape(v) for v in value)
-    if isinstance(value, (np.integer,)):
+    if isinstance(value, np.integer):
         return int(value)
+    if hasattr(value, "as_list"):                      # a tf.TensorShape
+        return tuple(value.as_list())
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return _Tensor(value)
     return value
 
 
 def _shape_diagnosis(key: str, got: Any, want: Any) -> str:
     """Why the answer ``got`` for ``key`` differs from ``want``: the likely misconception."""
+    if got is None or got is Ellipsis:
+        return "not answered yet: replace it with a tuple of ints, or the string \"error\"."
+    if isinstance(got, _Tensor):
+        return (f"that is a tensor (of shape {got.shape}), not a shape: write the shape "
+                "itself, a tuple of ints such as (16, 12, 8).")
     if got == "error":
         return ("Keras accepts this one: it is not an error. A recurrent layer fails only when "
                 "its input has no time axis.")
+    if isinstance(got, str):
+        return ('write the shape as a tuple of ints such as (16, 12, 8), not as text; the only '
+                'string answer is "error".')
     if key == "stacked":
         return ("the inner GRU(32) returns only its last state, a 2-D tensor (16, 32). The outer "
                 "GRU needs a 3-D input (batch, time, features), so Keras raises a ValueError: "
@@ -105,10 +141,13 @@ def _shape_diagnosis(key: str, got: Any, want: Any) -> str:
         n = len(got) if isinstance(got, tuple) and got and isinstance(got[0], tuple) else 1
         if n != 3:
             return ("with return_state=True an LSTM returns three tensors: its output, then its "
-                    "final hidden state h and its final cell state c. Give a tuple of 3 shapes.")
+                    "final hidden state h and its final cell state C. Give a tuple of 3 shapes.")
         if got[0] == (_B, _T, _H):
             return ("return_state does not switch on return_sequences: the first tensor is still "
                     "the last output only, (batch, units).")
+    if isinstance(got, tuple) and None in got:
+        return (f"None stands for a size Keras does not know yet (the batch axis of a "
+                f"keras.Input). Here the input is an array of {_B} rows, so every size is known.")
     if isinstance(got, tuple) and isinstance(want, tuple) and not isinstance(want[0], tuple):
         if got == want[1:]:
             return f"keep the batch axis: every shape starts with the batch size, {_B}."
@@ -138,40 +177,62 @@ def _shape_diagnosis(key: str, got: Any, want: Any) -> str:
     return "check the shapes step by step, writing each intermediate shape down."
 
 
+def _short(value: Any) -> str:
+    """``repr(value)``, or a short description of a tensor (whose repr can fill a screen)."""
+    if hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, np.generic):
+        return f"a {type(value).__name__} of shape {tuple(value.shape)}"
+    return repr(value)
+
+
 @exercise("02.1", "predict the shapes")
 def check_shapes(answer: Any) -> None:
     """Check a dict ``{name: shape}`` against what Keras returns for :data:`SHAPES_QUESTION`.
 
     Args:
         answer: a dict with the keys of :data:`SHAPE_KEYS`. Each value is a tuple of ints such
-            as ``(16, 12, 8)``; for ``"lstm_state"`` a tuple of three such tuples; for an
-            expression Keras refuses, the string ``"error"``. ``None`` counts as not attempted.
+            as ``(16, 12, 8)`` (a list is accepted too); for ``"lstm_state"`` a tuple of three
+            such tuples; for an expression Keras refuses, the string ``"error"``. ``None``
+            counts as not attempted.
     """
     if answer is None or answer is Ellipsis:
         raise NotAttempted("`shapes` is still None")
     if not isinstance(answer, dict):
-        raise ExerciseError(f"answer with a dict {{name: shape}}, got {type(answer).__name__}.")
+        raise ExerciseError(f"answer with a dict {{name: shape}}, got {type(answer).__name__}: "
+                            'e.g. shapes = {"embedding": (16, 12, 8), ...}.')
     if answer and all(v is None or v is Ellipsis for v in answer.values()):
         raise NotAttempted("every shape is still None")
     missing = [k for k in SHAPE_KEYS if k not in answer]
     if missing:
+        unknown = [k for k in answer if k not in SHAPE_KEYS]
         raise ExerciseError(f"your dict has no entry for {missing}; it needs one for each of "
-                            f"{list(SHAPE_KEYS)}.")
-    expected = _expected_shapes()
+                            f"{list(SHAPE_KEYS)}." + (f" (Check the spelling of {unknown}.)"
+                                                      if unknown else ""))
+    expected = dict(_expected_shapes())
     wrong = []
     for key in SHAPE_KEYS:
         got, want = _as_shape(answer[key]), expected[key]
-        if got != want:
-            wrong.append(f"- {key!r}: you wrote {answer[key]!r}. {_shape_diagnosis(key, got, want)}")
+        if isinstance(got, _Tensor) or got != want:
+            wrong.append(f"- {key!r}: you wrote {_short(answer[key])}. "
+                         f"{_shape_diagnosis(key, got, want)}")
     if wrong:
         raise ExerciseError(f"{len(wrong)} of {len(SHAPE_KEYS)} shapes are wrong:\n" + "\n".join(wrong))
 
 
 # --------------------------------------------------------------------------- model helpers
+#: Two outputs "differ" when some entry moves by more than this. With the random O(1) weights
+#: of :func:`_randomise` a real dependence moves probabilities by 1e-2 or more, while masked
+#: (skipped) steps leave them equal to float32 rounding (1e-7).
+_MOVES = 1e-4
+
+
 def _get_model(fn: Callable[..., Any], *args: Any) -> Any:
     """Call the learner's builder and make sure it returned a Keras model."""
     import keras
 
+    if isinstance(fn, keras.layers.Layer):
+        raise ExerciseError(f"you passed a {type(fn).__name__}, a model already built: pass the "
+                            "builder function itself (its name, without parentheses), so that "
+                            "the checker can call it with sizes of its own.")
     try:
         model = call(fn, *args)
     except ExerciseError as err:
@@ -185,205 +246,399 @@ def _get_model(fn: Callable[..., Any], *args: Any) -> Any:
         raise
     if model is None:
         raise ExerciseError("your function returned None: did you forget to `return` the model?")
-    if not isinstance(model, keras.Model):
-        raise ExerciseError(f"return the model itself (a keras.Model or keras.Sequential), "
-                            f"got {type(model).__name__}.")
-    return model
+    if isinstance(model, keras.Model):
+        return model
+    if isinstance(model, keras.KerasTensor):
+        raise ExerciseError("your function returned a tensor (the output of the last layer), not "
+                            "a model: wrap inputs and outputs into one, "
+                            "return keras.Model(inputs, outputs).")
+    if isinstance(model, keras.layers.Layer):
+        raise ExerciseError(f"your function returned a single layer ({type(model).__name__}), "
+                            "not a model: return keras.Sequential([...]) with all the layers, "
+                            "or keras.Model(inputs, outputs).")
+    if isinstance(model, (list, tuple)):
+        raise ExerciseError(f"your function returned a {type(model).__name__} of {len(model)} "
+                            "items: return only the model (a keras.Model or keras.Sequential).")
+    if hasattr(model, "shape"):
+        raise ExerciseError(f"your function returned an array of shape {tuple(model.shape)}, "
+                            "which looks like the output of a model: return the model itself "
+                            "(a keras.Model or keras.Sequential), not what it computes.")
+    raise ExerciseError(f"return the model itself (a keras.Model or keras.Sequential), "
+                        f"got {type(model).__name__}.")
+
+
+def _fixed_input_shape(model: Any) -> tuple[Any, ...] | None:
+    """The declared input shape of a functional/Sequential model (batch axis included), if any."""
+    try:
+        return tuple(model.inputs[0].shape)
+    except Exception:  # subclassed models have no declared inputs
+        return None
 
 
 def _run(model: Any, x: np.ndarray, what: str) -> np.ndarray:
-    """The model's output on ``x`` as a NumPy array; a crash becomes a diagnosis."""
+    """The model's output on ``x`` as a float NumPy array; a crash or odd output becomes a diagnosis."""
     import keras
 
     try:
         out = model(x, training=False)
-    except Exception as err:  # learner model: explain instead of a long traceback
-        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        raise ExerciseError(
-            f"calling your model on {what} of shape {x.shape} raised {type(err).__name__}: "
-            f"{first}. Check the input: keras.Input(shape=...) must match that shape "
-            "(without the batch axis).") from None
+    except Exception as err:  # learner model: explain, with the underlying error in full
+        declared = _fixed_input_shape(model)
+        if declared is not None and len(declared) == x.ndim and any(
+                d is not None and d != s for d, s in zip(declared[1:], x.shape[1:], strict=True)):
+            hint = (f"Your keras.Input declares the shape {declared[1:]} (without the batch "
+                    f"axis), which does not fit {x.shape[1:]}: use the builder's arguments, and "
+                    "None for the length, so that the model reads sequences of any length.")
+        else:
+            hint = ("Check keras.Input(shape=...): it must match that shape without the batch "
+                    "axis.")
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip()    # Keras' bold markers
+        raise ExerciseError(f"calling your model on {what} of shape {x.shape} raised "
+                            f"{type(err).__name__}: {text}\n{hint}") from None
+    if out is None:
+        raise ExerciseError("your model returned None: does its call() method `return` the "
+                            "output of the last layer?")
+    if isinstance(out, dict):
+        raise ExerciseError(f"your model returns a dict of {len(out)} tensors; it should return "
+                            "one tensor of probabilities.")
     if isinstance(out, (list, tuple)):
         raise ExerciseError(f"your model returns {len(out)} tensors; it should return one "
                             "(did you leave return_state=True on the last recurrent layer?).")
-    return np.asarray(keras.ops.convert_to_numpy(out), dtype=float)
+    try:
+        arr = np.asarray(keras.ops.convert_to_numpy(out), dtype=float)
+    except (TypeError, ValueError):
+        raise ExerciseError(f"your model returned {type(out).__name__}, not a tensor of "
+                            "numbers.") from None
+    if not np.all(np.isfinite(arr)):
+        raise ExerciseError(f"on {what} your model's output contains NaN or infinity: check "
+                            "the last layer (activation='softmax').")
+    return arr
 
 
 def _expect_probabilities(out: np.ndarray, over: str) -> None:
     """Fail unless the last axis of ``out`` holds probability vectors."""
-    if out.min() < -1e-6 or not np.allclose(out.sum(axis=-1), 1.0, atol=1e-4):
+    sums = out.sum(axis=-1)
+    if out.min() < -1e-6 or not np.allclose(sums, 1.0, atol=1e-4):
+        worst = sums.ravel()[np.argmax(np.abs(sums - 1.0).ravel())]
         raise ExerciseError(
             f"the outputs are not probabilities over the {over} (each vector along the last "
-            f"axis should be >= 0 and sum to 1; yours sum to {out.sum(axis=-1).ravel()[0]:.3g}): "
-            "use activation='softmax' on the last Dense layer.")
+            f"axis should be >= 0 and sum to 1; one of yours sums to {worst:.3g}"
+            + (f" and the smallest entry is {out.min():.3g}" if out.min() < -1e-6 else "")
+            + "): use activation='softmax' on the last Dense layer.")
 
 
 def _all_layers(model: Any) -> list[Any]:
     """Every layer of ``model``, nested models and wrappers (e.g. Bidirectional) opened up."""
-    found, todo = [], list(getattr(model, "layers", []))
+    found: list[Any] = []
+    todo = list(getattr(model, "layers", []) or [])
     while todo:
         layer = todo.pop(0)
+        if any(layer is f for f in found):
+            continue
         found.append(layer)
         todo.extend(getattr(layer, "layers", []) or [])
         for attr in ("layer", "forward_layer", "backward_layer"):
             inner = getattr(layer, attr, None)
-            if inner is not None and inner not in found:
+            if inner is not None:
                 todo.append(inner)
     return found
 
 
-def _masks_padding(model: Any) -> bool:
-    """True if the model creates a mask for id 0 (an Embedding with mask_zero, or Masking)."""
+def _recurrent_units(model: Any) -> list[int]:
+    """The ``units`` of every recurrent layer in ``model`` (GRU, LSTM, SimpleRNN, RNN(cell))."""
     import keras
 
+    units = []
     for layer in _all_layers(model):
-        if isinstance(layer, keras.layers.Embedding) and getattr(layer, "mask_zero", False):
-            return True
-        if isinstance(layer, keras.layers.Masking):
-            return True
-    return False
+        if isinstance(layer, keras.layers.RNN):
+            n = getattr(layer, "units", None) or getattr(getattr(layer, "cell", None), "units", None)
+            if isinstance(n, (int, np.integer)):
+                units.append(int(n))
+    return units
 
 
-def _token_batch(rng: np.random.Generator, vocab_size: int, lengths: list[int], T: int) -> np.ndarray:
-    """Token ids ``(len(lengths), T)``: row i has ``lengths[i]`` ids in 1..vocab_size-1, then zeros."""
-    x = np.zeros((len(lengths), T), dtype="int32")
-    for i, n in enumerate(lengths):
-        x[i, :n] = rng.integers(1, vocab_size, size=n)
-    return x
+def _has_layer(model: Any, name: str) -> bool:
+    import keras
+
+    kind = getattr(keras.layers, name)
+    return any(isinstance(layer, kind) for layer in _all_layers(model))
+
+
+def _check_built_with(model: Any, *, units: int, vocab_size: int | None = None) -> None:
+    """Fail if the model ignores ``units`` or ``vocab_size`` (inspects its layers after a call)."""
+    import keras
+
+    found = _recurrent_units(model)
+    if found and units not in found:
+        raise ExerciseError(
+            f"the builder was called with units={units}, but your recurrent layer has "
+            f"{found[0]} units: pass the argument on, e.g. GRU(units, ...), instead of a "
+            "fixed number.")
+    if vocab_size is None:
+        return
+    rows = [int(layer.input_dim) for layer in _all_layers(model)
+            if isinstance(layer, keras.layers.Embedding)]
+    if rows and not any(vocab_size <= r <= vocab_size + 1 for r in rows):
+        raise ExerciseError(
+            f"the builder was called with vocab_size={vocab_size}, but your Embedding has a "
+            f"table of {rows[0]} rows: use the argument, Embedding(vocab_size, ...), so that "
+            "every id from 0 to vocab_size - 1 has a vector (and no row is wasted).")
+
+
+def _randomise(model: Any, seed: int) -> None:
+    """Give every trainable weight a random non-zero value of a sensible scale.
+
+    Kernels get ``N(0, 1/fan_in)`` (pre-activations of order 1, tanh neither saturated nor
+    linear), biases ``N(0, 0.25)``, embeddings ``N(0, 1)``. Non-trainable weights (e.g. a
+    frozen layer used to make zeros) are left alone.
+    """
+    rng = np.random.default_rng(seed)
+    for var in model.trainable_variables:
+        shape = tuple(int(d) for d in var.shape)
+        if len(shape) < 2:
+            scale = 0.5
+        elif str(var.name).split("/")[-1].startswith("embeddings"):
+            scale = 1.0
+        else:
+            scale = 1.0 / np.sqrt(shape[0])
+        try:
+            var.assign(rng.normal(0.0, scale, size=shape).astype(str(var.dtype)))
+        except Exception:  # a weight that cannot take new values: keep what it has
+            pass
+
+
+def _moved(a: np.ndarray, b: np.ndarray) -> float:
+    """The largest change between two outputs of the same shape."""
+    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+
+
+def _words(rng: np.random.Generator, vocab_size: int, n: int) -> tuple[np.ndarray, int]:
+    """``n`` distinct ids in 1..vocab_size-1, including the largest id, and one id not among them."""
+    ids = rng.permutation(np.arange(1, vocab_size))[:n + 1]
+    if vocab_size - 1 not in ids[:n]:
+        ids[n // 2] = vocab_size - 1
+    return ids[:n].astype("int32"), int(ids[n])
+
+
+def _padding_message(model: Any, change: float, where: str) -> str:
+    msg = (f"padding (id 0) {where} changes your model's output (largest change {change:.3g}): "
+           "the recurrent layer reads the padding as if it were words. ")
+    if _has_layer(model, "Masking"):
+        return msg + ("A Masking layer after the Embedding masks nothing: it hides steps whose "
+                      "vectors are all zeros, and an embedding vector is never all zeros. Use "
+                      "Embedding(vocab_size, ..., mask_zero=True) instead.")
+    return msg + ("Mask it: Embedding(vocab_size, ..., mask_zero=True), or pass "
+                  "mask=keras.ops.not_equal(ids, 0) to the recurrent layer.")
 
 
 # --------------------------------------------------------------------------- 02.2 N vs N
+def _expect_per_step(out: np.ndarray, shape: tuple[int, int, int], units: int) -> None:
+    """Fail unless an N-vs-N output has ``shape`` (batch, steps, num_tags)."""
+    batch, steps, num_tags = shape
+    if out.ndim == 2 and out.shape[0] == batch:
+        raise ExerciseError(
+            f"your model returns one vector per sequence, shape {out.shape}, but a tagger needs "
+            "one per word: set return_sequences=True on the recurrent layer so it gives its "
+            "state at every step (N vs N).")
+    if out.ndim != 3 or out.shape[:2] != (batch, steps):
+        raise ExerciseError(f"for a batch of shape ({batch}, {steps}) the output has shape "
+                            f"{out.shape}, expected {shape}: (batch, steps, tags).")
+    if out.shape[2] != num_tags:
+        extra = (" These look like the recurrent states themselves: add "
+                 "Dense(num_tags, activation='softmax') on top." if out.shape[2] == units else "")
+        raise ExerciseError(f"the builder was called with num_tags={num_tags}, but each step "
+                            f"has {out.shape[2]} numbers: end with Dense(num_tags, "
+                            "activation='softmax'), one probability per tag." + extra)
+
+
 @exercise("02.2", "build_n_to_n")
 def check_build_n_to_n(fn: Callable[..., Any]) -> None:
     """Check an N-vs-N tagger builder ``fn(vocab_size, num_tags, units)``.
 
     The model must map token ids ``(batch, T)`` (any ``T``, 0 = padding) to tag
-    probabilities ``(batch, T, num_tags)``, mask the padding, and let the output at step t
-    depend on the tokens before t (a recurrent layer with ``return_sequences=True``).
+    probabilities ``(batch, T, num_tags)``; padding must have no effect on the words' outputs
+    (it is masked); the output at a word must depend on the words before it, in order (a
+    recurrent layer with ``return_sequences=True``; bidirectional is fine).
     """
-    vocab_size, num_tags, units = 30, 7, 8
+    vocab_size, num_tags, units = 37, 5, 7
     model = _get_model(fn, vocab_size, num_tags, units)
-    rng = np.random.default_rng(2)
-    x = _token_batch(rng, vocab_size, [9, 6, 4], 9)
-    out = _run(model, x, "a batch of token ids")
-    if out.ndim == 2 and out.shape[0] == 3:
-        raise ExerciseError(
-            f"your model returns one vector per sequence, shape {out.shape}, but a tagger needs "
-            "one per word: set return_sequences=True on the recurrent layer so it gives its "
-            "state at every step (N vs N).")
-    if out.ndim != 3 or out.shape[:2] != (3, 9):
-        raise ExerciseError(f"the output has shape {out.shape}, expected (3, 9, {num_tags}): "
-                            "(batch, steps, tags).")
-    if out.shape[2] != num_tags:
-        extra = (" These look like the recurrent states themselves: add "
-                 "Dense(num_tags, activation='softmax') on top." if out.shape[2] == units else "")
-        raise ExerciseError(f"each step has {out.shape[2]} numbers, expected one probability per "
-                            f"tag ({num_tags}): end with Dense(num_tags, activation='softmax')."
-                            + extra)
+    n, pad = 6, 4
+    words, other = _words(np.random.default_rng(2), vocab_size, n)
+    first, swapped = words.copy(), words.copy()
+    first[0] = other
+    swapped[[0, 1]] = swapped[[1, 0]]
+    zeros = np.zeros(pad, dtype="int32")
+    probe = np.stack([np.concatenate([w, zeros]) for w in (words, first, swapped)]
+                     + [np.concatenate([zeros, words])])                    # (4, 10)
+    _check_built_with(model, units=units, vocab_size=vocab_size)
+    _expect_per_step(_run(model, probe, "a batch of token ids"), probe.shape + (num_tags,), units)
+    _randomise(model, seed=22)
+    out = _run(model, probe, "a batch of token ids")
     _expect_probabilities(out, "tags")
-    changed = x.copy()
-    changed[:, 0] = np.where(changed[:, 0] == 1, 2, 1)   # another first word
-    later = _run(model, changed, "a batch of token ids")
-    if np.allclose(later[:, 3], out[:, 3], atol=1e-6):
+    base, last = out[0, :n], n - 1
+    change = _moved(out[3, pad:], base)
+    if change > _MOVES:
+        raise ExerciseError(_padding_message(model, change, "in front of the words"))
+    if _moved(out[1, last], base[last]) <= _MOVES:
         raise ExerciseError(
-            "the output at step 4 does not change when the first word changes: each step is "
-            "labelled on its own word only. Put a recurrent layer (GRU or SimpleRNN with "
-            "return_sequences=True) between the Embedding and the Dense layer, so the state "
-            "carries the earlier words.")
-    if not _masks_padding(model):
+            f"the output at word {n} does not change when the first word changes: each word is "
+            "tagged on its own. Put a recurrent layer (GRU, LSTM or SimpleRNN with "
+            "return_sequences=True) between the Embedding and the Dense layer, so that the "
+            "state carries the earlier words.")
+    if _moved(out[2, last], base[last]) <= _MOVES:
         raise ExerciseError(
-            "the padding (id 0) is not masked: use Embedding(..., mask_zero=True), so that the "
-            "loss and the metrics skip the padded positions instead of counting them as words.")
-    shorter = _run(model, x[:, :5], "a batch of shorter sequences")
-    if shorter.shape != (3, 5, num_tags):
-        raise ExerciseError(f"with sequences of 5 tokens the output has shape {shorter.shape}, "
-                            f"expected (3, 5, {num_tags}): use keras.Input(shape=(None,)) so the "
-                            "model reads any length.")
+            f"swapping the first two words leaves the output at word {n} unchanged: your model "
+            "treats the words before it as a bag (a sum or an average) and ignores their order. "
+            "A recurrent layer reads them in order: use one (return_sequences=True) instead.")
+
+    vocab_b, tags_b, units_b = 23, 3, units     # other sizes; a batch of 1, one step
+    model_b = _get_model(fn, vocab_b, tags_b, units_b)
+    _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
+    one = _run(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
+    _expect_per_step(one, (1, 1, tags_b), units_b)
 
 
 # --------------------------------------------------------------------------- 02.3 N vs 1
-@exercise("02.3", "build_n_to_1")
-def check_build_n_to_1(fn: Callable[..., Any]) -> None:
-    """Check an N-vs-1 classifier builder ``fn(vocab_size, num_classes, units)``.
-
-    The model must map token ids ``(batch, T)`` (any ``T``, 0 = padding at the end) to class
-    probabilities ``(batch, num_classes)`` read from the last state, and give the same answer
-    however much padding follows the tokens.
-    """
-    vocab_size, num_classes, units = 40, 3, 8
-    model = _get_model(fn, vocab_size, num_classes, units)
-    rng = np.random.default_rng(3)
-    x = _token_batch(rng, vocab_size, [8, 5, 3], 8)
-    out = _run(model, x, "a batch of token ids")
-    if out.ndim == 3 and out.shape[:2] == (3, 8):
+def _expect_per_sequence(out: np.ndarray, shape: tuple[int, int], steps: int) -> None:
+    """Fail unless an N-vs-1 output has ``shape`` (batch, num_classes)."""
+    batch, num_classes = shape
+    if out.ndim == 3 and out.shape[:2] == (batch, steps):
         raise ExerciseError(
             f"your model returns a sequence, shape {out.shape}: one output per step. N vs 1 "
             "reads only the last state: set return_sequences=False (the default) on the last "
             "recurrent layer.")
-    if out.ndim != 2 or out.shape[0] != 3:
-        raise ExerciseError(f"the output has shape {out.shape}, expected (3, {num_classes}): "
-                            "(batch, classes).")
+    if out.ndim != 2 or out.shape[0] != batch:
+        raise ExerciseError(f"for a batch of shape ({batch}, {steps}) the output has shape "
+                            f"{out.shape}, expected {shape}: (batch, classes).")
     if out.shape[1] != num_classes:
         extra = (" With one sigmoid output you get a yes/no model; here there are "
                  f"{num_classes} classes." if out.shape[1] == 1 else "")
-        raise ExerciseError(f"each sequence gets {out.shape[1]} numbers, expected one probability "
-                            f"per class ({num_classes}): end with Dense(num_classes, "
-                            "activation='softmax')." + extra)
+        raise ExerciseError(f"the builder was called with num_classes={num_classes}, but each "
+                            f"sequence gets {out.shape[1]} numbers: end with "
+                            "Dense(num_classes, activation='softmax'), one probability per "
+                            "class." + extra)
+
+
+@exercise("02.3", "build_n_to_1")
+def check_build_n_to_1(fn: Callable[..., Any]) -> None:
+    """Check an N-vs-1 classifier builder ``fn(vocab_size, num_classes, units)``.
+
+    The model must map token ids ``(batch, T)`` (any ``T``, 0 = padding) to class
+    probabilities ``(batch, num_classes)`` read from the last state: the same answer however
+    much padding surrounds the words; a different answer when the first word, the last word
+    or the order of two words changes.
+    """
+    vocab_size, num_classes, units = 41, 4, 7
+    model = _get_model(fn, vocab_size, num_classes, units)
+    n, pad = 6, 4
+    words, other = _words(np.random.default_rng(3), vocab_size, n)
+    first, final, swapped = words.copy(), words.copy(), words.copy()
+    first[0] = other
+    final[-1] = other
+    swapped[[2, 3]] = swapped[[3, 2]]
+    zeros = np.zeros(pad, dtype="int32")
+    probe = np.stack([np.concatenate([w, zeros]) for w in (words, first, final, swapped)]
+                     + [np.concatenate([zeros, words])])                    # (5, 10)
+    _check_built_with(model, units=units, vocab_size=vocab_size)
+    _expect_per_sequence(_run(model, probe, "a batch of token ids"), (len(probe), num_classes),
+                         probe.shape[1])
+    _randomise(model, seed=23)
+    out = _run(model, probe, "a batch of token ids")
     _expect_probabilities(out, "classes")
-    other = _run(model, _token_batch(np.random.default_rng(4), vocab_size, [8, 5, 3], 8),
-                 "a batch of token ids")
-    if np.allclose(other, out, atol=1e-6):
-        raise ExerciseError("the output does not depend on the tokens: check that the "
-                            "Embedding's output flows into the recurrent layer.")
-    padded = np.concatenate([x, np.zeros((3, 6), dtype="int32")], axis=1)   # 6 more pads
-    try:
-        out_padded = _run(model, padded, "the same batch with 6 more padding ids")
-    except ExerciseError:
+    if _moved(out[2], out[0]) <= _MOVES:
         raise ExerciseError(
-            "your model only accepts sequences of length 8: use keras.Input(shape=(None,)) so it "
-            "reads any length (real batches are padded to different lengths).") from None
-    if not np.allclose(out_padded, out, atol=1e-5):
+            "the prediction does not change when the LAST word changes: it is read from an "
+            "early step (the first output?) instead of the state after the last word. With "
+            "return_sequences=False (the default) the recurrent layer hands on its last state; "
+            "do not pick a step yourself.")
+    if _moved(out[1], out[0]) <= _MOVES:
         raise ExerciseError(
-            "adding padding (id 0) after the tokens changes the prediction (largest change "
-            f"{np.abs(out_padded - out).max():.3g}): the recurrent layer reads the padding and "
-            "its last state is no longer the state after the last real token. Set "
-            "mask_zero=True in the Embedding.")
+            "the prediction does not change when the FIRST word changes: the model only sees "
+            "the end of the sequence. Read the whole sequence with a recurrent layer and use "
+            "its last state.")
+    if _moved(out[3], out[0]) <= _MOVES:
+        raise ExerciseError(
+            "swapping two words leaves the prediction unchanged: your model treats the sequence "
+            "as a bag of words (pooling, a sum or an average) and ignores their order. Use a "
+            "recurrent layer and read its last state.")
+    change = _moved(out[4], out[0])
+    if change > _MOVES:
+        raise ExerciseError(_padding_message(
+            model, change, "moved from after the words to in front of them"))
+
+    vocab_b, classes_b, units_b = 19, 6, units   # other sizes; a batch of 1, one step
+    model_b = _get_model(fn, vocab_b, classes_b, units_b)
+    _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
+    one = _run(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
+    _expect_per_sequence(one, (1, classes_b), 1)
 
 
 # --------------------------------------------------------------------------- 02.4 1 vs N
+def _expect_steps(out: np.ndarray, shape: tuple[int, int, int]) -> None:
+    """Fail unless a 1-vs-N output has ``shape`` (batch, steps, num_classes)."""
+    batch, steps, num_classes = shape
+    if out.ndim == 2 and out.shape[0] == batch:
+        raise ExerciseError(
+            f"your model returns one vector per input, shape {out.shape}: set "
+            "return_sequences=True on the recurrent layer so it gives an output at each of "
+            "the `steps` steps.")
+    if out.ndim != 3 or out.shape[0] != batch:
+        raise ExerciseError(f"the output has shape {out.shape}, expected {shape}: "
+                            "(batch, steps, classes).")
+    if out.shape[1] != steps:
+        raise ExerciseError(
+            f"with steps={steps} the output has {out.shape[1]} steps: use the argument "
+            "`steps` (e.g. RepeatVector(steps)), not a fixed number.")
+    if out.shape[2] != num_classes:
+        raise ExerciseError(f"the builder was called with num_classes={num_classes}, but each "
+                            f"step has {out.shape[2]} numbers: end with Dense(num_classes, "
+                            "activation='softmax'), one probability per class.")
+
+
+def _vectors_of(model: Any, n_features: int) -> None:
+    """Fail if the model's declared input does not have ``n_features`` features."""
+    declared = _fixed_input_shape(model)
+    if declared is not None and declared[-1] not in (None, n_features):
+        raise ExerciseError(f"the builder was called with n_features={n_features}, but your "
+                            f"model's input has {declared[-1]} features: use "
+                            "keras.Input(shape=(n_features,)).")
+
+
 @exercise("02.4", "build_1_to_n")
 def check_build_1_to_n(fn: Callable[..., Any]) -> None:
     """Check a 1-vs-N generator builder ``fn(n_features, steps, num_classes, units)``.
 
     The model must map vectors ``(batch, n_features)`` to class probabilities at every step,
-    ``(batch, steps, num_classes)``, depending on the input vector. Either way of feeding
-    the vector (first step only, or every step) is accepted.
+    ``(batch, steps, num_classes)``, where every step (the last one too) depends on the input
+    vector and the steps differ from each other. Any way of feeding the vector (first step
+    only, every step, or as the initial state) is accepted.
     """
-    n_features, num_classes, units = 10, 6, 8
-    for steps in (4, 7):
-        model = _get_model(fn, n_features, steps, num_classes, units)
-        rng = np.random.default_rng(steps)
-        x = rng.normal(size=(3, n_features)).astype("float32")
-        out = _run(model, x, "a batch of input vectors")
-        if out.ndim == 2 and out.shape[0] == 3:
-            raise ExerciseError(
-                f"your model returns one vector per input, shape {out.shape}: set "
-                "return_sequences=True on the recurrent layer so it gives an output at each of "
-                "the `steps` steps.")
-        if out.ndim != 3 or out.shape[0] != 3:
-            raise ExerciseError(f"the output has shape {out.shape}, expected (3, {steps}, "
-                                f"{num_classes}): (batch, steps, classes).")
-        if out.shape[1] != steps:
-            raise ExerciseError(
-                f"with steps={steps} the output has {out.shape[1]} steps: use the argument "
-                "`steps` (e.g. RepeatVector(steps)), not a fixed number.")
-        if out.shape[2] != num_classes:
-            raise ExerciseError(f"each step has {out.shape[2]} numbers, expected one probability "
-                                f"per class ({num_classes}): end with Dense(num_classes, "
-                                "activation='softmax').")
-        _expect_probabilities(out, "classes")
-        other = _run(model, rng.normal(size=(3, n_features)).astype("float32"),
-                     "a batch of input vectors")
-        if np.allclose(other, out, atol=1e-6):
-            raise ExerciseError("the outputs do not depend on the input vector: make sure it "
-                                "reaches the recurrent layer (as its input or initial state).")
+    n_features, steps, num_classes, units = 5, 4, 3, 7
+    model = _get_model(fn, n_features, steps, num_classes, units)
+    _vectors_of(model, n_features)
+    x = np.random.default_rng(4).normal(size=(4, n_features)).astype("float32")
+    _check_built_with(model, units=units)
+    _expect_steps(_run(model, x, "a batch of input vectors"), (len(x), steps, num_classes))
+    _randomise(model, seed=24)
+    out = _run(model, x, "a batch of input vectors")
+    _expect_probabilities(out, "classes")
+    if _moved(out[1], out[0]) <= _MOVES:
+        raise ExerciseError("the outputs do not depend on the input vector: make sure it "
+                            "reaches the recurrent layer (as its input or initial state).")
+    if _moved(out[1, -1], out[0, -1]) <= _MOVES:
+        raise ExerciseError(
+            "the first step depends on the input vector but the last step does not: nothing "
+            "carries the input from step to step. Put a recurrent layer (return_sequences=True) "
+            "between the input and the Dense layer, so that its state carries it.")
+    if max(_moved(out[:, t], out[:, 0]) for t in range(1, steps)) <= _MOVES:
+        raise ExerciseError(
+            "every step gives the same output, so the model cannot write a sequence (at most "
+            "one letter, repeated). The steps must differ through a recurrent state: repeat the "
+            "vector BEFORE a recurrent layer with return_sequences=True (not after it), then "
+            "the Dense layer.")
+
+    n_features_b, steps_b, classes_b, units_b = 9, 1, 6, units   # other sizes; batch 1, 1 step
+    model_b = _get_model(fn, n_features_b, steps_b, classes_b, units_b)
+    _vectors_of(model_b, n_features_b)
+    one = _run(model_b, np.ones((1, n_features_b), dtype="float32"), "one input vector")
+    _expect_steps(one, (1, steps_b, classes_b))
+    _check_built_with(model_b, units=units_b)

@@ -1,8 +1,8 @@
 """Checkers for lesson 03, the character-level language model.
 
-Each ``check_*`` function takes the learner's function, prints the outcome and returns
-``True`` (passed) or ``False`` (not attempted yet); a wrong answer raises
-:class:`~seqkeras.grading.ExerciseError` naming the likely bug.
+Each ``check_*`` function takes the learner's function, prints the outcome and returns a
+:class:`~seqkeras.grading.Outcome`, true if passed and false if not attempted yet; a wrong
+answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely bug.
 
 - 03.1 :func:`check_perplexity_from_nll`: ``perplexity_from_nll(nll) -> float``, from
   per-character negative log-likelihoods (nats) of any shape
@@ -10,37 +10,87 @@ Each ``check_*`` function takes the learner's function, prints the outcome and r
 - 03.3 :func:`check_generate_ids`: ``generate_ids(step_fn, state, prompt_ids, n, temperature, rng)
   -> n new ids``, the generation loop that carries the model's state
 
-The checkers are fast: 03.2 draws a few thousand samples from a five-token distribution
-and compares frequencies; 03.3 drives the learner's loop with tiny deterministic fake
-models instead of a trained network.
+What they test besides the ordinary case: several shapes and lengths (one character, one
+token of prompt, a vocabulary size the lesson does not use); extreme values (ten thousand
+losses whose sum overflows ``exp``, a temperature τ near 0 where ``exp(log p / τ)``
+underflows, a large τ with an impossible token); the contracts (one ``int`` per token; the
+given ``rng`` is the only source of randomness: the same seed gives the same draws,
+another seed other draws, and reseeding NumPy's global generator changes nothing; the
+arrays and lists passed in are not modified; the given initial state is used).
+
+They are fast: 03.2 draws about eight thousand samples from small distributions and
+compares frequencies; 03.3 drives the learner's loop with tiny deterministic fake models
+instead of a trained network.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
+import seqkeras.reference as ref
 from seqkeras.decoding import apply_temperature
 from seqkeras.decoding import generate as reference_generate
-from seqkeras.grading import ExerciseError, call, exercise, expect_close, expect_shape
+from seqkeras.grading import ExerciseError, call, exercise, expect_close
 
 __all__ = ["check_perplexity_from_nll", "check_sample_with_temperature", "check_generate_ids"]
 
 
+@contextmanager
+def _global_rng_kept() -> Iterator[None]:
+    """Run a block that reseeds NumPy's global generator, then put its state back."""
+    saved = np.random.get_state()
+    try:
+        yield
+    finally:
+        np.random.set_state(saved)
+
+
 # --------------------------------------------------------------------------- 03.1 perplexity
+def _as_number(got: Any, name: str) -> float:
+    """``got`` as a float, or a sentence saying what was expected instead."""
+    if got is None:
+        raise ExerciseError(f"{name} is None: did you forget to `return` it?")
+    if isinstance(got, (str, bytes)):
+        raise ExerciseError(f"{name} is the text {got!r}: return the number itself (a float), "
+                            "not a string.")
+    if isinstance(got, (list, tuple, dict, set)):
+        raise ExerciseError(f"{name} is a {type(got).__name__} ({got!r:.60}): return one number, "
+                            "e.g. float(np.exp(np.mean(nll))).")
+    arr = np.asarray(got)
+    if arr.shape != ():
+        raise ExerciseError(f"{name} has shape {arr.shape}, expected one number: average over "
+                            "every character (all axes: np.mean(nll) without an axis), then "
+                            "take one exp.")
+    if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
+        raise ExerciseError(f"{name} is a {type(got).__name__}, expected one number (a float).")
+    return float(arr)
+
+
+def _perplexity_of(fn: Callable[..., Any], nll: np.ndarray) -> float:
+    """Call the learner's function on a copy of ``nll``; fail if it changes its argument."""
+    given = nll.copy()
+    with np.errstate(all="ignore"):
+        got = call(fn, given)
+    if not np.array_equal(given, nll):
+        raise ExerciseError("your function changed the `nll` array it was given: compute on a "
+                            "new array (np.mean(nll) makes one), not in place.")
+    return _as_number(got, "the perplexity")
+
+
 @exercise("03.1", "perplexity_from_nll")
 def check_perplexity_from_nll(fn: Callable[..., Any]) -> None:
     """Check ``fn(nll)`` against ``exp(mean(nll))``.
 
     Args:
         fn: the learner's function. ``nll`` is an array of any shape (e.g. ``(batch, T)``)
-            of per-character negative log-likelihoods in nats; it must return one number.
+            of per-character negative log-likelihoods in nats; it must return one number,
+            without overflow on long inputs and without modifying ``nll``.
     """
     rng = np.random.default_rng(3)
     nll = rng.uniform(0.3, 3.0, size=(4, 25))
-    got = call(fn, nll.copy())
-    hint = "Average over every character (all axes) and return one number: np.exp(nll.mean())."
-    expect_shape("perplexity", got, (), hint=hint)
+    got = _perplexity_of(fn, nll)
     mean = nll.mean()
     expect_close("perplexity", got, np.exp(mean), rtol=1e-6, likely_bugs={
         "you used base 2 (2 ** mean). Keras' cross-entropy uses the natural log (nats), so "
@@ -52,14 +102,41 @@ def check_perplexity_from_nll(fn: Callable[..., Any]) -> None:
         "np.exp(nll.mean()).": np.exp(nll.sum()),
         "you averaged exp(nll) per character: take the mean first, then one exp, "
         "np.exp(nll.mean()).": np.exp(nll).mean(),
+        "you averaged the perplexities of the rows: average the losses over every character "
+        "first, then take one exp.": np.exp(nll.mean(axis=-1)).mean(),
+        "you used only the first row: average over every character of every row, "
+        "np.exp(nll.mean()).": np.exp(nll[0].mean()),
         "the sign is flipped: nll is already -log p, so perplexity is np.exp(+mean).": np.exp(-mean),
         "you took the log of the mean; perplexity is the exponential: np.exp(mean).": np.log(mean),
     })
-    # A model that guesses uniformly among V characters has perplexity exactly V.
-    v = 65
-    got = call(fn, np.full(30, np.log(v)))
-    expect_close("perplexity of a uniform guess over 65 characters", got, float(v), rtol=1e-6,
-                 hint="A uniform guess over V characters must give V.")
+
+    # Other shapes: one character, a vector, three axes. Right above but wrong here means
+    # the shape (4, 25) is built in somewhere.
+    for shape in [(1, 1), (7,), (2, 3, 5)]:
+        nll = rng.uniform(0.3, 3.0, size=shape)
+        got = _perplexity_of(fn, nll)
+        expect_close(f"perplexity of an nll array of shape {shape}", got, np.exp(nll.mean()),
+                     rtol=1e-6, hint="It was right for shape (4, 25): do not build a shape or a "
+                     "count into the formula; np.mean(nll) averages over every axis.")
+
+    # Long and wide-ranging: 10,000 losses between 0 and 25 nats. exp(sum) overflows, and so
+    # does a product of exp(nll); the mean first, then one exp, is about 2e5.
+    nll = rng.uniform(0.0, 25.0, size=(20, 500))
+    got = _perplexity_of(fn, nll)
+    if not np.isfinite(got) or got == 0.0:
+        raise ExerciseError(
+            f"for 10,000 losses between 0 and 25 nats your function returns {got}, but the "
+            f"perplexity is {np.exp(nll.mean()):.4g}: it overflows. Multiplying many exp(nll) "
+            "(or taking exp of their sum) leaves the float range; average the losses first and "
+            "take a single exp: np.exp(np.mean(nll)).")
+    expect_close("perplexity of 10,000 losses between 0 and 25 nats", got, np.exp(nll.mean()),
+                 rtol=1e-6)
+
+    # A model that guesses uniformly among |V| characters has perplexity exactly |V|.
+    for size in (65, 2):
+        got = _perplexity_of(fn, np.full(30, np.log(size)))
+        expect_close(f"perplexity of a uniform guess over {size} characters", got, float(size),
+                     rtol=1e-6, hint=f"A uniform guess over {size} characters must give {size}.")
 
 
 # --------------------------------------------------------------------------- 03.2 temperature
@@ -68,80 +145,178 @@ _N_DRAWS = 3000
 _TOLERANCE = 0.04  # total-variation distance; sampling noise at 3000 draws is about 0.01
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max())
-    return e / e.sum()
+def _as_index(k: Any, size: int) -> int:
+    """One token index from the sampler's return value, or a sentence saying what is wrong."""
+    if k is None:
+        raise ExerciseError("your function returned None: did you forget to `return` the index?")
+    if isinstance(k, (str, bytes)):
+        raise ExerciseError(f"your function returned the text {k!r}: return the index, an int.")
+    arr = np.asarray(k) if not isinstance(k, (list, tuple, dict, set)) else None
+    if arr is None or arr.ndim != 0 or not np.issubdtype(arr.dtype, np.integer):
+        shape = f" of shape {arr.shape}" if arr is not None and arr.ndim else ""
+        kind = f" (dtype {arr.dtype})" if arr is not None and arr.ndim == 0 else ""
+        raise ExerciseError(f"return ONE character index, an int; got {type(k).__name__}{shape}"
+                            f"{kind}: e.g. int(rng.choice(len(q), p=q)).")
+    if not 0 <= int(arr) < size:
+        raise ExerciseError(f"returned index {int(arr)} is outside 0..{size - 1}. If you sample "
+                            "with a cumulative sum, did you renormalise so that it ends at 1?")
+    return int(arr)
 
 
-def _draw(fn: Callable[..., Any], t: float, n: int, seed: int) -> np.ndarray:
-    """``n`` indices from the learner's sampler, each checked to be one int in range."""
-    rng = np.random.default_rng(seed)
+def _draw(fn: Callable[..., Any], t: float, n: int, rng: np.random.Generator,
+          probs: np.ndarray = _P) -> np.ndarray:
+    """``n`` indices from the learner's sampler at temperature ``t``, each checked to be one
+    int in range, with ``probs`` left unchanged."""
     out = np.empty(n, dtype=int)
     for i in range(n):
-        probs = _P.copy()
-        try:
-            k = call(fn, probs, t, rng)
-        except ExerciseError as err:
-            if "sum to 1" in str(err):
-                raise ExerciseError(
-                    "rng.choice complains that the probabilities do not sum to 1: after "
-                    "reshaping them with the temperature, renormalise (q = q / q.sum()).") from None
-            raise
-        if not np.array_equal(probs, _P):
+        given = probs.copy()
+        with np.errstate(all="ignore"):  # log(0) warnings are expected, not the learner's fault
+            try:
+                k = call(fn, given, t, rng)
+            except ExerciseError as err:
+                _explain_sampler_error(str(err), t, len(probs))
+                raise
+        if not np.array_equal(given, probs):
             raise ExerciseError("your function changed the `probs` array it was given: work on a "
                                 "new array (e.g. q = np.log(probs) / temperature), not in place.")
-        if k is None:
-            raise ExerciseError("your function returned None: did you forget to `return` the index?")
-        if np.ndim(k) != 0 or not np.issubdtype(np.asarray(k).dtype, np.integer):
-            raise ExerciseError(f"return ONE character index (an int), got {type(k).__name__} "
-                                f"{np.asarray(k).shape}: e.g. int(rng.choice(len(q), p=q)).")
-        if not 0 <= int(k) < len(_P):
-            raise ExerciseError(f"returned index {int(k)} is outside 0..{len(_P) - 1}. If you sample "
-                                "with a cumulative sum, did you renormalise so that it ends at 1?")
-        out[i] = int(k)
+        out[i] = _as_index(k, len(probs))
     return out
+
+
+def _explain_sampler_error(text: str, t: float, size: int) -> None:
+    """Turn the errors ``rng.choice`` raises on bad probabilities into a diagnosis."""
+    if "contain NaN" in text and t < 0.05:
+        raise ExerciseError(
+            f"at τ = {t:g} rng.choice got NaN probabilities: exp(log(p) / τ) (or p ** (1 / τ)) "
+            "underflows to 0 for every token when τ is small, and 0 / 0 is NaN. Subtract the "
+            "largest log(p) / τ before exp, as a stable softmax does; then the most likely "
+            "token gets exp(0) = 1.\n" + text) from None
+    if "contain NaN" in text:
+        raise ExerciseError(f"at τ = {t:g} rng.choice got NaN probabilities: check each step "
+                            "(log, divide by τ, subtract the max, exp, normalise).\n" + text) from None
+    if "sum to 1" in text:
+        raise ExerciseError(
+            "rng.choice complains that the probabilities do not sum to 1: after reshaping "
+            "them with the temperature, renormalise (q = q / q.sum()).\n" + text) from None
+    if "same size" in text:
+        raise ExerciseError(
+            f"rng.choice got a number of choices that differs from the {size} probabilities: "
+            "use len(probs) (the vocabulary size of the distribution you are given), not a "
+            "fixed number.\n" + text) from None
+
+
+def _total_variation(freq: np.ndarray, dist: np.ndarray) -> float:
+    return float(0.5 * np.abs(freq - dist).sum())
+
+
+def _frequencies(fn: Callable[..., Any], t: float, n: int, seed: int,
+                 probs: np.ndarray = _P) -> np.ndarray:
+    draws = _draw(fn, t, n, np.random.default_rng(seed), probs)
+    return np.bincount(draws, minlength=len(probs)) / n
+
+
+def _check_rng_use(fn: Callable[..., Any]) -> None:
+    """The given rng must be the only source of randomness (sampler of 03.2)."""
+    with _global_rng_kept():
+        np.random.seed(1)
+        first = _draw(fn, 1.0, 20, np.random.default_rng(7))
+        np.random.seed(1)
+        again = _draw(fn, 1.0, 20, np.random.default_rng(7))
+        np.random.seed(2)
+        reseeded = _draw(fn, 1.0, 20, np.random.default_rng(7))
+    if not np.array_equal(first, again):
+        raise ExerciseError("the same seeded rng gave different draws: sample with the `rng` you "
+                            "are given (rng.choice(...)). np.random.default_rng() without a seed, "
+                            "or Python's random module, gives new numbers every time.")
+    if not np.array_equal(first, reseeded):
+        raise ExerciseError("your draws change when NumPy's global generator is reseeded: "
+                            "np.random.choice (or np.random.seed) uses that global generator. "
+                            "Sample with the `rng` you are given: rng.choice(...).")
+    if np.array_equal(first, _draw(fn, 1.0, 20, np.random.default_rng(8))):
+        if np.all(first == first[0]):
+            likely = ", the most likely one" if first[0] == np.argmax(_P) else ""
+            raise ExerciseError(
+                f"your function returns index {first[0]} every time{likely}, whatever the seed "
+                "of the `rng` it is given: it does not draw at random. Greedy decoding "
+                "(np.argmax) does this, and so does a generator with a fixed seed of its own; "
+                "draw with the rng you are given: rng.choice(len(q), p=q).")
+        raise ExerciseError("two differently seeded rngs gave the same 20 draws: your function "
+                            "does not use the `rng` it is given (a generator with a fixed seed "
+                            "of its own?). Sample with rng.choice(...).")
 
 
 @exercise("03.2", "sample_with_temperature")
 def check_sample_with_temperature(fn: Callable[..., Any]) -> None:
     """Check ``fn(probs, temperature, rng)`` by the frequencies of its draws.
 
-    ``probs`` is the fixed distribution ``[0.5, 0.25, 0.15, 0.07, 0.03]``; draws at
-    ``T = 0.5`` and ``T = 2`` must follow ``softmax(log(probs) / T)``. Known wrong
-    distributions (temperature multiplied, applied to the probabilities, ignored; argmax)
-    are named when the frequencies match them instead.
+    ``probs`` is mostly the fixed distribution ``[0.5, 0.25, 0.15, 0.07, 0.03]``; draws at
+    ``τ = 0.5`` and ``τ = 2`` must follow ``softmax(log(probs) / τ)``. Known wrong
+    distributions (τ multiplied, applied to the probabilities, ignored; uniform) are named
+    when the frequencies match them instead. Then: other vocabulary sizes, a τ near 0 (the
+    most likely token, without NaN), a large τ (nearly uniform, but a token of probability 0
+    stays impossible), and the use of ``rng``.
     """
-    first = _draw(fn, 0.5, 20, seed=7)
-    if not np.array_equal(first, _draw(fn, 0.5, 20, seed=7)):
-        raise ExerciseError("the same seeded rng gave different draws: sample with the `rng` you "
-                            "are given (rng.choice(...)), not np.random.choice, so that results "
-                            "can be reproduced.")
+    _draw(fn, 1.0, 5, np.random.default_rng(0))             # the contract: one int, probs untouched
+    _check_rng_use(fn)
     for t, seed in ((0.5, 0), (2.0, 1)):
-        freq = np.bincount(_draw(fn, t, _N_DRAWS, seed), minlength=len(_P)) / _N_DRAWS
+        freq = _frequencies(fn, t, _N_DRAWS, seed)
         expected = apply_temperature(_P, t)
-        tv = 0.5 * np.abs(freq - expected).sum()
+        tv = _total_variation(freq, expected)
         if tv < _TOLERANCE:
             continue
         wrong = {
             "you multiplied by the temperature instead of dividing: use log(probs) / temperature "
             "(a low temperature must sharpen the distribution).": apply_temperature(_P, 1.0 / t),
-            "you divided the probabilities themselves by T and took a softmax: the temperature "
-            "divides the log-probabilities (the logits), softmax(np.log(probs) / T).":
-                _softmax(_P / t),
-            "the temperature has no effect: dividing probabilities by T and renormalising gives "
-            "them back unchanged. Divide the log-probabilities instead: softmax(np.log(probs) / T).": _P,
-            "you always return the most likely index (greedy): draw at random with "
-            "rng.choice(len(q), p=q).": np.eye(len(_P))[0],
+            "you divided the probabilities themselves by τ and took a softmax: the temperature "
+            "divides the log-probabilities (the logits), softmax(np.log(probs) / τ).":
+                ref.softmax(_P / t),
+            "the temperature has no effect: dividing probabilities by τ and renormalising gives "
+            "them back unchanged. Divide the log-probabilities instead: softmax(np.log(probs) / τ).": _P,
             "every index comes up equally often: pass the reshaped probabilities to the sampler "
             "(rng.choice(len(q), p=q)).": np.full(len(_P), 1.0 / len(_P)),
         }
         for diagnosis, dist in wrong.items():
-            if 0.5 * np.abs(freq - dist).sum() < _TOLERANCE:
-                raise ExerciseError(f"at T = {t}, {diagnosis}")
+            if _total_variation(freq, dist) < _TOLERANCE:
+                raise ExerciseError(f"at τ = {t}, {diagnosis}")
         raise ExerciseError(
-            f"at T = {t} your draws have frequencies {np.round(freq, 3).tolist()}, but "
-            f"softmax(log(probs) / T) is {np.round(expected, 3).tolist()} "
-            f"(total variation {tv:.2f}). Check each step: log, divide by T, softmax, sample.")
+            f"at τ = {t} your draws have frequencies {np.round(freq, 3).tolist()}, but "
+            f"softmax(log(probs) / τ) is {np.round(expected, 3).tolist()} "
+            f"(total variation {tv:.2f}). Check each step: log, divide by τ, softmax, sample.")
+
+    # Another vocabulary size: two tokens and sixty-one (a size the lesson never uses).
+    for size, seed in ((2, 3), (61, 4)):
+        probs = ref.softmax(np.random.default_rng(seed).normal(0.0, 1.5, size))
+        freq = _frequencies(fn, 0.7, 600, seed, probs)
+        tv = _total_variation(freq, apply_temperature(probs, 0.7))
+        if tv > 0.12 + 0.002 * size:
+            raise ExerciseError(
+                f"with a distribution over {size} tokens (τ = 0.7) your draws are off (total "
+                f"variation {tv:.2f}), although they were right for 5 tokens: do not build the "
+                "number of tokens into your code; use len(probs).")
+
+    # τ near 0, many small probabilities: nearly always the most likely token, never NaN.
+    probs = np.full(200, 0.995 / 199)
+    probs[17] = 0.005 + 0.995 / 199                      # the most likely, by a hair
+    probs = probs / probs.sum()
+    draws = _draw(fn, 0.002, 30, np.random.default_rng(5), probs)
+    if not np.all(draws == 17):
+        raise ExerciseError(
+            f"at τ = 0.002 your sampler must (almost) always return the most likely token, "
+            f"index 17 of 200, but it returned {sorted(set(draws.tolist()))[:8]}: with a tiny "
+            "τ, subtract the largest log(p) / τ before exp, or everything underflows to 0.")
+
+    # A large τ flattens the distribution, but a token of probability 0 stays impossible.
+    probs = np.array([0.4, 0.3, 0.2, 0.1, 0.0])
+    freq = _frequencies(fn, 50.0, 1000, 6, probs)
+    if freq[-1] > 0:
+        raise ExerciseError(
+            f"at τ = 50 a token of probability 0 was drawn {freq[-1]:.0%} of the time: adding a "
+            "small number before the log (np.log(probs + 1e-9)) gives impossible tokens a real "
+            "chance at high temperature. np.log(0) = -inf is fine: exp(-inf) = 0.")
+    tv = _total_variation(freq, apply_temperature(probs, 50.0))
+    if tv > 0.08:
+        raise ExerciseError(f"at τ = 50 the four possible tokens should come up about equally "
+                            f"often; your frequencies are {np.round(freq, 3).tolist()}.")
 
 
 # --------------------------------------------------------------------------- 03.3 generation
@@ -153,7 +328,8 @@ class _FakeModel:
 
     The state is an int that hashes every token seen so far; the next token is certain
     (a one-hot distribution) and depends on both the token and the state. So a loop that
-    drops the state, or does not feed its samples back, produces a different sequence.
+    drops the state, does not feed its samples back, or ignores the initial state it is
+    given, produces a different sequence.
     """
 
     def __init__(self) -> None:
@@ -162,10 +338,11 @@ class _FakeModel:
     def __call__(self, token: int, state: Any) -> tuple[np.ndarray, int]:
         if isinstance(token, np.ndarray) and token.size == 1:
             token = token.item()
-        if not isinstance(token, (int, np.integer)) or not 0 <= int(token) < _V:
+        if (isinstance(token, (bool, np.bool_)) or not isinstance(token, (int, np.integer))
+                or not 0 <= int(token) < _V):
             raise ExerciseError(f"step_fn was called with token {token!r}: pass one character id "
                                 f"(an int in 0..{_V - 1}), e.g. the id you just sampled.")
-        if not isinstance(state, (int, np.integer)):
+        if isinstance(state, (bool, np.bool_)) or not isinstance(state, (int, np.integer)):
             raise ExerciseError(f"step_fn was called with state {state!r}: pass back exactly the "
                                 "state that the previous call returned (or the initial state).")
         self.calls.append((int(token), int(state)))
@@ -175,13 +352,17 @@ class _FakeModel:
 
 def _buggy_generate(step: Callable[..., Any], state: Any, prompt: list[int], n: int, *,
                     feed_back: bool = True, warm_state: str = "carry", loop_state: str = "carry",
-                    whole_prompt: bool = True, refeed_last: bool = False) -> list[int]:
+                    whole_prompt: bool = True, refeed_last: bool = False,
+                    start: Any = None) -> list[int]:
     """The generation loop with one known bug switched on, to name what a learner got wrong.
 
     ``warm_state`` (while reading the prompt) and ``loop_state`` (while generating) say which
     state each call gets: ``"carry"`` the one the previous call returned (right), ``"init"``
-    the initial state, ``"frozen"`` the state after the prompt.
+    the initial state, ``"frozen"`` the state after the prompt. ``start`` replaces the given
+    initial state (a loop that ignores it).
     """
+    if start is not None:
+        state = start
     init = state
     probs = None
     for tok in (prompt if whole_prompt else prompt[-1:]):
@@ -202,25 +383,58 @@ def _buggy_generate(step: Callable[..., Any], state: Any, prompt: list[int], n: 
     return out
 
 
+def _as_ids(got: Any, n: int, n_prompt: int) -> np.ndarray:
+    """The generated ids as an int array of shape ``(n,)``, or a sentence saying what is wrong."""
+    if got is None:
+        raise ExerciseError("your function returned None: did you forget to `return` the new ids?")
+    if isinstance(got, (str, bytes)):
+        raise ExerciseError("your function returned text: return the new ids (a list of ints); "
+                            "vocab.decode turns them into text afterwards.")
+    try:
+        arr = np.asarray(list(got) if not hasattr(got, "shape") else got)
+    except Exception:
+        raise ExerciseError(f"your function returned {type(got).__name__}: return the {n} new "
+                            "ids as a list or array of ints.") from None
+    if arr.shape == (n_prompt + n,):
+        raise ExerciseError(f"you returned {n_prompt + n} ids: return only the {n} NEW ids, "
+                            "not the prompt in front of them.")
+    if arr.shape == (n, 1) or arr.shape == (1, n):
+        raise ExerciseError(f"the generated ids have shape {arr.shape}, expected ({n},): one int "
+                            "per new token (int(...) around each sampled id).")
+    if arr.shape != (n,):
+        raise ExerciseError(f"the generated ids have shape {arr.shape}, expected ({n},): return "
+                            f"the {n} new ids as a list or array.")
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise ExerciseError(f"the generated ids have dtype {arr.dtype}: token ids are integers. "
+                            "Keep each sampled id an int (decoding.sample returns one).")
+    return arr
+
+
+def _generate(fn: Callable[..., Any], step: Callable[..., Any], state: Any, prompt: Any, n: int,
+              temperature: float, rng: np.random.Generator) -> np.ndarray:
+    """Run the learner's loop; fail if it changes the prompt it was given or returns odd ids."""
+    given = prompt.copy()
+    with np.errstate(divide="ignore"):   # log(0) of the fake models' one-hot outputs
+        got = call(fn, step, state, given, n, temperature, rng)
+    if not np.array_equal(np.asarray(given), np.asarray(prompt)) or len(given) != len(prompt):
+        raise ExerciseError("your function changed the `prompt_ids` it was given (appending to "
+                            "it?): build a new list for the generated ids, new_ids = [].")
+    return _as_ids(got, n, len(prompt))
+
+
 @exercise("03.3", "generate_ids")
 def check_generate_ids(fn: Callable[..., Any]) -> None:
     """Check the learner's loop ``fn(step_fn, state, prompt_ids, n, temperature, rng)``.
 
-    It must feed every prompt id, then feed each sampled id back in, passing on the state
-    each call returns, one call per token; and it must pass ``temperature`` and ``rng`` on
-    to the sampler. It returns the ``n`` new ids.
+    It must start from the given ``state``, feed every prompt id, then feed each sampled id
+    back in, passing on the state each call returns, one call per token; and it must pass
+    ``temperature`` and ``rng`` on to the sampler (and draw from nothing else). It returns
+    the ``n`` new ids as ints, and leaves ``prompt_ids`` (a list or an array) unchanged.
     """
-    prompt, n = [2, 5, 1], 12
+    prompt, n, start = [2, 5, 1], 12, 58  # a start whose bug variants all differ
     model = _FakeModel()
-    got = call(fn, model, 0, list(prompt), n, 1.0, np.random.default_rng(0))
-    if got is None:
-        raise ExerciseError("your function returned None: did you forget to `return` the new ids?")
-    got_a = np.asarray(got)
-    if got_a.shape == (len(prompt) + n,):
-        raise ExerciseError(f"you returned {len(prompt) + n} ids: return only the {n} NEW ids, "
-                            "not the prompt in front of them.")
-    expect_shape("the generated ids", got_a, (n,), hint=f"Return the {n} new ids as a list or array.")
-    expected = reference_generate(_FakeModel(), 0, prompt, n, 1.0, np.random.default_rng(0))
+    got = _generate(fn, model, start, list(prompt), n, 1.0, np.random.default_rng(0))
+    expected = reference_generate(_FakeModel(), start, prompt, n, 1.0, np.random.default_rng(0))
     variants = {
         "the sampled character is not fed back in: each step must take the id you just "
         "sampled as its input (not the last prompt character).": dict(feed_back=False),
@@ -235,9 +449,11 @@ def check_generate_ids(fn: Callable[..., Any]) -> None:
         "the last prompt character is fed twice: the distribution after the prompt already "
         "gives the first new character; sample from it before calling step_fn again.":
             dict(refeed_last=True),
+        "the loop does not start from the `state` it is given (it starts from 0 instead): the "
+        "first call must be step_fn(prompt_ids[0], state).": dict(start=0),
     }
-    expect_close("the generated ids", got_a, expected, atol=0, rtol=0, likely_bugs={
-        d: _buggy_generate(_FakeModel(), 0, list(prompt), n, **kw) for d, kw in variants.items()})
+    expect_close("the generated ids", got, expected, atol=0, rtol=0, likely_bugs={
+        d: _buggy_generate(_FakeModel(), start, list(prompt), n, **kw) for d, kw in variants.items()})
     max_calls = len(prompt) + n
     if len(model.calls) > max_calls:
         raise ExerciseError(
@@ -245,29 +461,52 @@ def check_generate_ids(fn: Callable[..., Any]) -> None:
             f"{len(prompt)}-character prompt and {n} new characters (at most {max_calls} are "
             "needed): you re-run the prefix. Carry the state instead: one call per character.")
 
+    # Prompts given as arrays (what vocab.encode returns), one id long and longer; n = 1.
+    for prompt_a, n_a, start_a in ((np.array([4]), 1, 41), (np.array([6, 0, 3, 3, 1], "int32"), 7, 11)):
+        got = _generate(fn, _FakeModel(), start_a, prompt_a, n_a, 0.8, np.random.default_rng(1))
+        expected = reference_generate(_FakeModel(), start_a, prompt_a, n_a, 0.8,
+                                      np.random.default_rng(1))
+        expect_close(f"the {n_a} ids generated after the prompt {prompt_a.tolist()} (an array)",
+                     got, expected, atol=0, rtol=0,
+                     hint="It was right for a list prompt: treat prompt_ids as a sequence of ids "
+                     "(for token in prompt_ids: ...), not as a list to add to (+ on an array adds "
+                     "numbers).")
+
     # temperature and rng must reach the sampler: a fixed distribution, peaked on id 0
     probs = np.array([0.6, 0.1, 0.1, 0.1, 0.1])
 
     def fixed(token: int, state: Any) -> tuple[np.ndarray, Any]:
         return probs.copy(), state
 
-    def share_of_zeros(t: float, seed: int) -> float:
-        ids = np.asarray(call(fn, fixed, None, [1], 300, t, np.random.default_rng(seed)))
-        expect_shape("the generated ids", ids, (300,))
-        return float(np.mean(ids == 0))
+    def ids(n_ids: int, t: float, seed: int) -> np.ndarray:
+        return _generate(fn, fixed, None, [1], n_ids, t, np.random.default_rng(seed))
 
-    cold, hot = share_of_zeros(0.1, 1), share_of_zeros(3.0, 2)
+    cold, hot = float(np.mean(ids(300, 0.1, 1) == 0)), float(np.mean(ids(300, 3.0, 2) == 0))
     if cold > 0.97 and hot > 0.97:
         raise ExerciseError("you always pick the most likely id (greedy): sample instead, e.g. "
                             "decoding.sample(probs, temperature, rng).")
     if not (cold > 0.97 and hot < 0.45):
         raise ExerciseError(
             f"the temperature is not applied as it should be: with a distribution whose top id has "
-            f"probability 0.6, your loop picked it {cold:.0%} of the time at T = 0.1 (expected "
-            f"nearly always) and {hot:.0%} at T = 3 (expected about 30%). Pass the temperature "
+            f"probability 0.6, your loop picked it {cold:.0%} of the time at τ = 0.1 (expected "
+            f"nearly always) and {hot:.0%} at τ = 3 (expected about 30%). Pass the temperature "
             "on to the sampler: decoding.sample(probs, temperature, rng).")
-    a = call(fn, fixed, None, [1], 30, 1.0, np.random.default_rng(5))
-    b = call(fn, fixed, None, [1], 30, 1.0, np.random.default_rng(5))
-    if not np.array_equal(np.asarray(a), np.asarray(b)):
+    with _global_rng_kept():
+        np.random.seed(1)
+        a = ids(30, 1.0, 5)
+        np.random.seed(1)
+        b = ids(30, 1.0, 5)
+        np.random.seed(2)
+        c = ids(30, 1.0, 5)
+    if not np.array_equal(a, b):
         raise ExerciseError("the same seeded rng gave different ids: pass the `rng` you are given "
-                            "to the sampler, so that a seed reproduces a sample.")
+                            "to the sampler (decoding.sample(probs, temperature, rng)), so that a "
+                            "seed reproduces a sample.")
+    if not np.array_equal(a, c):
+        raise ExerciseError("your ids change when NumPy's global generator is reseeded: "
+                            "something draws from np.random instead of the `rng` you are given. "
+                            "Pass rng on: decoding.sample(probs, temperature, rng).")
+    if np.array_equal(a, ids(30, 1.0, 6)):
+        raise ExerciseError("two differently seeded rngs gave the same 30 ids: your loop does "
+                            "not pass the `rng` it is given to the sampler (a fixed seed?). Pass "
+                            "it on: decoding.sample(probs, temperature, rng).")
