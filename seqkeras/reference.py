@@ -377,8 +377,8 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 #         h_t = o_t * tanh(C_t)                                           (reset_after=False)
 #                                                                h_t = z_t * h_{t-1} + (1 - z_t) * h~_t
 
-__all__ += ["LSTM_GATES", "GRU_GATES", "split_gates", "lstm_step", "lstm_forward", "gru_step",
-            "gru_forward", "clip_by_global_norm", "recurrent_param_count"]
+__all__ += ["GRU_GATES", "LSTM_GATES", "clip_by_global_norm", "gru_forward", "gru_step",
+            "lstm_forward", "lstm_step", "recurrent_param_count", "split_gates"]
 
 #: The order of the LSTM's gates in Keras' fused kernel, recurrent kernel and bias.
 LSTM_GATES = ("i", "f", "C_tilde", "o")
