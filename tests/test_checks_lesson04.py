@@ -4,8 +4,12 @@ import numpy as np
 import pytest
 
 import seqkeras.reference as ref
-from seqkeras.checks.lesson04 import (check_clip_by_global_norm, check_gru_step, check_lstm_step,
-                                      check_param_count)
+from seqkeras.checks.lesson04 import (
+    check_clip_by_global_norm,
+    check_gru_step,
+    check_lstm_step,
+    check_param_count,
+)
 from seqkeras.grading import ExerciseError
 
 
@@ -361,13 +365,13 @@ def _count(lstm=4, gru=3, gru_rows=lambda reset_after: 2 if reset_after else 1, 
 
 
 @pytest.mark.parametrize("wrong, diagnosis", [
-    (_count(lstm=3), "an LSTM has FOUR blocks"),
-    (_count(gru=4), "a GRU has THREE blocks"),
+    (_count(lstm=3), "An LSTM has FOUR blocks"),
+    (_count(gru=4), "A GRU has THREE blocks"),
     (_count(gru_rows=lambda reset_after: 1), "TWO bias rows"),
     (_count(gru_rows=lambda reset_after: 2), "ONE bias row"),
     (_count(bias=False), "forgot the biases"),
     (_count(recurrent=False), "forgot the recurrent kernel"),
-    (_count(swap=True), "n_in and n_h are swapped"),
+    (_count(swap=True), "You swapped n_in and n_h"),
     (lambda cell, n_in, n_h, reset_after=True: float(param_count(cell, n_in, n_h, reset_after)),
      "return it as an int"),
     (lambda cell, n_in, n_h, reset_after=True: {"SimpleRNN": 5 * 7 + 49 + 7, "LSTM": 364,

@@ -17,6 +17,7 @@ overflow a naive ``exp``, and checks that the learner's function leaves its inpu
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -150,7 +151,7 @@ def check_lstm_step(fn: Callable[..., Any]) -> None:
         expected = ref.lstm_step(x, h, C, K, R, b)
         if all(np.allclose(g, e, atol=1e-6, rtol=1e-5) for g, e in zip((got_h, got_C), expected)):
             continue
-        bug = lambda **kw: _lstm(x, h, C, K, R, b, **kw)  # noqa: E731
+        bug = functools.partial(_lstm, x, h, C, K, R, b)
         bugs = {
             "you returned (C_t, h_t): return them in the order Keras uses, h_t first, then C_t.":
                 expected[::-1],
@@ -268,7 +269,7 @@ def check_gru_step(fn: Callable[..., Any]) -> None:
         expected = ref.gru_step(x, h, K, R, b)
         if np.allclose(got, expected, atol=1e-6, rtol=1e-5):
             continue
-        bug = lambda **kw: _gru(x, h, K, R, b, **kw)  # noqa: E731
+        bug = functools.partial(_gru, x, h, K, R, b)
         bugs = {
             "z and 1 - z are swapped: Keras keeps the old state where z is near 1, "
             "h_t = z * h_prev + (1 - z) * h~.": bug(mix="z_new"),
@@ -450,7 +451,7 @@ def check_param_count(fn: Callable[..., Any]) -> None:
         k = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[cell]
         bugs = {
             ref.recurrent_param_count(cell, n_h, n_in, reset_after):
-                "n_in and n_h are swapped: each block has a kernel (n_in, n_h) and a recurrent "
+                "you swapped n_in and n_h: each block has a kernel (n_in, n_h) and a recurrent "
                 "kernel (n_h, n_h).",
             k * (n_in * n_h + n_h * n_h): "you forgot the biases.",
             k * (n_in * n_h + n_h): "you forgot the recurrent kernel (n_h × n_h per gate).",
