@@ -480,3 +480,301 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
                          "the same shape.")
     scale = float(np.max(np.abs(a) + np.abs(b))) if a.size else 0.0
     return 0.0 if scale == 0.0 else float(np.max(np.abs(a - b)) / scale)
+
+
+# ----------------------------------------------------------------------------- gated cells
+# Lesson 04. Keras stores the gates of one cell side by side ("fused"): an LSTM's kernel is
+# (n_in, 4 n_h) with the columns of the gates i, f, C~, o in that order, its recurrent kernel
+# (n_h, 4 n_h) and its bias (4 n_h,); a GRU's are (n_in, 3 n_h) and (n_h, 3 n_h) in the order
+# z, r, h~, with a bias of shape (2, 3 n_h) (reset_after=True, Keras' default: one row for the
+# input side, one for the recurrent side) or (3 n_h,) (reset_after=False). The functions below
+# take the weights exactly as ``layer.get_weights()`` returns them. Row vectors, as above:
+#
+#   LSTM  i_t = sigmoid(x_t U_i + h_{t-1} W_i + b_i)        GRU  z_t = sigmoid(x_t U_z + h_{t-1} W_z + b_z)
+#         f_t = sigmoid(x_t U_f + h_{t-1} W_f + b_f)             r_t = sigmoid(x_t U_r + h_{t-1} W_r + b_r)
+#         C~_t = tanh(x_t U_c + h_{t-1} W_c + b_c)               h~_t = tanh(x_t U_h + r_t * (h_{t-1} W_h + b'_h))
+#         o_t = sigmoid(x_t U_o + h_{t-1} W_o + b_o)                      (reset_after=True)
+#         C_t = f_t * C_{t-1} + i_t * C~_t                       h~_t = tanh(x_t U_h + (r_t * h_{t-1}) W_h + b_h)
+#         h_t = o_t * tanh(C_t)                                           (reset_after=False)
+#                                                                h_t = z_t * h_{t-1} + (1 - z_t) * h~_t
+
+__all__ += ["GRU_GATES", "LSTM_GATES", "clip_by_global_norm", "gru_forward", "gru_step",
+            "lstm_forward", "lstm_step", "recurrent_param_count", "split_gates"]
+
+#: The order of the LSTM's gates in Keras' fused kernel, recurrent kernel and bias.
+LSTM_GATES = ("i", "f", "C_tilde", "o")
+#: The order of the GRU's blocks in Keras' fused kernel, recurrent kernel and bias.
+GRU_GATES = ("z", "r", "h_tilde")
+
+
+def split_gates(fused: np.ndarray, names: tuple[str, ...] = LSTM_GATES) -> dict[str, np.ndarray]:
+    """Slice a fused Keras weight into one block per gate, along its last axis.
+
+    Args:
+        fused: a kernel ``(n_in, k n_h)``, recurrent kernel ``(n_h, k n_h)`` or bias
+            ``(k n_h,)`` / ``(2, k n_h)`` of a gated layer, where ``k = len(names)``.
+        names: the gates in Keras' order: :data:`LSTM_GATES` (i, f, C_tilde, o) or
+            :data:`GRU_GATES` (z, r, h_tilde).
+
+    Returns:
+        ``{name: block}``, each block ``fused[..., j * n_h:(j + 1) * n_h]``.
+    """
+    fused = np.asarray(fused)
+    k = len(names)
+    if fused.ndim == 0 or fused.shape[-1] % k:
+        raise ValueError(f"the last axis of a fused weight holds {k} gates side by side, so its "
+                         f"size must be a multiple of {k}; got shape {fused.shape}. "
+                         "LSTM weights have 4 blocks (LSTM_GATES), GRU weights 3 (GRU_GATES).")
+    n_h = fused.shape[-1] // k
+    return {name: fused[..., j * n_h:(j + 1) * n_h] for j, name in enumerate(names)}
+
+
+def _gated_weights(cell: str, k: int, kernel: np.ndarray, recurrent_kernel: np.ndarray,
+                   bias: np.ndarray, bias_rows: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """Validate a gated layer's (kernel, recurrent_kernel, bias); return them as float arrays."""
+    kernel, recurrent_kernel = np.asarray(kernel, float), np.asarray(recurrent_kernel, float)
+    bias = np.asarray(bias, float)
+    keras_name = {4: "keras.layers.LSTM", 3: "keras.layers.GRU"}[k]
+    if recurrent_kernel.ndim != 2 or recurrent_kernel.shape[1] != k * recurrent_kernel.shape[0]:
+        other = {4: "GRU (3 blocks)", 3: "LSTM (4 blocks)"}[k]
+        guess = (f" It looks like the weights of a {other}." if recurrent_kernel.ndim == 2
+                 and recurrent_kernel.shape[1] == (7 - k) * recurrent_kernel.shape[0] else "")
+        raise ValueError(f"recurrent_kernel has shape {recurrent_kernel.shape}, expected "
+                         f"(n_h, {k} n_h): the {cell}'s {k} gates side by side, as "
+                         f"{keras_name}.get_weights()[1] returns it.{guess}")
+    n_h = recurrent_kernel.shape[0]
+    if kernel.ndim != 2 or kernel.shape[1] != k * n_h:
+        raise ValueError(f"kernel has shape {kernel.shape}, expected (n_in, {k * n_h}) = "
+                         f"(n_in, {k} n_h) with n_h = {n_h} from recurrent_kernel. Pass the "
+                         f"weights in Keras' order: kernel, recurrent_kernel, bias.")
+    if bias.shape not in [(k * n_h,) if r == 1 else (r, k * n_h) for r in bias_rows]:
+        want = " or ".join(f"({k * n_h},)" if r == 1 else f"({r}, {k * n_h})" for r in bias_rows)
+        raise ValueError(f"bias has shape {bias.shape}, expected {want} for n_h = {n_h}.")
+    return kernel, recurrent_kernel, bias
+
+
+def _state(name: str, value: np.ndarray | None, batch: int, n_h: int) -> np.ndarray:
+    """A state argument as a float array ``(batch, n_h)``; ``None`` means zeros."""
+    if value is None:
+        return np.zeros((batch, n_h))
+    value = np.asarray(value, float)
+    check_shape(f"{name} (batch, n_h)", value, (batch, n_h))
+    return value
+
+
+def _step_inputs(x_t: np.ndarray, n_in: int) -> np.ndarray:
+    x_t = np.asarray(x_t, float)
+    if x_t.ndim == 1:
+        raise ValueError(f"x_t has shape {x_t.shape}, expected 2-D (batch, n_in). For one example "
+                         "add a batch axis: x_t[None].")
+    check_shape("x_t (batch, n_in)", x_t, (None, n_in))
+    return x_t
+
+
+def lstm_step(x_t: np.ndarray, h_prev: np.ndarray, C_prev: np.ndarray, kernel: np.ndarray,
+              recurrent_kernel: np.ndarray, bias: np.ndarray,
+              return_gates: bool = False) -> tuple[np.ndarray, ...]:
+    """One step of an LSTM cell, with Keras' fused weights (``keras.layers.LSTM``).
+
+    Computes, with ``a = x_t @ kernel + h_prev @ recurrent_kernel + bias`` ``(batch, 4 n_h)``
+    cut into four blocks in the order i, f, C~, o::
+
+        i, f, o = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o)    # gates, each (batch, n_h)
+        C_tilde = tanh(a_c)                                    # candidate
+        C_t = f * C_prev + i * C_tilde                         # cell state
+        h_t = o * tanh(C_t)                                    # hidden state
+
+    Args:
+        x_t: inputs at step t, ``(batch, n_in)``.
+        h_prev: hidden state h_{t-1}, ``(batch, n_h)``.
+        C_prev: cell state C_{t-1}, ``(batch, n_h)``.
+        kernel: ``(n_in, 4 n_h)``, the input weights of the four gates side by side.
+        recurrent_kernel: ``(n_h, 4 n_h)``, their recurrent weights.
+        bias: ``(4 n_h,)``.
+        return_gates: also return ``{"i", "f", "C_tilde", "o": (batch, n_h)}``.
+
+    Returns:
+        ``(h_t, C_t)``, each ``(batch, n_h)``; ``(h_t, C_t, gates)`` with ``return_gates``.
+    """
+    kernel, recurrent_kernel, bias = _gated_weights("LSTM", 4, kernel, recurrent_kernel, bias, (1,))
+    n_h = recurrent_kernel.shape[0]
+    x_t = _step_inputs(x_t, kernel.shape[0])
+    h_prev = _state("h_prev", h_prev, x_t.shape[0], n_h)
+    C_prev = _state("C_prev", C_prev, x_t.shape[0], n_h)
+    a = split_gates(x_t @ kernel + h_prev @ recurrent_kernel + bias, LSTM_GATES)
+    gates = {"i": sigmoid(a["i"]), "f": sigmoid(a["f"]), "C_tilde": np.tanh(a["C_tilde"]),
+             "o": sigmoid(a["o"])}
+    C_t = gates["f"] * C_prev + gates["i"] * gates["C_tilde"]
+    h_t = gates["o"] * np.tanh(C_t)
+    return (h_t, C_t, gates) if return_gates else (h_t, C_t)
+
+
+def _forward_inputs(x: np.ndarray, n_in: int) -> np.ndarray:
+    x = np.asarray(x, float)
+    if x.ndim == 2:
+        raise ValueError(f"x has shape {x.shape}, expected 3-D (batch, T, n_in). For a single "
+                         "sequence add a batch axis: x[None].")
+    check_shape("x (batch, T, n_in)", x, (None, None, n_in))
+    return x
+
+
+def lstm_forward(x: np.ndarray, h0: np.ndarray | None, C0: np.ndarray | None,
+                 kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
+                 return_gates: bool = False) -> tuple[np.ndarray, ...]:
+    """Run :func:`lstm_step` over a sequence, carrying both states ``h`` and ``C``.
+
+    Args:
+        x: inputs ``(batch, T, n_in)``.
+        h0, C0: initial hidden and cell states ``(batch, n_h)``; ``None`` means zeros (Keras'
+            default).
+        kernel, recurrent_kernel, bias: as in :func:`lstm_step` (``layer.get_weights()``).
+        return_gates: also return the gates at every step, ``{name: (batch, T, n_h)}``.
+
+    Returns:
+        ``(hs, Cs)``: every hidden state h_1 ... h_T and cell state C_1 ... C_T, each
+        ``(batch, T, n_h)``. ``hs`` is what ``LSTM(return_sequences=True)`` returns; ``hs[:, -1]``
+        and ``Cs[:, -1]`` are the final states of ``LSTM(return_state=True)``.
+        ``(hs, Cs, gates)`` with ``return_gates``.
+    """
+    kernel, recurrent_kernel, bias = _gated_weights("LSTM", 4, kernel, recurrent_kernel, bias, (1,))
+    n_h = recurrent_kernel.shape[0]
+    x = _forward_inputs(x, kernel.shape[0])
+    batch, T, _ = x.shape
+    h, C = _state("h0", h0, batch, n_h), _state("C0", C0, batch, n_h)
+    hs, Cs = np.empty((batch, T, n_h)), np.empty((batch, T, n_h))
+    gates = {name: np.empty((batch, T, n_h)) for name in LSTM_GATES}
+    for t in range(T):
+        h, C, g = lstm_step(x[:, t], h, C, kernel, recurrent_kernel, bias, return_gates=True)
+        hs[:, t], Cs[:, t] = h, C
+        for name in LSTM_GATES:
+            gates[name][:, t] = g[name]
+    return (hs, Cs, gates) if return_gates else (hs, Cs)
+
+
+def gru_step(x_t: np.ndarray, h_prev: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray,
+             bias: np.ndarray, return_gates: bool = False) -> np.ndarray | tuple[np.ndarray, dict]:
+    """One step of a GRU cell, with Keras' fused weights (``keras.layers.GRU``).
+
+    The shape of ``bias`` says which of Keras' two variants the weights belong to:
+
+    - ``(2, 3 n_h)``, ``reset_after=True`` (Keras' default, and cuDNN's): row 0 is the input
+      bias, row 1 the recurrent bias, and the reset gate multiplies the recurrent term *after*
+      the matrix product: ``h~ = tanh(x_t U_h + b_h + r * (h_prev W_h + b'_h))``;
+    - ``(3 n_h,)``, ``reset_after=False`` (the 2014 paper's form): one bias, and the reset gate
+      multiplies the state *before* the product: ``h~ = tanh(x_t U_h + (r * h_prev) W_h + b_h)``.
+
+    In both, with the blocks in the order z, r, h~::
+
+        z = sigmoid(x_t U_z + h_prev W_z + biases)     # update gate (batch, n_h)
+        r = sigmoid(x_t U_r + h_prev W_r + biases)     # reset gate
+        h_t = z * h_prev + (1 - z) * h~                # z near 1 keeps the old state
+
+    Args:
+        x_t: inputs at step t, ``(batch, n_in)``.
+        h_prev: the state h_{t-1}, ``(batch, n_h)``.
+        kernel: ``(n_in, 3 n_h)``; recurrent_kernel: ``(n_h, 3 n_h)``.
+        bias: ``(2, 3 n_h)`` or ``(3 n_h,)``, as above.
+        return_gates: also return ``{"z", "r", "h_tilde": (batch, n_h)}``.
+
+    Returns:
+        ``h_t`` ``(batch, n_h)``; ``(h_t, gates)`` with ``return_gates``.
+    """
+    kernel, recurrent_kernel, bias = _gated_weights("GRU", 3, kernel, recurrent_kernel, bias, (2, 1))
+    n_h = recurrent_kernel.shape[0]
+    x_t = _step_inputs(x_t, kernel.shape[0])
+    h_prev = _state("h_prev", h_prev, x_t.shape[0], n_h)
+    reset_after = bias.ndim == 2
+    b_in, b_rec = (bias[0], bias[1]) if reset_after else (bias, np.zeros_like(bias))
+    xs = split_gates(x_t @ kernel + b_in, GRU_GATES)
+    W = split_gates(recurrent_kernel, GRU_GATES)
+    b_r = split_gates(b_rec, GRU_GATES)
+    z = sigmoid(xs["z"] + h_prev @ W["z"] + b_r["z"])
+    r = sigmoid(xs["r"] + h_prev @ W["r"] + b_r["r"])
+    if reset_after:
+        h_tilde = np.tanh(xs["h_tilde"] + r * (h_prev @ W["h_tilde"] + b_r["h_tilde"]))
+    else:
+        h_tilde = np.tanh(xs["h_tilde"] + (r * h_prev) @ W["h_tilde"])
+    h_t = z * h_prev + (1.0 - z) * h_tilde
+    return (h_t, {"z": z, "r": r, "h_tilde": h_tilde}) if return_gates else h_t
+
+
+def gru_forward(x: np.ndarray, h0: np.ndarray | None, kernel: np.ndarray,
+                recurrent_kernel: np.ndarray, bias: np.ndarray,
+                return_gates: bool = False) -> np.ndarray | tuple[np.ndarray, dict]:
+    """Run :func:`gru_step` over a sequence.
+
+    Args:
+        x: inputs ``(batch, T, n_in)``.
+        h0: the initial state ``(batch, n_h)``; ``None`` means zeros.
+        kernel, recurrent_kernel, bias: as in :func:`gru_step`; the bias shape picks the variant.
+        return_gates: also return the gates at every step, ``{name: (batch, T, n_h)}``.
+
+    Returns:
+        ``hs``, every state h_1 ... h_T, ``(batch, T, n_h)`` (what ``GRU(return_sequences=True)``
+        returns); ``(hs, gates)`` with ``return_gates``.
+    """
+    kernel, recurrent_kernel, bias = _gated_weights("GRU", 3, kernel, recurrent_kernel, bias, (2, 1))
+    n_h = recurrent_kernel.shape[0]
+    x = _forward_inputs(x, kernel.shape[0])
+    batch, T, _ = x.shape
+    h = _state("h0", h0, batch, n_h)
+    hs = np.empty((batch, T, n_h))
+    gates = {name: np.empty((batch, T, n_h)) for name in GRU_GATES}
+    for t in range(T):
+        h, g = gru_step(x[:, t], h, kernel, recurrent_kernel, bias, return_gates=True)
+        hs[:, t] = h
+        for name in GRU_GATES:
+            gates[name][:, t] = g[name]
+    return (hs, gates) if return_gates else hs
+
+
+def clip_by_global_norm(grads: list[np.ndarray], max_norm: float) -> tuple[list[np.ndarray], float]:
+    """Scale a list of gradients together so that their global norm is at most ``max_norm``.
+
+    The global norm is ``sqrt(sum of g**2 over every entry of every array)``, the length of
+    all the gradients seen as one long vector. If it exceeds ``max_norm`` every array is
+    multiplied by the same factor ``max_norm / norm``, so the direction of the step is kept;
+    otherwise the gradients are returned unchanged (as copies). This is what
+    ``keras.optimizers.SGD(global_clipnorm=max_norm)`` (or any optimizer) does before its
+    update; ``clipnorm=`` instead clips each array on its own.
+
+    Args:
+        grads: arrays of any shapes (one per weight). They are not modified.
+        max_norm: the largest global norm allowed, > 0.
+
+    Returns:
+        ``(clipped, norm)``: new arrays of the same shapes, and the global norm *before*
+        clipping (a float; log it to watch for explosions).
+    """
+    if isinstance(grads, np.ndarray):
+        raise TypeError("grads must be a list of arrays (one per weight), got a single array: "
+                        "wrap it, [grad].")
+    max_norm = float(max_norm)
+    if not max_norm > 0:
+        raise ValueError(f"max_norm must be positive, got {max_norm}.")
+    arrays = [np.asarray(g, dtype=float) for g in grads]
+    norm = float(np.sqrt(sum(np.sum(g * g) for g in arrays)))
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return [g * scale for g in arrays], norm
+
+
+def recurrent_param_count(cell: str, n_in: int, n_h: int, reset_after: bool = True) -> int:
+    """Trainable parameters of one Keras recurrent layer (``use_bias=True``, the default).
+
+    A SimpleRNN has ``n_in n_h + n_h n_h + n_h``. An LSTM has four such blocks (i, f, C~, o),
+    a GRU three (z, r, h~), and with ``reset_after=True`` (Keras' default) a GRU has a second
+    bias row: ``3 (n_in n_h + n_h n_h + 2 n_h)``.
+
+    Args:
+        cell: ``"SimpleRNN"``, ``"LSTM"`` or ``"GRU"``.
+        n_in: input features per step; n_h: units.
+        reset_after: GRU only: Keras' default ``True`` (two bias rows) or ``False`` (one).
+    """
+    blocks = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
+    if cell not in blocks:
+        raise ValueError(f"unknown cell {cell!r}; use one of {list(blocks)}.")
+    for name, value in (("n_in", n_in), ("n_h", n_h)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    biases = 2 if cell == "GRU" and reset_after else 1
+    return int(blocks[cell] * (n_in * n_h + n_h * n_h + biases * n_h))

@@ -1,7 +1,7 @@
 """Pictures of the networks the course builds: cells, unrolled chains, topologies.
 
-One module per kind of picture (``cells``, ``topologies``, ``seq2seq``, and one per later
-lesson); the shared visual language lives in ``_base``. Import the pictures from here.
+One module per kind of picture (``cells``, ``gated`` (LSTM, GRU), ``topologies``, ``seq2seq``,
+and one per later lesson); the shared visual language lives in ``_base``. Import the pictures from here.
 
 Every picture uses the same visual language, so a learner can read a new one at a glance:
 
@@ -31,10 +31,11 @@ from __future__ import annotations
 
 from seqkeras.diagrams._base import ROLE_COLORS, TOPOLOGIES, WEIGHT_COLORS
 from seqkeras.diagrams.cells import dense_layer, rnn_cell, rolled
+from seqkeras.diagrams.gated import gru_cell, lstm_cell
 from seqkeras.diagrams.seq2seq import attention, bidirectional, encoder_decoder
 from seqkeras.diagrams.series import multi_step, series_windows
 from seqkeras.diagrams.topologies import topologies, unrolled
 
-__all__ = ["dense_layer", "rnn_cell", "rolled", "unrolled", "topologies", "encoder_decoder",
+__all__ = ["dense_layer", "rnn_cell", "lstm_cell", "gru_cell", "rolled", "unrolled", "topologies", "encoder_decoder",
            "bidirectional", "attention", "TOPOLOGIES", "ROLE_COLORS", "WEIGHT_COLORS"]
 __all__ += ["series_windows", "multi_step"]   # lesson 05: forecasting a time series
