@@ -200,7 +200,7 @@ def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
     except NotImplementedError as err:
         if _is_stub(err):
-            raise NotAttempted("the stub still raises NotImplementedError") from None
+            raise NotAttempted(STUB_MESSAGE) from None
         _raise_crash(err, args, kwargs)
     except (ExerciseError, NotAttempted):
         raise
