@@ -102,3 +102,191 @@ class DenseRNNCell(keras.layers.Layer):
         config = super().get_config()
         config.update(units=self.units, activation=keras.activations.serialize(self.activation))
         return config
+
+
+# --------------------------------------------------------------------------- lesson 06
+__all__ += ["Backward", "WordDropout"]
+
+
+@keras.saving.register_keras_serializable(package="seqkeras")
+class Backward(keras.layers.Wrapper):
+    """Run a recurrent layer from the last step to the first; hand back outputs in reading order.
+
+    The backward half of a bidirectional layer, on its own: ``Backward(GRU(8,
+    return_sequences=True))`` maps ``(batch, T, n_in)`` to ``(batch, T, 8)``, and the output
+    at step t is the state after reading ``x_T, ..., x_t`` (the step itself and everything
+    after it). ``keras.layers.Concatenate()([GRU(8, return_sequences=True)(x),
+    Backward(GRU(8, return_sequences=True))(x)])`` computes what
+    ``keras.layers.Bidirectional(GRU(8, return_sequences=True))(x)`` computes.
+
+    How: flip the time axis of the inputs **and of the mask**, run the layer, flip its
+    outputs back. With a padded batch the padding moves to the front when flipped; the
+    flipped mask makes the layer skip it, so the state after the padding is still the
+    initial state. Without a mask the layer would read the padding first: give padded
+    batches a mask (``Embedding(..., mask_zero=True)`` or ``Masking``).
+
+    Outputs at masked steps are 0, as in ``Bidirectional``. With ``return_sequences=False``
+    the output is the final backward state, after reading
+    ``x_1`` last: ``(batch, units)``, nothing to flip.
+
+    Args:
+        layer: a recurrent layer (``SimpleRNN``, ``GRU``, ``LSTM``, ``RNN``) built to read
+            forwards (``go_backwards=False``) and without ``return_state``.
+        **kwargs: passed to ``keras.layers.Layer`` (``name``, ...).
+
+    Raises:
+        ValueError: if ``layer`` is not a recurrent layer, already reads backwards, or
+            returns its state.
+    """
+
+    def __init__(self, layer: keras.layers.Layer, **kwargs: Any) -> None:
+        if not isinstance(layer, keras.layers.Layer) or not hasattr(layer, "return_sequences"):
+            raise ValueError(f"Backward wraps a recurrent layer (SimpleRNN, GRU, LSTM or RNN), got "
+                             f"{type(layer).__name__}. Pass e.g. Backward(GRU(8, return_sequences=True)).")
+        if getattr(layer, "go_backwards", False):
+            raise ValueError("the layer given to Backward already has go_backwards=True, so it would "
+                             "be reversed twice and read forwards: create it with go_backwards=False.")
+        if getattr(layer, "return_state", False):
+            raise ValueError("Backward does not support return_state=True (the outputs are a list): "
+                             "create the layer without it.")
+        super().__init__(layer, **kwargs)
+        self.supports_masking = True
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        """Build the wrapped layer for ``input_shape`` ``(batch, T, n_in)``."""
+        if len(input_shape) != 3:
+            raise ValueError(f"Backward expects a sequence (batch, T, n_in), got shape "
+                             f"{tuple(input_shape)}.")
+        super().build(input_shape)
+
+    def call(self, inputs: Any, mask: Any = None, training: bool | None = None) -> Any:
+        """``inputs`` ``(batch, T, n_in)``, ``mask`` ``(batch, T)`` or None → ``(batch, T, units)``
+        (or ``(batch, units)`` without ``return_sequences``)."""
+        reversed_mask = None if mask is None else ops.flip(mask, axis=1)
+        outputs = self.layer(ops.flip(inputs, axis=1), mask=reversed_mask, training=training)
+        if not self.layer.return_sequences:
+            return outputs
+        outputs = ops.flip(outputs, axis=1)
+        if mask is not None:  # padded steps give 0, as in keras.layers.Bidirectional
+            outputs = outputs * ops.cast(ops.expand_dims(mask, -1), outputs.dtype)
+        return outputs
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        return self.layer.compute_output_shape(input_shape)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        return mask if self.layer.return_sequences else None
+
+
+@keras.saving.register_keras_serializable(package="seqkeras")
+class WordDropout(keras.layers.Layer):
+    """In training, replace real token ids by the unknown-word id, at random.
+
+    This is how ``<unk>`` gets a trained vector: the model sees it in real contexts and
+    learns to tag (or classify) from the context when it cannot read the word. Outside
+    training (``training=False``, ``predict``, ``evaluate``) the ids pass unchanged, and
+    padding (``mask_id``) is never replaced.
+
+    Two ways to choose which words:
+
+    - ``WordDropout(rate)``: every word with the same probability ``rate``.
+    - ``WordDropout(rates=...)``: a probability per id, ``(vocab_size,)``. Build it from
+      training counts with :meth:`from_counts`, ``alpha / (alpha + count)``: a word seen once
+      is dropped often, a frequent word almost never, so ``<unk>`` learns the contexts of
+      *rare* words, which is what an unknown word at test time is.
+
+    Put it right after the input, before the ``Embedding``::
+
+        ids = keras.Input((None,), dtype="int32")           # (batch, T), 0 = padding
+        x = WordDropout.from_counts(counts, alpha=0.25)(ids) # (batch, T), a few ids -> 1
+        x = keras.layers.Embedding(vocab_size, 64, mask_zero=True)(x)
+
+    Args:
+        rate: the probability for every word, in [0, 1). Give ``rate`` or ``rates``.
+        unk_id: the id of the unknown-word token (``StringLookup``'s OOV index, 1 by default).
+        mask_id: the padding id, left alone (0).
+        seed: seed of the layer's own random generator (``keras.random.SeedGenerator``).
+        rates: one probability per id, ``(vocab_size,)``, each in [0, 1]; ids beyond it are
+            ids must be < vocab_size. Stored as a non-trainable weight, so
+            it is saved with the model. (An int here means "that many ids, rates to be loaded".)
+        **kwargs: passed to ``keras.layers.Layer``.
+
+    Raises:
+        ValueError: if neither or both of ``rate`` and ``rates`` are given, a probability is
+            out of range, or ``unk_id`` equals ``mask_id``.
+    """
+
+    def __init__(self, rate: float | None = None, unk_id: int = 1, mask_id: int = 0,
+                 seed: int | None = None, *, rates: Any = None, **kwargs: Any) -> None:
+        import numpy as np
+
+        super().__init__(**kwargs)
+        if (rate is None) == (rates is None):
+            raise ValueError("give WordDropout either `rate` (one probability for every word, "
+                             "e.g. WordDropout(0.05)) or `rates` (one per word id, e.g. "
+                             "WordDropout.from_counts(counts)), not both or neither.")
+        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, numbers.Real)
+                                 or not 0 <= rate < 1):
+            raise ValueError(f"rate must be a probability in [0, 1), got {rate!r}: "
+                             "e.g. WordDropout(0.05) replaces about one word in twenty.")
+        if int(unk_id) == int(mask_id):
+            raise ValueError(f"unk_id and mask_id are both {unk_id}: the unknown-word id must "
+                             "differ from the padding id (StringLookup: mask 0, OOV 1).")
+        self.rate = None if rate is None else float(rate)
+        self.unk_id, self.mask_id, self.seed = int(unk_id), int(mask_id), seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.supports_masking = True
+        self.rates = None
+        if rates is not None:
+            if isinstance(rates, numbers.Integral) and not isinstance(rates, bool):
+                values = np.zeros(int(rates), dtype="float32")     # to be filled by load_weights
+            else:
+                values = np.asarray(rates, dtype="float32")
+                if values.ndim != 1 or values.size == 0:
+                    raise ValueError(f"rates must be 1-D, one probability per word id "
+                                     f"(vocab_size,), got shape {values.shape}.")
+                if values.min() < 0 or values.max() > 1:
+                    raise ValueError(f"rates must be probabilities in [0, 1], got values from "
+                                     f"{values.min():.3g} to {values.max():.3g}.")
+            self.rates = self.add_weight(shape=values.shape, name="rates", trainable=False,
+                                         initializer=keras.initializers.Constant(values))
+
+    @classmethod
+    def from_counts(cls, counts: Any, alpha: float = 0.25, **kwargs: Any) -> WordDropout:
+        """A WordDropout whose rate for id ``i`` is ``alpha / (alpha + counts[i])``.
+
+        Args:
+            counts: how often each id occurs in the training data, ``(vocab_size,)``; ids
+                with count 0 (padding, ``<unk>``) are never dropped.
+            alpha: the count at which a word is dropped half the time (0.25: a word seen once
+                is dropped with probability 0.2, one seen 100 times 0.0025).
+            **kwargs: ``unk_id``, ``mask_id``, ``seed``, ``name``...
+        """
+        import numpy as np
+
+        counts = np.asarray(counts, dtype="float64")
+        if counts.ndim != 1 or (counts.size and counts.min() < 0):
+            raise ValueError("counts must be a 1-D array of non-negative counts, one per word id.")
+        if not alpha > 0:
+            raise ValueError(f"alpha must be positive, got {alpha!r}.")
+        rates = np.where(counts > 0, alpha / (alpha + np.maximum(counts, 1e-12)), 0.0)
+        return cls(rates=rates, **kwargs)
+
+    def call(self, ids: Any, training: bool | None = None) -> Any:
+        """``ids`` ``(batch, T)`` integers → the same shape and dtype."""
+        if not training or self.rate == 0:
+            return ids
+        rate = self.rate if self.rates is None else ops.take(self.rates, ids)
+        drop = keras.random.uniform(ops.shape(ids), seed=self.seed_generator) < rate
+        drop = ops.logical_and(drop, ops.not_equal(ids, self.mask_id))
+        return ops.where(drop, ops.cast(self.unk_id, ids.dtype), ids)
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        return tuple(input_shape)
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments, for ``.keras`` saving (per-id rates travel as a weight)."""
+        config = super().get_config()
+        config.update(rate=self.rate, unk_id=self.unk_id, mask_id=self.mask_id, seed=self.seed,
+                      rates=None if self.rates is None else int(self.rates.shape[0]))
+        return config

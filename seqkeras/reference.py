@@ -778,3 +778,98 @@ def recurrent_param_count(cell: str, n_in: int, n_h: int, reset_after: bool = Tr
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     biases = 2 if cell == "GRU" and reset_after else 1
     return int(blocks[cell] * (n_in * n_h + n_h * n_h + biases * n_h))
+
+
+# --------------------------------------------------------------------------- bidirectional (lesson 06)
+# A forward RNN reads x_1 ... x_T; a backward RNN, with its own weights, reads x_T ... x_1.
+# At every step t their states are merged: h_t = [fwd_h_t, bwd_h_t] (concat), so h_t has
+# read the whole sequence. In a padded batch each sequence is reversed within its own length.
+
+__all__ += ["reverse_padded", "birnn_forward", "MERGE_MODES"]
+
+#: The ways Keras' ``Bidirectional`` merges the two directions (``None``: keep both).
+MERGE_MODES = ("concat", "sum", "ave", "mul", None)
+
+
+def _lengths(lengths: np.ndarray | None, batch: int, T: int) -> np.ndarray:
+    """Validate ``lengths`` (one int per sequence, 0..T) or make it all T."""
+    if lengths is None:
+        return np.full(batch, T, dtype=int)
+    arr = np.asarray(lengths)
+    if arr.shape != (batch,):
+        raise ValueError(f"lengths has shape {arr.shape}, expected ({batch},): one length per "
+                         "sequence in the batch.")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f"lengths must be integers (how many real steps each sequence has), got "
+                         f"dtype {arr.dtype}.")
+    if arr.size and (arr.min() < 0 or arr.max() > T):
+        raise ValueError(f"lengths must be between 0 and T = {T}, got {arr.tolist()}.")
+    return arr.astype(int)
+
+
+def reverse_padded(x: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
+    """Reverse each sequence within its own length; the padding stays at the end.
+
+    ``x[i, :lengths[i]]`` is reversed, ``x[i, lengths[i]:]`` is left where it is. Reversing
+    twice gives ``x`` back. (``x[:, ::-1]`` instead would move the padding to the front.)
+
+    Args:
+        x: a batch of sequences padded at the end, ``(batch, T, ...)``.
+        lengths: real steps per sequence, ``(batch,)`` ints; ``None``: every step is real.
+
+    Returns:
+        A new array of the shape of ``x``; ``x`` is not modified.
+    """
+    x = np.asarray(x)
+    if x.ndim < 2:
+        raise ValueError(f"x has shape {x.shape}, expected (batch, T, ...): a batch of sequences.")
+    lengths = _lengths(lengths, x.shape[0], x.shape[1])
+    out = x.copy()
+    for i, n in enumerate(lengths):
+        out[i, :n] = x[i, :n][::-1]
+    return out
+
+
+def birnn_forward(x: np.ndarray, lengths: np.ndarray | None, forward: tuple, backward: tuple,
+                  merge_mode: str | None = "concat") -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """A bidirectional vanilla RNN over a padded batch: two :func:`rnn_forward` calls, merged.
+
+    The forward RNN reads each sequence from its first step; the backward RNN, with its own
+    weights and its own zero initial state, reads it from its last real step to its first.
+    The backward states are put back in reading order, so at step t
+
+    - ``fwd[:, t]`` has read ``x_1 ... x_t``, and ``bwd[:, t]`` has read ``x_T ... x_t``
+      (``T`` = the sequence's own length), and the two are merged.
+
+    Outputs at padded steps are 0, as ``keras.layers.Bidirectional`` gives with a mask.
+
+    Args:
+        x: inputs ``(batch, T, n_in)``, each sequence padded at the end.
+        lengths: real steps per sequence, ``(batch,)`` ints; ``None``: no padding.
+        forward: ``(U, W, b)`` of the forward RNN (Keras ``forward_layer`` weights).
+        backward: ``(U, W, b)`` of the backward RNN (``backward_layer`` weights).
+        merge_mode: ``"concat"`` → ``(batch, T, n_h_fwd + n_h_bwd)``, forward first;
+            ``"sum"``, ``"ave"``, ``"mul"`` → ``(batch, T, n_h)``; ``None`` → the pair
+            ``(fwd, bwd)``.
+
+    Returns:
+        The merged states, as described for ``merge_mode``.
+    """
+    if merge_mode not in MERGE_MODES:
+        raise ValueError(f"merge_mode must be one of {MERGE_MODES}, got {merge_mode!r}.")
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 3:
+        raise ValueError(f"x has shape {x.shape}, expected 3-D (batch, T, n_in).")
+    lengths = _lengths(lengths, x.shape[0], x.shape[1])
+    real = np.arange(x.shape[1])[None, :] < lengths[:, None]           # (batch, T)
+    fwd = rnn_forward(x, None, *forward)                                # reads x_1 .. x_T
+    bwd = reverse_padded(rnn_forward(reverse_padded(x, lengths), None, *backward), lengths)
+    fwd, bwd = fwd * real[..., None], bwd * real[..., None]            # padded steps -> 0
+    if merge_mode is None:
+        return fwd, bwd
+    if merge_mode == "concat":
+        return np.concatenate([fwd, bwd], axis=-1)
+    if fwd.shape != bwd.shape:
+        raise ValueError(f"merge_mode={merge_mode!r} needs both directions of the same size; the "
+                         f"forward states are {fwd.shape[-1]} wide, the backward {bwd.shape[-1]}.")
+    return {"sum": fwd + bwd, "ave": (fwd + bwd) / 2, "mul": fwd * bwd}[merge_mode]

@@ -159,7 +159,7 @@ def bidirectional(steps: int = 4, *, cell_label: str = "RNN", ax: Axes | None = 
     _label(cv, -dx - off - 0.5, y_f, "forward", size=_SMALL, color=_MUTED, ha="right")
     _label(cv, T * dx + off + 0.5, y_b, "backward", size=_SMALL, color=_MUTED, ha="left")
     _caption(cv, (T - 1) * dx / 2, _Y_IN - 0.55,
-             r"$y_t = g(V\,[\,\overrightarrow{h}_t\,;\;\overleftarrow{h}_t\,] + c)$"
+             r"$y_t = g([\,\overrightarrow{h}_t,\ \overleftarrow{h}_t\,]\,V + c)$"
              "   both directions, merged at every step")
     _title(cv, title)
     return cv.finish()
