@@ -324,16 +324,10 @@ def test_beam_cases_tell_every_bug_apart():
     for _, kw in l07._BEAM_BUGS:
         differs = []
         for _, table, max_len, width, alpha, scale in l07._CASES:
+            args = (l07._V3 - 1, max_len, width, alpha)
 
-            def run(**k):
-                return l07._beam_variant(
-                    l07._ToyScorer(table, l07._V3, l07._V3 - 1, scale),
-                    l07._V3 - 1,
-                    max_len,
-                    width,
-                    alpha,
-                    **k,
-                )
+            def run(table=table, scale=scale, args=args, **k):
+                return l07._beam_variant(l07._ToyScorer(table, l07._V3, l07._V3 - 1, scale), *args, **k)
 
             differs.append(run(**kw) != run())
         assert any(differs), kw

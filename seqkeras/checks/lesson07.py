@@ -113,8 +113,8 @@ def check_shift_right(fn: Callable[..., Any]) -> None:
                 "i - 1, so the start token goes in FRONT and the last position is dropped.": np.concatenate(
                     [y[:, 1:], np.zeros((batch, 1), y.dtype)], axis=1
                 ),
-                "you shifted left and put the start token at the end: the start token goes first.": np.concatenate(
-                    [y[:, 1:], start_col], axis=1
+                "you shifted left and put the start token at the end: the start token goes first.": (
+                    np.concatenate([y[:, 1:], start_col], axis=1)
                 ),
                 "the start token is missing: the first input is padding (0). Every decoder input row "
                 "starts with start_id.": np.concatenate([np.zeros((batch, 1), y.dtype), y[:, :-1]], axis=1),
@@ -221,8 +221,8 @@ def check_greedy_decode_one(fn: Callable[..., Any]) -> None:
         got = _ids("your output", call(fn, model, 0, start_id, end_id, max_len))
         expected = _greedy_variant(_FakeDecoder(end_id, stop_at, salt), start_id, max_len)
 
-        def bug(**kw: Any) -> list[int]:
-            return _greedy_variant(_FakeDecoder(end_id, stop_at, salt), start_id, max_len, **kw)
+        def bug(case: tuple[int, ...] = (end_id, stop_at, salt, start_id, max_len), **kw: Any) -> list[int]:
+            return _greedy_variant(_FakeDecoder(*case[:3]), case[3], case[4], **kw)
 
         if got == expected:
             if len(model.calls) > len(expected) + 1:
