@@ -2,6 +2,7 @@
 
 - :func:`shift_right`         teacher forcing: the decoder's inputs are its targets shifted right
 - :func:`keras_step_fn`       a Keras step model as the ``step`` of :mod:`seqkeras.decoding`
+- :func:`length_batches`      training batches of similar target length, each padded only as needed
 - :func:`score_translations`  corpus BLEU (sacrebleu, Chinese tokenizer) and chrF, several references
 - :func:`sentence_chrf`       chrF of each sentence, to sort translations from good to bad
 - :func:`scores_by_group`     corpus scores within groups of sentences (e.g. by neighbour similarity)
@@ -28,6 +29,7 @@ import numpy as np
 __all__ = [
     "shift_right",
     "keras_step_fn",
+    "length_batches",
     "Scores",
     "score_translations",
     "sentence_chrf",
@@ -106,6 +108,94 @@ def keras_step_fn(step_model: Any) -> Callable[[np.ndarray, Any], tuple[np.ndarr
         return log_probs, new + state[len(new) :]
 
     return step
+
+
+def length_batches(
+    source: Any,
+    targets: Sequence[Sequence[int]],
+    batch_size: int,
+    start_id: int,
+    *,
+    multiple: int = 4,
+    trim_source: bool = False,
+    seed: int = 0,
+) -> Any:
+    """Teacher-forcing batches grouped by target length: less padding, less computing.
+
+    Padding every target to the longest one makes a decoder compute over mostly padding
+    when most sentences are short. Here each batch holds targets of similar length, padded
+    only up to their own longest, rounded up to a ``multiple`` (so that a backend that
+    compiles one program per shape, like JAX, compiles only a few). Every epoch the
+    examples are shuffled within their length group and the batches are shuffled; the
+    examples that do not fill a whole batch of their group sit that epoch out (different
+    ones each epoch), so every batch has ``batch_size`` rows.
+
+    Args:
+        source: int array ``(n, Tx)`` of padded source ids.
+        targets: ``n`` target id sequences, each ending with the end token (no padding).
+        batch_size: rows per batch.
+        start_id: the start token, put in front of the decoder inputs (:func:`shift_right`).
+        multiple: targets are padded to a multiple of this many steps.
+        trim_source: also cut each batch's sources to their longest (rounded up to a
+            ``multiple``), dropping columns that are padding in every row: worth it when source
+            and target lengths go together (copying), not when they vary independently
+            (more shapes to compile).
+        seed: seed of the shuffling.
+
+    Returns:
+        A ``keras.utils.PyDataset`` for ``model.fit``: batch ``i`` is
+        ``((source (B, Tx), decoder_inputs (B, Ty_i)), targets (B, Ty_i))``, 0 = padding.
+    """
+    import keras
+
+    class _LengthBatches(keras.utils.PyDataset):
+        def __init__(self) -> None:
+            super().__init__()
+            self.source = np.asarray(source)
+            self.targets = [np.asarray(t, dtype=self.source.dtype) for t in targets]
+            if len(self.targets) != len(self.source):
+                raise ValueError(f"got {len(self.source)} sources but {len(self.targets)} targets")
+            lengths = np.array([len(t) for t in self.targets])
+            if lengths.min(initial=1) < 1:
+                raise ValueError("every target needs at least the end token")
+            self.padded = -(-lengths // multiple) * multiple  # round up
+            self.rng = np.random.default_rng(seed)
+            self.on_epoch_end()
+            if not self.batches:
+                raise ValueError(f"no length group has {batch_size} examples: lower batch_size")
+
+        def on_epoch_end(self) -> None:
+            order = self.rng.permutation(len(self.targets))
+            order = order[np.argsort(self.padded[order], kind="stable")]  # shuffled within each length
+            batches = []
+            for length in np.unique(self.padded):
+                group = order[self.padded[order] == length]
+                batches += [
+                    group[i : i + batch_size] for i in range(0, len(group) - batch_size + 1, batch_size)
+                ]
+            self.batches = [batches[i] for i in self.rng.permutation(len(batches))]
+            # Keras' TensorFlow adapter reads the shapes of the first two batches: let them differ
+            # in length, so that the length axis stays open for all the others.
+            for i in range(1, len(self.batches)):
+                if self.padded[self.batches[i][0]] != self.padded[self.batches[0][0]]:
+                    self.batches[1], self.batches[i] = self.batches[i], self.batches[1]
+                    break
+
+        def __len__(self) -> int:
+            return len(self.batches)
+
+        def __getitem__(self, i: int) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+            rows = self.batches[i]
+            y = np.zeros((len(rows), int(self.padded[rows[0]])), dtype=self.source.dtype)
+            for r, k in enumerate(rows):
+                y[r, : len(self.targets[k])] = self.targets[k]
+            x = self.source[rows]
+            if trim_source:
+                longest = int(np.max(np.nonzero(x.any(axis=0))[0], initial=0)) + 1
+                x = x[:, : min(-(-longest // multiple) * multiple, x.shape[1])]
+            return (x, shift_right(y, start_id)), y
+
+    return _LengthBatches()
 
 
 # ----------------------------------------------------------------------------------------

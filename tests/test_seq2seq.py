@@ -199,3 +199,67 @@ def test_plot_by_length():
     assert len(ax.lines) == 2 and ax.get_title() == "t"
     assert [t.get_text() for t in ax.get_legend().get_texts()][-2:] == ["GRU", "other"]
     matplotlib.pyplot.close("all")
+
+
+# ------------------------------------------------------------------------ length batches
+def _copy_data(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 15, size=n)
+    targets = [np.append(rng.integers(4, 9, size=k), 3) for k in lengths]  # tokens, then end = 3
+    source = np.zeros((n, 16), dtype=np.int32)
+    for i, t in enumerate(targets):
+        source[i, : len(t) - 1] = t[:-1]
+    return source, targets
+
+
+def test_length_batches_group_pad_and_shift():
+    source, targets = _copy_data()
+    ds = s2s.length_batches(source, targets, batch_size=16, start_id=1, multiple=4, seed=0)
+    seen = []
+    for i in range(len(ds)):
+        (x, dec_in), y = ds[i]
+        assert x.shape == (16, 16) and dec_in.shape == y.shape and y.shape[0] == 16
+        assert y.shape[1] % 4 == 0
+        np.testing.assert_array_equal(dec_in, s2s.shift_right(y, 1))
+        for r in range(16):  # each row: its own target, then padding
+            k = int(np.flatnonzero((x[r] == source).all(axis=1) & (source[:, 0] == x[r, 0]))[0])
+            seen.append(k)
+        lengths = [int((row != 0).sum()) for row in y]
+        assert max(lengths) > y.shape[1] - 4  # padded only up to the next multiple
+    assert ds[0][1].shape[1] != ds[1][1].shape[1]  # Keras' TF adapter reads the first two shapes
+    assert len(seen) <= len(targets)
+
+
+def test_length_batches_shuffle_each_epoch_and_trim():
+    source, targets = _copy_data()
+    ds = s2s.length_batches(source, targets, batch_size=16, start_id=1, trim_source=True, seed=0)
+    first = [ds[i][1].tobytes() for i in range(len(ds))]
+    ds.on_epoch_end()
+    assert [ds[i][1].tobytes() for i in range(len(ds))] != first
+    for i in range(len(ds)):
+        (x, _), y = ds[i]
+        assert x.shape[1] % 4 == 0 and x.shape[1] >= y.shape[1] - 4
+    again = s2s.length_batches(source, targets, batch_size=16, start_id=1, trim_source=True, seed=0)
+    assert [again[i][1].tobytes() for i in range(len(again))] == first
+
+
+def test_length_batches_train_a_model():
+    keras.utils.set_random_seed(0)
+    source, targets = _copy_data(200)
+    src, dec = keras.Input((None,), dtype="int32"), keras.Input((None,), dtype="int32")
+    h = keras.layers.GRU(8)(keras.layers.Embedding(10, 4)(src))
+    out, _ = keras.layers.GRU(8, return_sequences=True, return_state=True)(
+        keras.layers.Embedding(10, 4)(dec), initial_state=[h]
+    )
+    model = keras.Model([src, dec], keras.layers.Dense(10)(out))
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0))
+    history = model.fit(s2s.length_batches(source, targets, 16, 1, seed=1), epochs=2, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+
+
+def test_length_batches_bad_input():
+    source, targets = _copy_data(20)
+    with pytest.raises(ValueError, match="batch_size"):
+        s2s.length_batches(source, targets, batch_size=64, start_id=1)
+    with pytest.raises(ValueError, match="targets"):
+        s2s.length_batches(source, targets[:5], batch_size=2, start_id=1)
