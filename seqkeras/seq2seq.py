@@ -87,7 +87,9 @@ def keras_step_fn(step_model: Any) -> Callable[[np.ndarray, Any], tuple[np.ndarr
     The model is called directly (no ``predict``), so beams of any size cost no retracing.
 
     Args:
-        step_model: a ``keras.Model`` as described.
+        step_model: a ``keras.Model`` as described, or any function of that list that returns
+            such outputs (e.g. ``lambda inputs: model.decode(*inputs)`` for a subclassed model
+            with a ``decode(ids, h, c) -> (logits, h)`` method).
 
     Returns:
         A function for :func:`seqkeras.decoding.greedy_decode`, ``sample_decode`` and
@@ -98,7 +100,7 @@ def keras_step_fn(step_model: Any) -> Callable[[np.ndarray, Any], tuple[np.ndarr
     def step(token_ids: np.ndarray, state: Any) -> tuple[np.ndarray, list[np.ndarray]]:
         state = list(state)
         ids = np.asarray(token_ids, dtype="int32").reshape(-1, 1)
-        outputs = step_model([ids, *state], training=False)
+        outputs = step_model([ids, *state])  # outside fit(), layers run in inference mode
         outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
         logits = keras.ops.convert_to_numpy(outputs[0]).astype(np.float64)
         logits = logits.reshape(len(ids), -1)

@@ -66,6 +66,9 @@ def test_keras_step_fn_drives_the_decoders():
     outs = greedy_decode(step, [h0], start_id=1, end_id=2, max_len=6)
     assert len(outs) == 2
     assert beam_search(step, [h0[:1]], 1, 2, 6, beam_width=1)[0].ids == outs[0]
+    model = _tiny_step_model()
+    as_function = s2s.keras_step_fn(lambda inputs: model(inputs))  # any callable of the list works
+    assert greedy_decode(as_function, [h0], 1, 2, 6) == greedy_decode(s2s.keras_step_fn(model), [h0], 1, 2, 6)
 
 
 # ------------------------------------------------------------------------ scores
