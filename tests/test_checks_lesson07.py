@@ -2,11 +2,18 @@
 the untouched stub is "not attempted"."""
 
 import heapq
+import math
+from collections import Counter
 
 import numpy as np
 import pytest
 
-from seqkeras.checks.lesson07 import check_beam_search_best, check_greedy_decode_one, check_shift_right
+from seqkeras.checks.lesson07 import (
+    check_beam_search_best,
+    check_corpus_bleu,
+    check_greedy_decode_one,
+    check_shift_right,
+)
 from seqkeras.grading import ExerciseError
 
 
@@ -331,3 +338,125 @@ def test_beam_cases_tell_every_bug_apart():
 
             differs.append(run(**kw) != run())
         assert any(differs), kw
+
+
+# --------------------------------------------------------------------------- 07.4 BLEU by hand
+def corpus_bleu(hypotheses, references):
+    correct, total = [0] * 4, [0] * 4
+    out_len = ref_len = 0
+    for hyp, refs in zip(hypotheses, references):
+        for n in range(1, 5):
+            grams = Counter(tuple(hyp[i : i + n]) for i in range(len(hyp) - n + 1))
+            best = Counter()
+            for ref in refs:
+                best |= Counter(tuple(ref[i : i + n]) for i in range(len(ref) - n + 1))  # max per n-gram
+            correct[n - 1] += sum(min(k, best[g]) for g, k in grams.items())
+            total[n - 1] += max(len(hyp) - n + 1, 0)
+        out_len += len(hyp)
+        ref_len += min((len(r) for r in refs), key=lambda k: (abs(k - len(hyp)), k))
+    if min(correct) == 0:
+        return 0.0
+    log_precision = sum(math.log(c / t) for c, t in zip(correct, total)) / 4
+    brevity = 1.0 if out_len >= ref_len else math.exp(1 - ref_len / out_len)
+    return 100 * brevity * math.exp(log_precision)
+
+
+def corpus_bleu_numpy(hypotheses, references):  # written differently: precisions as arrays
+    from collections import defaultdict
+
+    stats = np.zeros((2, 4))
+    lengths = np.zeros(2)
+    for hyp, refs in zip(hypotheses, references):
+        for n in range(4):
+            h = defaultdict(int)
+            for i in range(len(hyp) - n):
+                h["".join(hyp[i : i + n + 1])] += 1
+            clip = defaultdict(int)
+            for ref in refs:
+                r = defaultdict(int)
+                for i in range(len(ref) - n):
+                    r["".join(ref[i : i + n + 1])] += 1
+                for g, k in r.items():
+                    clip[g] = max(clip[g], k)
+            stats[0, n] += sum(min(k, clip[g]) for g, k in h.items())
+            stats[1, n] += max(len(hyp) - n, 0)
+        diffs = [(abs(len(r) - len(hyp)), len(r)) for r in refs]
+        lengths += [len(hyp), min(diffs)[1]]
+    p = stats[0] / stats[1]
+    if np.any(p == 0):
+        return 0.0
+    bp = min(1.0, np.exp(1 - lengths[1] / lengths[0]))
+    return float(100 * bp * np.exp(np.log(p).mean()))
+
+
+def sacrebleu_answer(hypotheses, references):  # the library itself is a correct answer
+    from sacrebleu.metrics import BLEU
+
+    streams = [
+        [" ".join(r[k]) if k < len(r) else None for r in references] for k in range(max(map(len, references)))
+    ]
+    return (
+        BLEU(tokenize="none", smooth_method="none")
+        .corpus_score([" ".join(h) for h in hypotheses], streams)
+        .score
+    )
+
+
+@pytest.mark.parametrize("answer", [corpus_bleu, corpus_bleu_numpy, sacrebleu_answer])
+def test_bleu_correct_answers_pass(answer):
+    assert check_corpus_bleu(answer)
+
+
+def _bleu_bug(**kw):
+    from seqkeras.checks.lesson07 import _bleu_variant
+
+    return lambda h, r: _bleu_variant(h, r, **kw)
+
+
+def _bleu_sentence_average(hypotheses, references):
+    return float(np.mean([corpus_bleu([h], [r]) for h, r in zip(hypotheses, references)]))
+
+
+def _bleu_modifies(hypotheses, references):
+    for h in hypotheses:
+        h.append("。")
+    return corpus_bleu(hypotheses, references)
+
+
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (_bleu_bug(clip="none"), "not clipped"),
+        (_bleu_bug(clip="sum"), "SUM over the references"),
+        (_bleu_bug(brevity="none"), "no brevity penalty"),
+        (_bleu_bug(brevity="sentence"), "sentence by sentence"),
+        (_bleu_bug(ref_len="first"), "FIRST reference"),
+        (_bleu_bug(ref_len="shortest"), "shortest reference"),
+        (_bleu_bug(ref_len="longest"), "longest reference"),
+        (_bleu_bug(ref_len="average"), "average of the references"),
+        (_bleu_bug(mean="arithmetic"), "geometric mean"),
+        (_bleu_bug(max_n=3), "n = 3"),
+        (_bleu_bug(scale=1.0), "between 0 and 1"),
+        (_bleu_bug(first_ref_only=True), "only the first reference"),
+        (_bleu_sentence_average, "differs|is wrong|sacrebleu's is"),
+        (_bleu_modifies, "changed the token lists"),
+        (lambda h, r: [corpus_bleu([a], [b]) for a, b in zip(h, r)], "one number"),
+    ],
+)
+def test_bleu_bugs_are_named(wrong, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_corpus_bleu(wrong)
+
+
+def test_bleu_stub(assert_not_attempted):
+    assert_not_attempted(check_corpus_bleu)
+
+
+def test_bleu_probes_tell_every_bug_apart():
+    from seqkeras.checks import lesson07 as l07
+
+    for diagnosis, kw in l07._BLEU_BUGS:
+        assert any(
+            not np.isclose(l07._bleu_variant(h, r, **kw), l07._bleu_variant(h, r))
+            for _, h, r in l07._bleu_probes()
+        ), diagnosis

@@ -26,7 +26,7 @@ import numpy as np
 from seqkeras.grading import ExerciseError, call, exercise, expect_array, expect_close, expect_shape
 from seqkeras.seq2seq import shift_right as _reference_shift
 
-__all__ = ["check_shift_right", "check_greedy_decode_one", "check_beam_search_best"]
+__all__ = ["check_shift_right", "check_greedy_decode_one", "check_beam_search_best", "check_corpus_bleu"]
 
 
 def _ids(name: str, got: Any) -> list[int]:
@@ -504,4 +504,222 @@ def check_beam_search_best(fn: Callable[..., Any]) -> None:
         "Check each step: extend every hypothesis by every token, add the "
         "log-probabilities, keep the beam_width best, set finished ones aside, and "
         "rank them by log_prob / length ** alpha."
+    )
+
+
+# --------------------------------------------------------------------------- 07.4 BLEU by hand
+def _ngrams(tokens: list[str], n: int) -> dict[tuple[str, ...], int]:
+    counts: dict[tuple[str, ...], int] = {}
+    for i in range(len(tokens) - n + 1):
+        gram = tuple(tokens[i : i + n])
+        counts[gram] = counts.get(gram, 0) + 1
+    return counts
+
+
+def _bleu_variant(
+    hyps: list[list[str]],
+    refs: list[list[list[str]]],
+    *,
+    clip: str = "max",
+    brevity: str = "corpus",
+    ref_len: str = "closest",
+    mean: str = "geometric",
+    max_n: int = 4,
+    scale: float = 100.0,
+    first_ref_only: bool = False,
+) -> float:
+    """Corpus BLEU, or one of its likely bugs (every switch at its default: the right answer)."""
+    correct, total = [0] * max_n, [0] * max_n
+    c_len = r_len = 0
+    bp_sentences = []
+    for hyp, rs in zip(hyps, refs):
+        rs = rs[:1] if first_ref_only else rs
+        for n in range(1, max_n + 1):
+            h = _ngrams(hyp, n)
+            ref_counts = [_ngrams(r, n) for r in rs]
+            for gram, k in h.items():
+                allowed = {
+                    "max": max(rc.get(gram, 0) for rc in ref_counts),
+                    "sum": sum(rc.get(gram, 0) for rc in ref_counts),
+                    "none": k if any(gram in rc for rc in ref_counts) else 0,
+                }[clip]
+                correct[n - 1] += min(k, allowed)
+            total[n - 1] += max(len(hyp) - n + 1, 0)
+        lengths = [len(r) for r in rs]
+        r = {
+            "closest": min(lengths, key=lambda x: (abs(x - len(hyp)), x)),
+            "first": lengths[0],
+            "shortest": min(lengths),
+            "longest": max(lengths),
+            "average": float(np.mean(lengths)),
+        }[ref_len]
+        c_len += len(hyp)
+        r_len += r
+        bp_sentences.append(1.0 if len(hyp) >= r else (np.exp(1 - r / len(hyp)) if len(hyp) else 0.0))
+    if not any(correct):
+        return 0.0
+    precisions = [c / t if t else 0.0 for c, t in zip(correct, total)]
+    if mean == "geometric":
+        if min(precisions) == 0:
+            return 0.0
+        core = float(np.exp(np.mean(np.log(precisions))))
+    else:
+        core = float(np.mean(precisions))
+    if brevity == "corpus":
+        bp = 1.0 if c_len >= r_len else float(np.exp(1 - r_len / c_len))
+    elif brevity == "sentence":
+        bp = float(np.mean(bp_sentences))
+    else:
+        bp = 1.0
+    return scale * bp * core
+
+
+def _bleu_probes() -> list[tuple[str, list[list[str]], list[list[list[str]]]]]:
+    """Small corpora of single-character tokens, each built to bring out some of the bugs."""
+    rng = np.random.default_rng(11)
+    alphabet = list("我你他是的不了在有人这大好")
+
+    def sentence(n: int) -> list[str]:
+        return [alphabet[i] for i in rng.integers(0, len(alphabet), size=n)]
+
+    def edited(ref: list[str], p: float) -> list[str]:
+        return [alphabet[int(rng.integers(len(alphabet)))] if rng.random() < p else t for t in ref]
+
+    probes = []
+    refs = [[sentence(int(rng.integers(6, 14)))] for _ in range(12)]
+    probes.append(("one reference each", [edited(r[0], 0.2) for r in refs], refs))
+    refs = [[sentence(int(rng.integers(8, 14)))] for _ in range(12)]
+    probes.append(("outputs shorter than their references", [edited(r[0], 0.1)[:-3] for r in refs], refs))
+    refs = [
+        [list("我们明天一起去大学看书好吗"), list("明天去看书")],
+        [list("他是你的朋友"), list("这个人是不是你的好朋友我不知道")],
+    ]
+    probes.append(
+        ("two references of different lengths", [list("明天去看"), list("这个人是不是你他好朋友我")], refs)
+    )
+    refs = [[list("我是我的人"), list("人是我我")], [list("你好好"), list("好你好")]]
+    probes.append(("repeated words", [list("我我我我是我的人"), list("好好好好你好")], refs))
+    return probes
+
+
+_BLEU_BUGS = [
+    (
+        "the n-gram counts are not clipped: a word repeated in the output counts as often as it "
+        "appears there, but it may count only as often as it appears in a reference (the most in "
+        "any one reference).",
+        dict(clip="none"),
+    ),
+    (
+        "the counts are clipped by the SUM over the references: clip each n-gram by the largest count "
+        "in any single reference.",
+        dict(clip="sum"),
+    ),
+    (
+        "there is no brevity penalty: a short output with only safe words would score high. Multiply by "
+        "exp(1 - r / c) when the corpus's output length c is below the reference length r.",
+        dict(brevity="none"),
+    ),
+    (
+        "the brevity penalty is computed sentence by sentence: BLEU applies it once, to the whole corpus "
+        "(total output length against total reference length).",
+        dict(brevity="sentence"),
+    ),
+    (
+        "the reference length is the FIRST reference's: take, for each sentence, the reference length "
+        "closest to the output's (the shorter one on a tie).",
+        dict(ref_len="first"),
+    ),
+    (
+        "the reference length is the shortest reference's: take the one closest to the output's length.",
+        dict(ref_len="shortest"),
+    ),
+    (
+        "the reference length is the longest reference's: take the one closest to the output's length.",
+        dict(ref_len="longest"),
+    ),
+    (
+        "the reference length is the average of the references: take the one closest to the output's length.",
+        dict(ref_len="average"),
+    ),
+    (
+        "the precisions are averaged arithmetically: BLEU takes their geometric mean, exp(mean(log p_n)).",
+        dict(mean="arithmetic"),
+    ),
+    ("only n-grams up to n = 3 are counted: BLEU uses n = 1, 2, 3 and 4.", dict(max_n=3)),
+    ("only n-grams up to n = 2 are counted: BLEU uses n = 1, 2, 3 and 4.", dict(max_n=2)),
+    ("your score is between 0 and 1: report it on sacrebleu's scale, 0 to 100.", dict(scale=1.0)),
+    (
+        "only the first reference of each sentence is used: every reference counts (an n-gram is "
+        "right if any reference has it).",
+        dict(first_ref_only=True),
+    ),
+]
+
+
+@exercise("07.4", "corpus_bleu")
+def check_corpus_bleu(fn: Callable[..., Any]) -> None:
+    """Check ``fn(hypotheses, references) -> BLEU`` against sacrebleu.
+
+    ``hypotheses``: a list of token lists; ``references``: for each hypothesis, a list of
+    reference token lists. The answer must equal sacrebleu's corpus BLEU with
+    ``tokenize="none", smooth_method="none"`` on the space-joined tokens (0 to 100), on
+    several small corpora: one and two references, short and long outputs, repeated words,
+    and a corpus with no 4-gram in common.
+    """
+    from sacrebleu.metrics import BLEU
+
+    metric = BLEU(tokenize="none", smooth_method="none")
+    runs = []
+    for name, hyps, refs in _bleu_probes():
+        given_h, given_r = [list(h) for h in hyps], [[list(r) for r in rs] for rs in refs]
+        got = call(fn, given_h, given_r)
+        if given_h != hyps or given_r != refs:
+            raise ExerciseError(
+                "your function changed the token lists it was given: count n-grams without modifying them."
+            )
+        value = (
+            float(expect_array("your BLEU", got)) if np.ndim(expect_array("your BLEU", got)) == 0 else None
+        )
+        if value is None:
+            raise ExerciseError(
+                f"return one number for the whole corpus, got an array of shape "
+                f"{np.shape(got)}: BLEU pools the counts of every sentence."
+            )
+        streams = [
+            [" ".join(rs[k]) if k < len(rs) else None for rs in refs] for k in range(max(map(len, refs)))
+        ]
+        expected = metric.corpus_score([" ".join(h) for h in hyps], streams).score
+        assert abs(expected - _bleu_variant(hyps, refs)) < 1e-9, "checker out of step with sacrebleu"
+        runs.append((name, value, expected, [_bleu_variant(hyps, refs, **kw) for _, kw in _BLEU_BUGS]))
+    wrong = [r for r in runs if not np.isclose(r[1], r[2], rtol=1e-6, atol=1e-6)]
+    if wrong:
+        for k, (diagnosis, _) in enumerate(_BLEU_BUGS):  # a bug that explains every answer
+            if all(np.isclose(r[1], r[3][k], rtol=1e-6, atol=1e-6) for r in runs):
+                raise ExerciseError(f"BLEU is wrong: {diagnosis}")
+        name, value, expected, bugs = wrong[0]
+        for k, (diagnosis, _) in enumerate(_BLEU_BUGS):
+            if np.isclose(value, bugs[k], rtol=1e-6, atol=1e-6):
+                raise ExerciseError(f"({name}) BLEU is wrong: {diagnosis}")
+        raise ExerciseError(
+            f"({name}) your BLEU is {value:.4f}, sacrebleu's is {expected:.4f}. Check each "
+            "part: clipped n-gram counts for n = 1..4 pooled over the corpus, their "
+            "geometric mean, and the brevity penalty with the closest reference length."
+        )
+    perfect = [list("我是学生"), list("你好吗")]
+    got = call(fn, [list(s) for s in perfect], [[list(s)] for s in perfect])
+    expect_close(
+        "BLEU of a perfect translation",
+        got,
+        100.0,
+        rtol=1e-9,
+        atol=1e-6,
+        hint="Outputs equal to their references score 100.",
+    )
+    got = call(fn, [list("我你他是的")], [[list("的是他你我")]])
+    expect_close(
+        "BLEU of an output with no bigram in common",
+        got,
+        0.0,
+        atol=1e-9,
+        hint="With no smoothing, a zero precision (here for n = 2, 3, 4) makes BLEU 0.",
     )
