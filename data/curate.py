@@ -25,10 +25,14 @@ does not depend on statsmodels either); ``--co2`` takes a wheel you downloaded y
 ``--only`` remakes just the named output files, so the two wheel-based files can be
 regenerated without the raw datasets.
 
+The Chinese side of the translation pairs is converted to simplified characters with
+OpenCC's ``t2s`` conversion (the ``opencc`` package from PyPI, version 1.4.2 made the
+committed file; ``pip install opencc``). It is needed by this script only, not by the course.
+
 The raw inputs (see ``../shared/datasets/README.md``) are:
 
 - ``tinyshakespeare.txt``      -> ``shakespeare.txt``            (copied byte for byte)
-- ``eng-cmn.tsv``              -> ``eng_cmn.tsv.gz``             (strip + NFC; attribution kept)
+- ``eng-cmn.tsv``              -> ``eng_cmn.tsv.gz``             (strip, NFC, to simplified Chinese)
 - ``rotten_tomatoes.csv.bz2``  -> ``polarity.tsv.gz``            (plot rows dropped, deduplicated)
 - ``brown-corpus.tgz``         -> ``brown_universal.txt.gz``     (raw Brown tags -> 12 universal tags)
 - scikit-learn's digits        -> ``digits.csv.gz``              (copied byte for byte)
@@ -57,6 +61,7 @@ import tarfile
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent            # data/
@@ -182,18 +187,41 @@ def make_shakespeare(raw: Path, out: Path) -> str:
     return f"{len(data):,} characters, {n_lines:,} lines"
 
 
+def to_simplified() -> Callable[[str], str]:
+    """OpenCC's traditional -> simplified conversion (``t2s``), as a function of a string."""
+    try:
+        import opencc
+    except ImportError:
+        sys.exit("the translation pairs need OpenCC to convert traditional characters to simplified: "
+                 "pip install opencc (used by this script only, not by the course)")
+    converter = opencc.OpenCC("t2s")
+    return converter.convert
+
+
 def make_eng_cmn(raw: Path, out: Path) -> str:
-    rows = []
+    """Strip and NFC-normalise every field; write the Chinese side in simplified characters.
+
+    About half of the Tatoeba translations are written (at least partly) in traditional
+    characters, the rest in simplified, so the same word had two spellings ("這個" and
+    "这个"); a model would have to learn both, and a reference could be in the other script
+    than its output. The raw file keeps the original script.
+    """
+    simplify = to_simplified()
+    rows, changed = [], 0
     with open(raw / "eng-cmn.tsv", encoding="utf-8", newline="") as f:
         for line in f:
             eng, cmn, attribution = line.rstrip("\r\n").split("\t")
             eng = unicodedata.normalize("NFC", eng.strip())
             cmn = unicodedata.normalize("NFC", cmn.strip())
+            simple = unicodedata.normalize("NFC", simplify(cmn))
+            changed += simple != cmn
             attribution = attribution.strip()
             if eng and cmn:
-                rows.append(f"{eng}\t{cmn}\t{attribution}\n")
+                rows.append(f"{eng}\t{simple}\t{attribution}\n")
     write_gzip(out / "eng_cmn.tsv.gz", "english\tchinese\tattribution\n" + "".join(rows))
-    return f"{len(rows):,} pairs"
+    chars = {ch for row in rows for ch in row.split("\t")[1]}
+    return (f"{len(rows):,} pairs; {changed:,} Chinese sides converted to simplified characters; "
+            f"{len(chars):,} distinct Chinese-side characters")
 
 
 def make_polarity(raw: Path, out: Path) -> str:

@@ -65,7 +65,7 @@ REGISTRY: dict[str, DataFile] = {
         "tiny Shakespeare: 40,000 lines of the plays, plain text"),
     "translation_pairs": DataFile(
         "eng_cmn.tsv.gz",
-        "97c39a5a461bfae1a55303a12f1fb7b9b032bfde73969e98bd3a3a5ffa5f7491",
+        "2b3822d670aba9782c2f689f343d6de9f4286ee94884448945a4543cf9737436",
         "English–Chinese sentence pairs from Tatoeba, with attribution"),
     "polarity": DataFile(
         "polarity.tsv.gz",
@@ -435,3 +435,143 @@ def load_co2() -> tuple[np.ndarray, np.ndarray]:
     dates, values = zip(*(line.split(",") for line in lines))
     ppm = np.array([float(v) if v else np.nan for v in values], dtype=np.float64)
     return np.array(dates, dtype="datetime64[D]"), ppm
+
+
+# ----------------------------------------------------------------------------------------
+# translation pairs: a held-out split by source sentence (lessons 07 and 08)
+# ----------------------------------------------------------------------------------------
+def _check_pairs(pairs: object) -> list[tuple[str, ...]]:
+    """``pairs`` as a list of tuples ``(source, target, ...)`` of strings, or a clear error."""
+    if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
+        raise TypeError(f"pairs must be a list of (source, target) tuples, got {type(pairs).__name__}: "
+                        "e.g. load_translation_pairs()")
+    out = []
+    for i, p in enumerate(pairs):  # type: ignore[arg-type]
+        if (not isinstance(p, (tuple, list)) or len(p) < 2
+                or not all(isinstance(s, str) for s in p[:2])):
+            raise TypeError(f"pair {i} is {p!r}: every pair must be a tuple (source, target) of "
+                            "strings, e.g. ('Hi.', '嗨。')")
+        out.append(tuple(p))
+    return out
+
+
+def _split_key(source: str, seed: int) -> bytes:
+    """A sentence's place in the held-out order: a hash, so it depends on nothing else."""
+    return hashlib.sha256(f"{seed}\x00{source}".encode()).digest()
+
+
+def split_by_source(pairs: list[tuple[str, ...]], held_out: int | float = 2000, seed: int = 0
+                    ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Split translation pairs into training and held-out parts, by source sentence.
+
+    Every translation of one source (English) sentence goes to the same part, so no
+    held-out sentence has a translation in training. The held-out sentences are the
+    ``held_out`` distinct sources whose sha256 (of the seed and the sentence) is smallest:
+    the split depends only on the seed and on which sentences there are, not on their
+    order, on the machine, or on Python's hash seed.
+
+    Args:
+        pairs: ``(source, target)`` tuples (a third item such as an attribution is kept).
+        held_out: how many distinct source sentences to hold out (an int), or a fraction of
+            them in ``(0, 1)`` (a float, rounded to the nearest whole number of sentences).
+        seed: another seed gives another split.
+
+    Returns:
+        ``(train, held)``: two lists of pairs, each in the order of ``pairs``.
+
+    Raises:
+        ValueError: ``held_out`` is negative, not below 1 as a fraction, or more than the
+            number of distinct sources.
+    """
+    pairs = _check_pairs(pairs)
+    sources = list(dict.fromkeys(p[0] for p in pairs))
+    if isinstance(held_out, bool) or not isinstance(held_out, (int, float, np.integer, np.floating)):
+        raise TypeError(f"held_out must be a count (int) or a fraction (float), got {held_out!r}")
+    if isinstance(held_out, (float, np.floating)):
+        if not 0 < held_out < 1:
+            raise ValueError(f"held_out as a fraction must be between 0 and 1, got {held_out!r}; "
+                             "for a number of sentences pass an int")
+        n_held = int(round(held_out * len(sources)))
+    else:
+        n_held = int(held_out)
+    if not 0 <= n_held <= len(sources):
+        raise ValueError(f"held_out must be between 0 and the {len(sources):,} distinct source "
+                         f"sentences, got {held_out!r}")
+    held = set(sorted(sources, key=lambda s: _split_key(s, seed))[:n_held])
+    return [p for p in pairs if p[0] not in held], [p for p in pairs if p[0] in held]
+
+
+def group_by_source(pairs: list[tuple[str, ...]]) -> dict[str, list[str]]:
+    """Every distinct translation of each source sentence: ``{source: [target, ...]}``.
+
+    Sources and their targets keep the order of their first appearance; a target that
+    appears twice for the same source is listed once. Use the lists as the references of
+    a corpus score (every translation of a sentence counts as right).
+    """
+    groups: dict[str, list[str]] = {}
+    for p in _check_pairs(pairs):
+        targets = groups.setdefault(p[0], [])
+        if p[1] not in targets:
+            targets.append(p[1])
+    return groups
+
+
+def load_translation_split(held_out: int | float = 2000, seed: int = 0, max_len: int | None = None
+                           ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The course's English–Chinese split: ``split_by_source(load_translation_pairs(), ...)``.
+
+    The split is made over all 24,026 pairs and only then filtered by ``max_len``, so a
+    sentence held out with one ``max_len`` is held out with every other: lessons that use
+    different lengths never train on each other's held-out sentences.
+
+    Args:
+        held_out: distinct English sentences held out (an int) or their fraction (a float).
+        seed: the split's seed.
+        max_len: keep only pairs whose English and Chinese sides have at most ``max_len``
+            characters (both parts filtered alike); ``None``: all.
+
+    Returns:
+        ``(train, held)``: lists of ``(english, chinese)`` tuples.
+    """
+    _check_limit("max_len", max_len)
+    train, held = split_by_source(load_translation_pairs(), held_out, seed)
+    if max_len is not None:
+        train = [p for p in train if len(p[0]) <= max_len and len(p[1]) <= max_len]
+        held = [p for p in held if len(p[0]) <= max_len and len(p[1]) <= max_len]
+    return train, held  # type: ignore[return-value]
+
+
+# ----------------------------------------------------------------------------------------
+# synthetic data: copying and reversing (the bottleneck of one fixed context)
+# ----------------------------------------------------------------------------------------
+def make_copy_task(n: int, lengths: tuple[int, int] = (5, 40), symbols: str = "abcdefghij",
+                   reverse: bool = False, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Random strings and their copies (or reversals): a task whose difficulty is its length.
+
+    A model must carry every symbol of the input to the output, so what one fixed-size
+    context can hold shows directly as accuracy against length.
+
+    Args:
+        n: how many examples.
+        lengths: ``(shortest, longest)``, both included; each length is drawn uniformly.
+        symbols: the alphabet (distinct characters), each drawn uniformly.
+        reverse: targets are the inputs reversed instead of copied.
+        seed: the random seed (Python's ``random.Random``: the same data on every machine).
+
+    Returns:
+        ``(inputs, targets)``: two lists of ``n`` strings.
+    """
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"n must be a whole number >= 0, got {n!r}")
+    lo, hi = lengths
+    if not (isinstance(lo, (int, np.integer)) and isinstance(hi, (int, np.integer)) and 1 <= lo <= hi):
+        raise ValueError(f"lengths must be (shortest, longest) with 1 <= shortest <= longest, "
+                         f"got {lengths!r}")
+    if not symbols or len(set(symbols)) != len(symbols):
+        raise ValueError(f"symbols must be a non-empty string of distinct characters, got {symbols!r}")
+    rng = random.Random(seed)
+    inputs = ["".join(rng.choice(symbols) for _ in range(rng.randint(lo, hi))) for _ in range(n)]
+    return inputs, [s[::-1] if reverse else s for s in inputs]
+
+
+__all__ += ["split_by_source", "group_by_source", "load_translation_split", "make_copy_task"]

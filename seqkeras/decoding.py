@@ -18,7 +18,7 @@ with ``keras.ops.convert_to_numpy`` first, or let :func:`generate` do it via ``n
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -250,3 +250,280 @@ def generate(step_fn: StepFn, state: Any, prompt_ids: Sequence[int] | np.ndarray
         if i + 1 < n:  # the last sampled token needs no step of its own
             probs, state = step(new[i], state)
     return new
+
+
+# ================================================================================================
+# Decoding an encoder–decoder (lessons 07 and 08): greedy, sampling, beam search
+# ================================================================================================
+# A decoder is driven through one function, ``step(token_ids, state) -> (log_probs, new_state)``:
+#
+# - ``token_ids``: int array ``(B,)``, the token each sequence of the batch feeds in now
+#   (the start token first, then each sequence's previous output);
+# - ``state``: whatever the decoder carries from step to step, with the batch on the first
+#   axis: an array ``(B, ...)`` or a list/tuple/dict of them (e.g. ``[h]`` for a GRU,
+#   ``[h, C]`` for an LSTM, plus the context or the encoder's outputs if the decoder reads
+#   them at every step);
+# - ``log_probs``: float array ``(B, |V|)``, the log-probabilities of the next token
+#   (``log_softmax`` of the logits), each row's ``exp`` summing to 1.
+#
+# The same three functions serve every decoder of the course: write the step function once
+# for a model, then choose how to decode.
+
+#: ``step(token_ids (B,), state) -> (log_probs (B, |V|), new_state)``: one decoder step.
+Seq2SeqStep = Callable[[np.ndarray, Any], tuple[Any, Any]]
+
+_LOG_SUM_TOLERANCE = 1e-3  # |log sum exp(log_probs)| of float32 log-softmax rows is ~1e-6
+
+
+class Hypothesis(NamedTuple):
+    """One output of :func:`beam_search`.
+
+    Attributes:
+        ids: the output token ids, without the start and end tokens.
+        log_prob: the sum of the log-probabilities of its tokens (the end token included).
+        score: ``log_prob / length ** alpha`` (:func:`length_normalised`), the number the
+            hypotheses are ranked by.
+        ended: ``True`` if the decoder chose the end token, ``False`` if ``max_len`` cut it.
+    """
+
+    ids: list[int]
+    log_prob: float
+    score: float
+    ended: bool
+
+
+def length_normalised(log_prob: float, length: int, alpha: float = 1.0) -> float:
+    """``log_prob / length ** alpha``: a sequence's log-probability made comparable across lengths.
+
+    Every token multiplies the probability by a number below 1, so an unnormalised search
+    prefers short outputs. ``alpha = 0`` leaves the log-probability as it is; ``alpha = 1``
+    ranks by the mean log-probability per token; values in between (0.6–0.8 is common)
+    compromise.
+
+    Args:
+        log_prob: the summed log-probability of the output (<= 0).
+        length: its number of tokens, the end token included (>= 1).
+        alpha: the strength of the normalisation (>= 0).
+    """
+    if length < 1:
+        raise ValueError(f"length must be >= 1 (count the end token), got {length!r}")
+    if not alpha >= 0:
+        raise ValueError(f"alpha must be >= 0, got {alpha!r}: 0 means no normalisation")
+    return float(log_prob) / float(length) ** alpha
+
+
+def _leaves(state: Any) -> list[Any]:
+    if isinstance(state, dict):
+        return [leaf for v in state.values() for leaf in _leaves(v)]
+    if isinstance(state, (list, tuple)):
+        return [leaf for v in state for leaf in _leaves(v)]
+    return [] if state is None else [state]
+
+
+def _map_state(fn: Callable[[np.ndarray], np.ndarray], state: Any) -> Any:
+    """Apply ``fn`` to every array of a (nested) state, keeping its structure."""
+    if isinstance(state, dict):
+        return {k: _map_state(fn, v) for k, v in state.items()}
+    if isinstance(state, (list, tuple)):
+        mapped = [_map_state(fn, v) for v in state]
+        return tuple(mapped) if isinstance(state, tuple) else mapped
+    return None if state is None else fn(np.asarray(state))
+
+
+def _batch_size(state: Any, batch_size: int | None) -> int:
+    if batch_size is not None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+        return int(batch_size)
+    leaves = _leaves(state)
+    if not leaves:
+        raise ValueError("cannot tell the batch size from a state that holds no arrays: pass "
+                         "batch_size=B (the number of sequences to decode).")
+    sizes = {np.shape(leaf)[0] if np.ndim(leaf) else None for leaf in leaves}
+    if len(sizes) != 1 or None in sizes:
+        raise ValueError(f"every array of the state must have the batch on its first axis, with the "
+                         f"same size; got shapes {[np.shape(leaf) for leaf in leaves]}.")
+    return int(sizes.pop())
+
+
+def _check_token(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name} must be a token id (an int >= 0), got {value!r}")
+    return int(value)
+
+
+def _check_max_len(max_len: Any) -> int:
+    if isinstance(max_len, bool) or not isinstance(max_len, (int, np.integer)) or max_len < 1:
+        raise ValueError(f"max_len must be a whole number >= 1 (the most tokens to write), got {max_len!r}")
+    return int(max_len)
+
+
+def _call_step(step: Seq2SeqStep, token_ids: np.ndarray, state: Any) -> tuple[np.ndarray, Any]:
+    """One call of ``step``, with its output checked: ``(B, |V|)`` finite log-probabilities."""
+    out = step(token_ids, state)
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        raise ValueError("step must return a pair (log_probs, new_state); got "
+                         f"{type(out).__name__}. Return the new state too, so the next step can continue.")
+    log_probs = np.asarray(out[0], dtype=np.float64)
+    n = len(token_ids)
+    if log_probs.ndim == 3 and log_probs.shape[1] == 1:  # (B, 1, |V|): a one-step sequence output
+        log_probs = log_probs[:, 0]
+    if log_probs.ndim != 2 or log_probs.shape[0] != n:
+        raise ValueError(f"step must return log_probs of shape (B, |V|) = ({n}, |V|) for {n} token ids, "
+                         f"got {log_probs.shape}.")
+    if np.any(np.isnan(log_probs)) or np.any(log_probs == np.inf):
+        raise ValueError("step returned NaN or +inf log-probabilities: the model's output is broken.")
+    with np.errstate(under="ignore"):
+        top = log_probs.max(axis=-1, keepdims=True)
+        sums = top[:, 0] + np.log(np.exp(log_probs - top).sum(axis=-1))
+    worst = float(np.max(np.abs(sums)))
+    if not worst < _LOG_SUM_TOLERANCE:
+        raise ValueError(
+            f"step must return LOG-probabilities (each row's exp summing to 1), but a row's "
+            f"log-sum-exp is {float(sums[np.argmax(np.abs(sums))]):.4g}, not 0. For logits take "
+            "log_softmax(logits) (logits - logsumexp(logits)); for probabilities take np.log(probs).")
+    return log_probs, out[1]
+
+
+def greedy_decode(step: Seq2SeqStep, state: Any, start_id: int, end_id: int, max_len: int, *,
+                  batch_size: int | None = None) -> list[list[int]]:
+    """Decode a batch greedily: at every step feed back the most likely token.
+
+    Every sequence starts from ``start_id``; a sequence is finished when it writes
+    ``end_id``, or after ``max_len`` tokens. The batch keeps its size until every sequence
+    has finished (a finished sequence's later outputs are ignored), so a step function
+    compiled for one batch size is never called with another.
+
+    Args:
+        step: ``step(token_ids (B,), state) -> (log_probs (B, |V|), new_state)``.
+        state: the decoder's initial state for the batch (e.g. the encoder's context),
+            arrays with the batch on the first axis.
+        start_id, end_id: the ids of the start and end tokens.
+        max_len: the most tokens to write per sequence (the end token included).
+        batch_size: ``B``, needed only if ``state`` holds no arrays.
+
+    Returns:
+        ``B`` lists of token ids, each without the start and end tokens.
+    """
+    start_id, end_id = _check_token("start_id", start_id), _check_token("end_id", end_id)
+    max_len = _check_max_len(max_len)
+    n = _batch_size(state, batch_size)
+    return _decode_loop(step, state, n, start_id, end_id, max_len,
+                        lambda log_probs: np.argmax(log_probs, axis=-1))
+
+
+def sample_decode(step: Seq2SeqStep, state: Any, start_id: int, end_id: int, max_len: int,
+                  temperature: float = 1.0, rng: Any = None, *,
+                  batch_size: int | None = None) -> list[list[int]]:
+    """Decode a batch by sampling each next token from ``softmax(log_probs / τ)``.
+
+    Arguments and result as :func:`greedy_decode`, plus:
+
+    Args:
+        temperature: ``τ > 0``; low is close to greedy, high is close to uniform.
+        rng: a ``np.random.Generator`` (reproducible), an int seed, or ``None``.
+    """
+    start_id, end_id = _check_token("start_id", start_id), _check_token("end_id", end_id)
+    max_len = _check_max_len(max_len)
+    _check_temperature(temperature)
+    rng = _as_rng(rng)
+    n = _batch_size(state, batch_size)
+
+    def choose(log_probs: np.ndarray) -> np.ndarray:
+        q = apply_temperature(log_probs, temperature, from_logits=True)   # (B, |V|)
+        cdf = np.cumsum(q, axis=-1)
+        u = rng.random(len(q))[:, None] * cdf[:, -1:]
+        return np.minimum((cdf <= u).sum(axis=-1), q.shape[-1] - 1)       # inverse CDF, one draw a row
+
+    return _decode_loop(step, state, n, start_id, end_id, max_len, choose)
+
+
+def _decode_loop(step: Seq2SeqStep, state: Any, n: int, start_id: int, end_id: int, max_len: int,
+                 choose: Callable[[np.ndarray], np.ndarray]) -> list[list[int]]:
+    tokens = np.full(n, start_id, dtype=np.int64)
+    outputs: list[list[int]] = [[] for _ in range(n)]
+    done = np.zeros(n, dtype=bool)
+    for _ in range(max_len):
+        log_probs, state = _call_step(step, tokens, state)
+        tokens = np.asarray(choose(log_probs), dtype=np.int64)
+        for b in np.flatnonzero(~done):
+            if tokens[b] == end_id:
+                done[b] = True
+            else:
+                outputs[b].append(int(tokens[b]))
+        if done.all():
+            break
+    return outputs
+
+
+def beam_search(step: Seq2SeqStep, state: Any, start_id: int, end_id: int, max_len: int,
+                beam_width: int = 4, alpha: float = 1.0) -> list[Hypothesis]:
+    """Search for likely outputs of ONE input, keeping the ``beam_width`` best prefixes.
+
+    The algorithm, step by step: every unfinished hypothesis is extended by every token;
+    each extension's log-probability is its prefix's plus the token's (a sum of logs, never
+    a product of probabilities, which would underflow); the ``beam_width`` best extensions
+    are kept, the rest pruned. A kept extension that ends with ``end_id`` is finished and
+    leaves the beam, which then keeps one hypothesis fewer (so exactly ``beam_width``
+    hypotheses finish). The search stops when none is left unfinished or after ``max_len``
+    tokens (hypotheses still unfinished then are returned with ``ended=False``). Finished
+    hypotheses are ranked by :func:`length_normalised` score.
+
+    ``beam_width=1`` is greedy decoding; a beam as wide as the number of possible outputs
+    is an exhaustive search.
+
+    Args:
+        step: ``step(token_ids (k,), state) -> (log_probs (k, |V|), new_state)``, called with
+            one row per unfinished hypothesis (at most ``beam_width`` rows).
+        state: the decoder's initial state for the one input: arrays with a batch axis of 1.
+        start_id, end_id: the ids of the start and end tokens.
+        max_len: the most tokens in an output (the end token included).
+        beam_width: ``k``, hypotheses kept at every step (>= 1).
+        alpha: length normalisation of the final ranking, see :func:`length_normalised`.
+
+    Returns:
+        Up to ``beam_width`` :class:`Hypothesis`, best score first (fewer only if the
+        vocabulary is too small to fill the beam).
+    """
+    start_id, end_id = _check_token("start_id", start_id), _check_token("end_id", end_id)
+    max_len = _check_max_len(max_len)
+    if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
+        raise ValueError(f"beam_width must be a whole number >= 1, got {beam_width!r}")
+    length_normalised(0.0, 1, alpha)  # validates alpha
+    if _leaves(state) and _batch_size(state, None) != 1:
+        raise ValueError(f"beam_search decodes ONE input: the state must have a batch axis of 1, got "
+                         f"{_batch_size(state, None)}. Loop over the inputs (or greedy_decode a batch).")
+
+    alive: list[tuple[list[int], float]] = [([], 0.0)]      # (ids so far, summed log-prob)
+    finished: list[tuple[list[int], float, bool]] = []
+    for t in range(max_len):
+        tokens = np.array([ids[-1] if ids else start_id for ids, _ in alive], dtype=np.int64)
+        log_probs, state = _call_step(step, tokens, state)
+        totals = np.array([lp for _, lp in alive])[:, None] + log_probs          # (n_alive, |V|)
+        keep = beam_width - len(finished)
+        best = np.argsort(-totals, axis=None, kind="stable")[:keep]              # flat indices
+        parents, words = np.unravel_index(best, totals.shape)
+        next_alive, rows = [], []
+        for parent, word in zip(parents, words):
+            ids, total = alive[parent][0] + [int(word)], float(totals[parent, word])
+            if not np.isfinite(total):
+                continue                                                         # impossible tokens
+            if word == end_id:
+                finished.append((ids[:-1], total, True))
+            else:
+                next_alive.append((ids, total))
+                rows.append(parent)
+        if not next_alive:
+            break
+        alive = next_alive
+        parent_rows = np.array(rows)
+        state = _map_state(lambda a: a[parent_rows], state)                      # follow the parents
+        if t == max_len - 1:
+            finished.extend((ids, total, False) for ids, total in alive)
+    hyps = [Hypothesis(ids, total, length_normalised(total, len(ids) + ended, alpha), ended)
+            for ids, total, ended in finished]
+    return sorted(hyps, key=lambda h: -h.score)
+
+
+__all__ += ["Seq2SeqStep", "Hypothesis", "length_normalised", "greedy_decode", "sample_decode",
+            "beam_search"]

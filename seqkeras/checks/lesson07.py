@@ -1,0 +1,725 @@
+"""Checkers for lesson 07, the encoder–decoder.
+
+Each ``check_*`` function takes the learner's function, prints the outcome and returns a
+true :class:`~seqkeras.grading.Outcome` (passed) or a false one (not attempted yet); a
+wrong answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely bug.
+
+- 07.1 :func:`check_shift_right`: ``shift_right(targets, start_id) -> decoder_inputs``,
+  teacher forcing's shift
+- 07.2 :func:`check_greedy_decode_one`: ``greedy_decode_one(step, state, start_id, end_id,
+  max_len) -> ids``, the greedy decoding loop for one sequence
+- 07.3 :func:`check_beam_search_best`: ``beam_search_best(log_prob_fn, end_id, max_len,
+  beam_width, alpha) -> ids``, beam search with length normalisation on a toy scorer
+
+Every probe is a tiny deterministic fake (no trained model), built so that each likely bug
+gives a different answer from the right one: the checker runs the bug itself and names it
+when the learner's answer matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from seqkeras.grading import ExerciseError, call, exercise, expect_array, expect_close, expect_shape
+from seqkeras.seq2seq import shift_right as _reference_shift
+
+__all__ = ["check_shift_right", "check_greedy_decode_one", "check_beam_search_best", "check_corpus_bleu"]
+
+
+def _ids(name: str, got: Any) -> list[int]:
+    """A learner's output sequence as a list of Python ints, or a sentence saying what is wrong."""
+    if got is None:
+        raise ExerciseError(f"{name} is None: did you forget to `return` the list of ids?")
+    if isinstance(got, (str, bytes)) or isinstance(got, dict):
+        raise ExerciseError(f"{name} should be a list of token ids (ints), got {type(got).__name__}.")
+    arr = np.asarray(got)
+    if arr.ndim != 1 and arr.size:
+        raise ExerciseError(
+            f"{name} should be a flat list of token ids, got an array of shape "
+            f"{arr.shape}: return one id per output step (e.g. [5, 2, 7])."
+        )
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise ExerciseError(
+            f"{name} should hold integer token ids, got dtype {arr.dtype}: int(np.argmax(...)) gives an int."
+        )
+    return [int(i) for i in arr.reshape(-1)]
+
+
+# --------------------------------------------------------------------------- 07.1 teacher forcing
+def _targets(rng: np.random.Generator, batch: int, t: int, vocab_size: int, end_id: int) -> np.ndarray:
+    """``(batch, t)`` target ids: each row some tokens, the end token, then padding (0).
+    Row 0 fills the whole length (no padding) so that the last position holds the end token."""
+    y = np.zeros((batch, t), dtype=np.int64)
+    for b in range(batch):
+        n = t if b == 0 else int(rng.integers(1, t + 1))
+        y[b, : n - 1] = rng.integers(3, vocab_size, size=n - 1)
+        y[b, n - 1] = end_id
+    return y
+
+
+@exercise("07.1", "shift_right")
+def check_shift_right(fn: Callable[..., Any]) -> None:
+    """Check ``fn(targets, start_id)``: the decoder's inputs for teacher forcing.
+
+    ``targets`` is ``(B, Ty)`` int ids (tokens, the end token, then 0s); the answer must be
+    ``(B, Ty)``: ``start_id``, then ``targets`` without its last position. Probed at several
+    batch sizes and lengths (``Ty = 1`` and lengths the lesson never uses), with several
+    start ids, and the input must be left unchanged.
+    """
+    rng = np.random.default_rng(7)
+    for batch, t, start_id in ((3, 11, 1), (1, 1, 3), (1, 7, 5), (5, 13, 37), (2, 2, 4)):
+        y = _targets(rng, batch, t, 50, end_id=2)
+        given = y.copy()
+        got = call(fn, given, start_id)
+        if not np.array_equal(given, y):
+            raise ExerciseError(
+                "your function changed the `targets` array it was given: build a new "
+                "array (np.empty_like / np.concatenate) instead of writing into it."
+            )
+        arr = expect_array("decoder_inputs", got)
+        if arr.shape == (batch, t + 1):
+            raise ExerciseError(
+                f"decoder_inputs has shape {arr.shape}, one step too long: after "
+                "putting the start token in front, drop the LAST position of the targets "
+                "(targets[:, :-1]) so that inputs and targets have the same length."
+            )
+        expect_shape(
+            "decoder_inputs",
+            arr,
+            (batch, t),
+            hint="Keep both axes, also for a batch of one: (B, Ty) in, (B, Ty) out.",
+        )
+        if not np.all(arr == np.round(arr)) or (
+            hasattr(got, "dtype") and not np.issubdtype(np.asarray(got).dtype, np.integer)
+        ):
+            raise ExerciseError(
+                "the decoder inputs must be integer token ids (they feed an Embedding): "
+                f"got dtype {np.asarray(got).dtype}. Keep the dtype of `targets`."
+            )
+        start_col = np.full((batch, 1), start_id)
+        expect_close(
+            "decoder_inputs",
+            arr,
+            _reference_shift(y, start_id),
+            atol=0,
+            rtol=0,
+            likely_bugs={
+                "they equal the targets: the decoder would read, at each step, the very token it must "
+                "predict. Shift right by one: the start token first, then targets[:, :-1].": y,
+                "you shifted to the LEFT (targets[:, 1:]): the input at step i must be the target of step "
+                "i - 1, so the start token goes in FRONT and the last position is dropped.": np.concatenate(
+                    [y[:, 1:], np.zeros((batch, 1), y.dtype)], axis=1
+                ),
+                "you shifted left and put the start token at the end: the start token goes first.": (
+                    np.concatenate([y[:, 1:], start_col], axis=1)
+                ),
+                "the start token is missing: the first input is padding (0). Every decoder input row "
+                "starts with start_id.": np.concatenate([np.zeros((batch, 1), y.dtype), y[:, :-1]], axis=1),
+                "the first input is the LAST target position rolled round to the front (np.roll), "
+                "padding or the end token: overwrite column 0 with start_id.": np.roll(y, 1, axis=1),
+                "you wrote the start token over the first target instead of shifting: the first "
+                "target is lost and the rest are not moved.": np.concatenate([start_col, y[:, 1:]], axis=1),
+                "the start token is always 1: use the `start_id` you are given.": np.concatenate(
+                    [np.ones((batch, 1), y.dtype), y[:, :-1]], axis=1
+                ),
+            },
+            hint="The answer is start_id followed by targets[:, :-1], row by row.",
+        )
+
+
+# --------------------------------------------------------------------------- 07.2 greedy decoding
+_V = 12
+
+
+class _FakeDecoder:
+    """A deterministic decoder: the next token is a known function of the token fed in and of
+    the state (a step counter); the end token comes when the counter reaches ``stop_at``.
+
+    Its distributions give the best token only about 0.6 of the probability, so a loop that
+    samples instead of taking the argmax goes wrong quickly. It records every call.
+    """
+
+    def __init__(self, end_id: int, stop_at: int, salt: int) -> None:
+        self.end_id, self.stop_at, self.salt = end_id, stop_at, salt
+        self.calls: list[tuple[int, int]] = []
+
+    def best(self, token: int, n: int) -> int:
+        if n == self.stop_at:
+            return self.end_id
+        k = (token * 5 + n * 3 + self.salt) % (_V - 1)
+        return k if k < self.end_id else k + 1  # never the end token before stop_at
+
+    def __call__(self, token_ids: Any, state: Any) -> tuple[np.ndarray, int]:
+        arr = np.asarray(token_ids)
+        if arr.size != 1 or not np.issubdtype(arr.dtype, np.integer):
+            raise ExerciseError(
+                f"step was called with token_ids={token_ids!r}: pass ONE integer token "
+                "id in an array of shape (1,), e.g. np.array([token])."
+            )
+        if isinstance(state, bool) or not isinstance(state, (int, np.integer)):
+            raise ExerciseError(
+                f"step was called with state={state!r}: pass back exactly the state that "
+                "the previous call returned (or the initial state at the first step)."
+            )
+        token, n = int(arr.reshape(-1)[0]), int(state)
+        self.calls.append((token, n))
+        probs = np.full(_V, 0.4 / (_V - 1))
+        probs[self.best(token, n)] = 0.6
+        return np.log(probs)[None, :], n + 1
+
+
+def _greedy_variant(
+    model: _FakeDecoder,
+    start_id: int,
+    max_len: int,
+    *,
+    feed_back: bool = True,
+    carry: bool = True,
+    stop: bool = True,
+    keep_end: bool = False,
+    keep_start: bool = False,
+    extra: int = 0,
+    first: int | None = None,
+) -> list[int]:
+    """The greedy loop with one known bug switched on (all off: the right answer)."""
+    token, state, out = (start_id if first is None else first), 0, ([start_id] if keep_start else [])
+    for _ in range(max_len + extra):
+        log_probs, new_state = model(np.array([token]), state)
+        best = int(np.argmax(log_probs[0]))
+        state = new_state if carry else 0
+        if best == model.end_id and stop:
+            if keep_end:
+                out.append(best)
+            break
+        out.append(best)
+        token = best if feed_back else start_id
+    return out
+
+
+@exercise("07.2", "greedy_decode_one")
+def check_greedy_decode_one(fn: Callable[..., Any]) -> None:
+    """Check ``fn(step, state, start_id, end_id, max_len)``: greedy decoding of ONE sequence.
+
+    ``step(token_ids, state)`` takes an int array of shape ``(1,)`` and returns
+    ``(log_probs (1, |V|), new_state)``. The loop must feed the start token first, then its
+    own previous choice (the argmax), carry the state, stop at the end token (leaving it out)
+    or after ``max_len`` tokens, and call ``step`` once per token.
+    """
+    cases = [  # (end_id, stop_at, salt, start_id, max_len)
+        (11, 6, 0, 1, 20),
+        (4, 3, 5, 0, 9),
+        (7, 0, 2, 1, 5),  # the end token straight away
+        (11, 40, 1, 1, 8),  # never ends within max_len
+        (2, 9, 3, 1, 9),  # ends exactly at max_len: the end is step 10, so 9 tokens
+        (5, 30, 4, 3, 1),  # max_len = 1
+    ]
+    for end_id, stop_at, salt, start_id, max_len in cases:
+        model = _FakeDecoder(end_id, stop_at, salt)
+        got = _ids("your output", call(fn, model, 0, start_id, end_id, max_len))
+        expected = _greedy_variant(_FakeDecoder(end_id, stop_at, salt), start_id, max_len)
+
+        def bug(case: tuple[int, ...] = (end_id, stop_at, salt, start_id, max_len), **kw: Any) -> list[int]:
+            return _greedy_variant(_FakeDecoder(*case[:3]), case[3], case[4], **kw)
+
+        if got == expected:
+            if len(model.calls) > len(expected) + 1:
+                raise ExerciseError(
+                    f"the ids are right, but step was called {len(model.calls)} times for {len(expected)} "
+                    "tokens: one call per token is enough (re-running the prefix wastes time, and the "
+                    "state already holds it)."
+                )
+            continue
+        where = f"(start_id={start_id}, end_id={end_id}, max_len={max_len})"
+        diagnoses = [
+            (
+                "the end token is in your output: stop when the decoder chooses end_id, and leave it "
+                "out (it is not part of the answer).",
+                bug(keep_end=True),
+            ),
+            (
+                "you keep going after the end token: stop as soon as the decoder chooses end_id.",
+                bug(stop=False),
+            ),
+            (
+                "the start token is in your output: it is only the first INPUT; return what the "
+                "decoder writes.",
+                bug(keep_start=True),
+            ),
+            (
+                "every step is fed the start token: feed back the token you just chose "
+                "(that is what makes decoding autoregressive).",
+                bug(feed_back=False),
+            ),
+            (
+                "the state is not carried: pass the state that step returned to the next call, not "
+                "the initial one.",
+                bug(carry=False),
+            ),
+            ("the first input is not the start token: begin with start_id.", bug(first=end_id)),
+            (f"you write more than max_len = {max_len} tokens: stop after max_len steps.", bug(extra=1)),
+            (
+                f"you stop one token early: write up to max_len = {max_len} tokens when no end token comes.",
+                _greedy_variant(_FakeDecoder(end_id, stop_at, salt), start_id, max_len - 1)
+                if max_len > 1
+                else None,
+            ),
+        ]
+        for diagnosis, wrong in diagnoses:
+            if wrong is not None and got == wrong:
+                raise ExerciseError(f"{where}: {diagnosis}")
+        again = _ids(
+            "your output", call(fn, _FakeDecoder(end_id, stop_at, salt), 0, start_id, end_id, max_len)
+        )
+        if again != got:
+            raise ExerciseError(
+                "two runs on the same input gave different outputs: greedy decoding "
+                "takes the most likely token (np.argmax(log_probs[0])), it does not sample."
+            )
+        raise ExerciseError(
+            f"{where}: expected {expected}, got {got}. Check each step: feed the "
+            "previous choice, take the argmax, carry the state, stop at end_id."
+        )
+
+
+# --------------------------------------------------------------------------- 07.3 beam search
+_EPS = 1e-4  # every token not in a toy's table gets this probability (so nothing is impossible)
+
+
+class _ToyScorer:
+    """``log_prob_fn(prefix) -> log_probs (|V|,)``: a scorer defined by a table of prefixes.
+
+    ``table`` maps a prefix (a tuple of ids, without the start token) to its likely next
+    tokens ``{token: p}``; every other token gets a small probability, and a prefix not in the
+    table ends almost surely. ``scale`` multiplies every log-probability (a large scale makes
+    the probabilities themselves underflow to 0.0 while their logs stay exact). Calls are
+    recorded.
+    """
+
+    def __init__(
+        self,
+        table: dict[tuple[int, ...], dict[int, float]],
+        vocab_size: int,
+        end_id: int,
+        scale: float = 1.0,
+        limit: int | None = None,
+    ) -> None:
+        self.table, self.vocab_size, self.end_id, self.scale = table, vocab_size, end_id, scale
+        self.limit = limit  # more calls than this: the learner's beam is not pruned
+        self.calls: list[tuple[int, ...]] = []
+
+    def __call__(self, prefix: Any) -> np.ndarray:
+        if isinstance(prefix, np.ndarray):
+            prefix = prefix.tolist()
+        if not isinstance(prefix, (list, tuple)) or not all(isinstance(t, (int, np.integer)) for t in prefix):
+            raise ExerciseError(
+                f"log_prob_fn was called with {prefix!r}: pass the hypothesis's token ids "
+                "so far, a list of ints (without the start token)."
+            )
+        key = tuple(int(t) for t in prefix)
+        if self.end_id in key:
+            raise ExerciseError(
+                f"log_prob_fn was called with {list(key)}, which contains the end token: a "
+                "hypothesis that has ended is finished; set it aside instead of extending it."
+            )
+        self.calls.append(key)
+        if self.limit is not None and len(self.calls) > self.limit:
+            raise ExerciseError(
+                f"log_prob_fn was called more than {self.limit} times on a toy problem that needs at most "
+                f"{self.limit // 4}: the beam is not pruned. After each step keep only the beam_width best "
+                "hypotheses (sort the extensions by score and cut the list)."
+            )
+        probs = np.full(self.vocab_size, _EPS)
+        for tok, p in self.table.get(key, {self.end_id: 1.0}).items():
+            probs[tok] = p
+        return np.log(probs / probs.sum()) * self.scale
+
+
+def _beam_variant(
+    scorer: _ToyScorer,
+    end_id: int,
+    max_len: int,
+    beam_width: int,
+    alpha: float,
+    *,
+    combine: str = "sum",
+    normalise: bool = True,
+    prune: bool = True,
+    keep_finished: bool = True,
+) -> list[int]:
+    """Beam search (the beam narrows as hypotheses finish) with one known bug switched on."""
+
+    def extend(score: float, lp: float) -> float:
+        if combine == "sum":
+            return score + lp
+        if combine == "multiply_logs":
+            return (score if score != 0.0 else 1.0) * lp
+        return score * float(np.exp(lp))  # multiply_probs (score starts at 1.0)
+
+    alive: list[tuple[list[int], float]] = [([], 0.0 if combine == "sum" else 1.0)]
+    finished: list[tuple[float, list[int]]] = []
+
+    def rank(score: float, length: int) -> float:
+        return score / length**alpha if combine == "sum" and normalise else score
+
+    for step in range(max_len):
+        cands = [
+            (extend(score, float(lp)), ids + [tok])
+            for ids, score in alive
+            for tok, lp in enumerate(scorer(ids))
+        ]
+        cands.sort(key=lambda c: -c[0])
+        if prune:
+            cands = cands[: beam_width - len(finished) if keep_finished else beam_width]
+        alive = []
+        for score, ids in cands:
+            if ids[-1] == end_id:
+                if keep_finished:
+                    finished.append((rank(score, len(ids)), ids[:-1]))
+            else:
+                alive.append((ids, score))
+        if not alive:
+            break
+        if step == max_len - 1:
+            finished.extend((rank(score, len(ids)), ids) for ids, score in alive)
+    return max(finished)[1] if finished else []
+
+
+#: The toy problems: (name, table, max_len, beam_width, alpha, scale), over |V| = 6 tokens with
+#: end token 5. Each has one best output that every correct beam search of this width finds.
+_V3 = 6
+_TRAP = {(): {1: 0.55, 2: 0.45}, (1,): {0: 0.26, 3: 0.25, 4: 0.25, 5: 0.24}, (2,): {1: 0.95, 3: 0.05}}
+_LENGTH = {
+    (): {1: 0.6, 2: 0.4},
+    (1,): {5: 0.9, 0: 0.1},
+    (2,): {2: 0.97, 5: 0.03},
+    (2, 2): {2: 0.97, 5: 0.03},
+    (2, 2, 2): {2: 0.97, 5: 0.03},
+    (2, 2, 2, 2): {2: 0.97, 5: 0.03},
+}
+_EARLY = {
+    (): {4: 0.5, 1: 0.5},
+    (4,): {5: 0.7, 1: 0.3},
+    (1,): {1: 0.6, 2: 0.4},
+    (1, 1): {2: 0.55, 3: 0.45},
+    (1, 2): {3: 1.0},
+    (1, 1, 2): {3: 0.5, 4: 0.5},
+    (1, 1, 3): {1: 1.0},
+}
+_CASES = [
+    ("greedy trap, width 2", _TRAP, 5, 2, 0.0, 1.0),
+    ("greedy trap, width 2, tiny probabilities", _TRAP, 5, 2, 0.0, 3000.0),
+    ("greedy trap, width 1 (greedy)", _TRAP, 5, 1, 0.0, 1.0),
+    ("greedy trap, normalised", _TRAP, 5, 2, 1.0, 1.0),
+    ("short or long, alpha = 0", _LENGTH, 8, 2, 0.0, 1.0),
+    ("short or long, alpha = 1", _LENGTH, 8, 2, 1.0, 1.0),
+    ("short or long, alpha = 1, tiny probabilities", _LENGTH, 8, 2, 1.0, 3000.0),
+    ("an early end, width 3", _EARLY, 6, 3, 0.0, 1.0),
+    ("an early end, cut at max_len = 2", _EARLY, 2, 3, 0.0, 1.0),
+]
+
+_BEAM_BUGS = [
+    (
+        "no length normalisation: rank the finished hypotheses by log_prob / length ** alpha "
+        "(length counts the end token); with alpha = 1 a long output with likely tokens beats a "
+        "short one.",
+        dict(normalise=False),
+    ),
+    (
+        "the log-probabilities are multiplied: in log space, scores ADD (log p1 + log p2 = "
+        "log(p1 p2)); a product of negative numbers flips sign.",
+        dict(combine="multiply_logs"),
+    ),
+    (
+        "you multiply probabilities: over a few unlikely steps they underflow to 0.0 and every "
+        "hypothesis ties. Add log-probabilities instead.",
+        dict(combine="multiply_probs"),
+    ),
+    (
+        "finished hypotheses are dropped: when a hypothesis ends (chooses end_id), keep it aside "
+        "with its score; the best output may be one that ended early.",
+        dict(keep_finished=False),
+    ),
+]
+
+
+@exercise("07.3", "beam_search_best")
+def check_beam_search_best(fn: Callable[..., Any]) -> None:
+    """Check ``fn(log_prob_fn, end_id, max_len, beam_width, alpha)``: the best output of beam search.
+
+    ``log_prob_fn(prefix)`` gives the next-token log-probabilities ``(|V|,)`` after the ids in
+    ``prefix`` (a list, without the start token). The answer is the best hypothesis's ids
+    (without the end token) by ``sum of log-probs / length ** alpha``, length counting the end
+    token. Probed on toy scorers where greedy is wrong, where length normalisation changes the
+    winner, where probabilities underflow, and where the best output ends early. A bug is
+    named when it explains the answers to every toy.
+    """
+    end_id = _V3 - 1
+    runs = []
+    for name, table, max_len, width, alpha, scale in _CASES:
+        scorer = _ToyScorer(table, _V3, end_id, scale, limit=4 * width * max_len)
+        got = _ids("your output", call(fn, scorer, end_id, max_len, width, alpha))
+        expected = _beam_variant(_ToyScorer(table, _V3, end_id, scale), end_id, max_len, width, alpha)
+        bugs = [
+            _beam_variant(_ToyScorer(table, _V3, end_id, scale), end_id, max_len, width, alpha, **kw)
+            for _, kw in _BEAM_BUGS
+        ]
+        runs.append((name, max_len, width, alpha, got, expected, bugs, len(scorer.calls)))
+    wrong = [r for r in runs if r[4] != r[5]]
+    if not wrong:
+        for name, max_len, width, _, _, _, _, n_calls in runs:
+            if n_calls > width * max_len:
+                raise ExerciseError(
+                    f"({name}) the answer is right, but log_prob_fn was called {n_calls} times with "
+                    f"beam_width={width} and max_len={max_len} (at most {width * max_len} are needed): the "
+                    "beam is not pruned. After each step keep only the beam_width best hypotheses."
+                )
+        return
+    name, max_len, width, alpha, got, expected, bugs, _ = wrong[0]
+    for k, (diagnosis, _) in enumerate(_BEAM_BUGS):  # a bug that explains every answer
+        if all(r[4] == r[6][k] for r in runs):
+            raise ExerciseError(f"({name}) {diagnosis}")
+    # Multiplying every log-probability by 3000 must not change the winner (sums and normalised
+    # sums scale alike); an answer that changes means the numbers under- or overflowed.
+    by_name = {r[0]: r[4] for r in runs}
+    for base in ("greedy trap, width 2", "short or long, alpha = 1"):
+        if by_name[base] != by_name[base + ", tiny probabilities"]:
+            raise ExerciseError(
+                f"({base}, tiny probabilities) the same problem with every probability "
+                "raised to the power 3000 got a different answer: the numbers underflow. If "
+                "you multiply probabilities, they underflow to 0.0 and every hypothesis "
+                "ties: add log-probabilities instead."
+            )
+    for k, (diagnosis, _) in enumerate(_BEAM_BUGS):  # or at least this one
+        if got == bugs[k]:
+            raise ExerciseError(f"({name}) {diagnosis}")
+    if end_id in got:
+        raise ExerciseError(f"({name}) your output {got} contains the end token {end_id}: leave it out.")
+    if len(got) > max_len:
+        raise ExerciseError(f"({name}) your output has {len(got)} tokens, more than max_len = {max_len}.")
+    raise ExerciseError(
+        f"({name}, beam_width={width}, alpha={alpha}) expected {expected}, got {got}. "
+        "Check each step: extend every hypothesis by every token, add the "
+        "log-probabilities, keep the beam_width best, set finished ones aside, and "
+        "rank them by log_prob / length ** alpha."
+    )
+
+
+# --------------------------------------------------------------------------- 07.4 BLEU by hand
+def _ngrams(tokens: list[str], n: int) -> dict[tuple[str, ...], int]:
+    counts: dict[tuple[str, ...], int] = {}
+    for i in range(len(tokens) - n + 1):
+        gram = tuple(tokens[i : i + n])
+        counts[gram] = counts.get(gram, 0) + 1
+    return counts
+
+
+def _bleu_variant(
+    hyps: list[list[str]],
+    refs: list[list[list[str]]],
+    *,
+    clip: str = "max",
+    brevity: str = "corpus",
+    ref_len: str = "closest",
+    mean: str = "geometric",
+    max_n: int = 4,
+    scale: float = 100.0,
+    first_ref_only: bool = False,
+) -> float:
+    """Corpus BLEU, or one of its likely bugs (every switch at its default: the right answer)."""
+    correct, total = [0] * max_n, [0] * max_n
+    c_len = r_len = 0
+    bp_sentences = []
+    for hyp, rs in zip(hyps, refs):
+        rs = rs[:1] if first_ref_only else rs
+        for n in range(1, max_n + 1):
+            h = _ngrams(hyp, n)
+            ref_counts = [_ngrams(r, n) for r in rs]
+            for gram, k in h.items():
+                allowed = {
+                    "max": max(rc.get(gram, 0) for rc in ref_counts),
+                    "sum": sum(rc.get(gram, 0) for rc in ref_counts),
+                    "none": k if any(gram in rc for rc in ref_counts) else 0,
+                }[clip]
+                correct[n - 1] += min(k, allowed)
+            total[n - 1] += max(len(hyp) - n + 1, 0)
+        lengths = [len(r) for r in rs]
+        r = {
+            "closest": min(lengths, key=lambda x: (abs(x - len(hyp)), x)),
+            "first": lengths[0],
+            "shortest": min(lengths),
+            "longest": max(lengths),
+            "average": float(np.mean(lengths)),
+        }[ref_len]
+        c_len += len(hyp)
+        r_len += r
+        bp_sentences.append(1.0 if len(hyp) >= r else (np.exp(1 - r / len(hyp)) if len(hyp) else 0.0))
+    if not any(correct):
+        return 0.0
+    precisions = [c / t if t else 0.0 for c, t in zip(correct, total)]
+    if mean == "geometric":
+        if min(precisions) == 0:
+            return 0.0
+        core = float(np.exp(np.mean(np.log(precisions))))
+    else:
+        core = float(np.mean(precisions))
+    if brevity == "corpus":
+        bp = 1.0 if c_len >= r_len else float(np.exp(1 - r_len / c_len))
+    elif brevity == "sentence":
+        bp = float(np.mean(bp_sentences))
+    else:
+        bp = 1.0
+    return scale * bp * core
+
+
+def _bleu_probes() -> list[tuple[str, list[list[str]], list[list[list[str]]]]]:
+    """Small corpora of single-character tokens, each built to bring out some of the bugs."""
+    rng = np.random.default_rng(11)
+    alphabet = list("我你他是的不了在有人这大好")
+
+    def sentence(n: int) -> list[str]:
+        return [alphabet[i] for i in rng.integers(0, len(alphabet), size=n)]
+
+    def edited(ref: list[str], p: float) -> list[str]:
+        return [alphabet[int(rng.integers(len(alphabet)))] if rng.random() < p else t for t in ref]
+
+    probes = []
+    refs = [[sentence(int(rng.integers(6, 14)))] for _ in range(12)]
+    probes.append(("one reference each", [edited(r[0], 0.2) for r in refs], refs))
+    refs = [[sentence(int(rng.integers(8, 14)))] for _ in range(12)]
+    probes.append(("outputs shorter than their references", [edited(r[0], 0.1)[:-3] for r in refs], refs))
+    refs = [
+        [list("我们明天一起去大学看书好吗"), list("明天去看书")],
+        [list("他是你的朋友"), list("这个人是不是你的好朋友我不知道")],
+    ]
+    probes.append(
+        ("two references of different lengths", [list("明天去看"), list("这个人是不是你他好朋友我")], refs)
+    )
+    refs = [[list("我是我的人"), list("人是我我")], [list("你好好"), list("好你好")]]
+    probes.append(("repeated words", [list("我我我我是我的人"), list("好好好好你好")], refs))
+    return probes
+
+
+_BLEU_BUGS = [
+    (
+        "the n-gram counts are not clipped: a word repeated in the output counts as often as it "
+        "appears there, but it may count only as often as it appears in a reference (the most in "
+        "any one reference).",
+        dict(clip="none"),
+    ),
+    (
+        "the counts are clipped by the SUM over the references: clip each n-gram by the largest count "
+        "in any single reference.",
+        dict(clip="sum"),
+    ),
+    (
+        "there is no brevity penalty: a short output with only safe words would score high. Multiply by "
+        "exp(1 - r / c) when the corpus's output length c is below the reference length r.",
+        dict(brevity="none"),
+    ),
+    (
+        "the brevity penalty is computed sentence by sentence: BLEU applies it once, to the whole corpus "
+        "(total output length against total reference length).",
+        dict(brevity="sentence"),
+    ),
+    (
+        "the reference length is the FIRST reference's: take, for each sentence, the reference length "
+        "closest to the output's (the shorter one on a tie).",
+        dict(ref_len="first"),
+    ),
+    (
+        "the reference length is the shortest reference's: take the one closest to the output's length.",
+        dict(ref_len="shortest"),
+    ),
+    (
+        "the reference length is the longest reference's: take the one closest to the output's length.",
+        dict(ref_len="longest"),
+    ),
+    (
+        "the reference length is the average of the references: take the one closest to the output's length.",
+        dict(ref_len="average"),
+    ),
+    (
+        "the precisions are averaged arithmetically: BLEU takes their geometric mean, exp(mean(log p_n)).",
+        dict(mean="arithmetic"),
+    ),
+    ("only n-grams up to n = 3 are counted: BLEU uses n = 1, 2, 3 and 4.", dict(max_n=3)),
+    ("only n-grams up to n = 2 are counted: BLEU uses n = 1, 2, 3 and 4.", dict(max_n=2)),
+    ("your score is between 0 and 1: report it on sacrebleu's scale, 0 to 100.", dict(scale=1.0)),
+    (
+        "only the first reference of each sentence is used: every reference counts (an n-gram is "
+        "right if any reference has it).",
+        dict(first_ref_only=True),
+    ),
+]
+
+
+@exercise("07.4", "corpus_bleu")
+def check_corpus_bleu(fn: Callable[..., Any]) -> None:
+    """Check ``fn(hypotheses, references) -> BLEU`` against sacrebleu.
+
+    ``hypotheses``: a list of token lists; ``references``: for each hypothesis, a list of
+    reference token lists. The answer must equal sacrebleu's corpus BLEU with
+    ``tokenize="none", smooth_method="none"`` on the space-joined tokens (0 to 100), on
+    several small corpora: one and two references, short and long outputs, repeated words,
+    and a corpus with no 4-gram in common.
+    """
+    from sacrebleu.metrics import BLEU
+
+    metric = BLEU(tokenize="none", smooth_method="none")
+    runs = []
+    for name, hyps, refs in _bleu_probes():
+        given_h, given_r = [list(h) for h in hyps], [[list(r) for r in rs] for rs in refs]
+        got = call(fn, given_h, given_r)
+        if given_h != hyps or given_r != refs:
+            raise ExerciseError(
+                "your function changed the token lists it was given: count n-grams without modifying them."
+            )
+        value = (
+            float(expect_array("your BLEU", got)) if np.ndim(expect_array("your BLEU", got)) == 0 else None
+        )
+        if value is None:
+            raise ExerciseError(
+                f"return one number for the whole corpus, got an array of shape "
+                f"{np.shape(got)}: BLEU pools the counts of every sentence."
+            )
+        streams = [
+            [" ".join(rs[k]) if k < len(rs) else None for rs in refs] for k in range(max(map(len, refs)))
+        ]
+        expected = metric.corpus_score([" ".join(h) for h in hyps], streams).score
+        assert abs(expected - _bleu_variant(hyps, refs)) < 1e-9, "checker out of step with sacrebleu"
+        runs.append((name, value, expected, [_bleu_variant(hyps, refs, **kw) for _, kw in _BLEU_BUGS]))
+    wrong = [r for r in runs if not np.isclose(r[1], r[2], rtol=1e-6, atol=1e-6)]
+    if wrong:
+        for k, (diagnosis, _) in enumerate(_BLEU_BUGS):  # a bug that explains every answer
+            if all(np.isclose(r[1], r[3][k], rtol=1e-6, atol=1e-6) for r in runs):
+                raise ExerciseError(f"BLEU is wrong: {diagnosis}")
+        name, value, expected, bugs = wrong[0]
+        for k, (diagnosis, _) in enumerate(_BLEU_BUGS):
+            if np.isclose(value, bugs[k], rtol=1e-6, atol=1e-6):
+                raise ExerciseError(f"({name}) BLEU is wrong: {diagnosis}")
+        raise ExerciseError(
+            f"({name}) your BLEU is {value:.4f}, sacrebleu's is {expected:.4f}. Check each "
+            "part: clipped n-gram counts for n = 1..4 pooled over the corpus, their "
+            "geometric mean, and the brevity penalty with the closest reference length."
+        )
+    perfect = [list("我是学生"), list("你好吗")]
+    got = call(fn, [list(s) for s in perfect], [[list(s)] for s in perfect])
+    expect_close(
+        "BLEU of a perfect translation",
+        got,
+        100.0,
+        rtol=1e-9,
+        atol=1e-6,
+        hint="Outputs equal to their references score 100.",
+    )
+    got = call(fn, [list("我你他是的")], [[list("的是他你我")]])
+    expect_close(
+        "BLEU of an output with no bigram in common",
+        got,
+        0.0,
+        atol=1e-9,
+        hint="With no smoothing, a zero precision (here for n = 2, 3, 4) makes BLEU 0.",
+    )
