@@ -521,7 +521,7 @@ def test_last_records_are_whole():
     assert last[0] == ("From", "ADP")
     assert last[-3:] == [("was", "VERB"), ("stupefying", "VERB"), (".", ".")]
     pairs = data.load_translation_pairs()
-    assert pairs[-1][1].endswith("的機會是相當小的。")
+    assert pairs[-1][1].endswith("的机会是相当小的。")
     assert pairs[-1][0].endswith("native speaker level in that language.")
 
 
