@@ -43,6 +43,7 @@ the script twice gives byte-identical files and the same sha256s. After regenera
 copy the printed sha256s into ``seqkeras/data.py`` (``REGISTRY``) and ``data/README.md``
 if they changed; ``tests/test_data.py`` checks that the two agree.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,7 +65,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent            # data/
+HERE = Path(__file__).resolve().parent  # data/
 DEFAULT_RAW = HERE.parent.parent / "shared" / "datasets"
 
 #: sha256 of the raw inputs, as listed in shared/datasets/README.md (a warning if they differ).
@@ -75,8 +76,14 @@ RAW_SHA256 = {
     "tinyshakespeare.txt": "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
 }
 
-OUTPUTS = ("shakespeare.txt", "eng_cmn.tsv.gz", "polarity.tsv.gz", "brown_universal.txt.gz",
-           "digits.csv.gz", "co2_weekly.csv.gz")
+OUTPUTS = (
+    "shakespeare.txt",
+    "eng_cmn.tsv.gz",
+    "polarity.tsv.gz",
+    "brown_universal.txt.gz",
+    "digits.csv.gz",
+    "co2_weekly.csv.gz",
+)
 
 # --------------------------------------------------------------------------------------
 # Brown corpus tags -> the 12 universal tags of Petrov, Das & McDonald (2012)
@@ -91,33 +98,95 @@ OUTPUTS = ("shakespeare.txt", "eng_cmn.tsv.gz", "polarity.tsv.gz", "brown_univer
 #: (UH) are PRT; the negator * ("not", "n't") is ADV.
 BROWN_TO_UNIVERSAL = {
     # punctuation
-    ".": ".", ",": ".", ":": ".", "(": ".", ")": ".", "--": ".", "'": ".", "''": ".", "``": ".",
+    ".": ".",
+    ",": ".",
+    ":": ".",
+    "(": ".",
+    ")": ".",
+    "--": ".",
+    "'": ".",
+    "''": ".",
+    "``": ".",
     # determiners, articles, quantifiers
-    "AT": "DET", "ABX": "DET", "DT": "DET", "DTI": "DET", "DTS": "DET", "DTX": "DET",
-    "WDT": "DET", "PP$": "DET",
-    "ABL": "PRT", "ABN": "PRT",
+    "AT": "DET",
+    "ABX": "DET",
+    "DT": "DET",
+    "DTI": "DET",
+    "DTS": "DET",
+    "DTX": "DET",
+    "WDT": "DET",
+    "PP$": "DET",
+    "ABL": "PRT",
+    "ABN": "PRT",
     # adjectives (post-determiners and ordinals included)
-    "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "JJT": "ADJ", "AP": "ADJ", "OD": "ADJ",
+    "JJ": "ADJ",
+    "JJR": "ADJ",
+    "JJS": "ADJ",
+    "JJT": "ADJ",
+    "AP": "ADJ",
+    "OD": "ADJ",
     # adverbs (qualifiers and the negator included)
-    "RB": "ADV", "RBR": "ADV", "RBT": "ADV", "RN": "ADV", "QL": "ADV", "QLP": "ADV",
-    "WQL": "ADV", "WRB": "ADV", "*": "ADV",
+    "RB": "ADV",
+    "RBR": "ADV",
+    "RBT": "ADV",
+    "RN": "ADV",
+    "QL": "ADV",
+    "QLP": "ADV",
+    "WQL": "ADV",
+    "WRB": "ADV",
+    "*": "ADV",
     # particles
-    "RP": "PRT", "TO": "PRT", "EX": "PRT", "UH": "PRT",
+    "RP": "PRT",
+    "TO": "PRT",
+    "EX": "PRT",
+    "UH": "PRT",
     # conjunctions and adpositions
-    "CC": "CONJ", "CS": "ADP", "IN": "ADP",
+    "CC": "CONJ",
+    "CS": "ADP",
+    "IN": "ADP",
     # numbers
     "CD": "NUM",
     # nouns (proper, plural, adverbial nouns, nominal pronouns)
-    "NN": "NOUN", "NNS": "NOUN", "NP": "NOUN", "NPS": "NOUN", "NR": "NOUN", "NRS": "NOUN",
+    "NN": "NOUN",
+    "NNS": "NOUN",
+    "NP": "NOUN",
+    "NPS": "NOUN",
+    "NR": "NOUN",
+    "NRS": "NOUN",
     "PN": "NOUN",
     # pronouns
-    "PP$$": "PRON", "PPL": "PRON", "PPLS": "PRON", "PPO": "PRON",
-    "PPS": "PRON", "PPSS": "PRON", "WP$": "PRON", "WPO": "PRON", "WPS": "PRON",
+    "PP$$": "PRON",
+    "PPL": "PRON",
+    "PPLS": "PRON",
+    "PPO": "PRON",
+    "PPS": "PRON",
+    "PPSS": "PRON",
+    "WP$": "PRON",
+    "WPO": "PRON",
+    "WPS": "PRON",
     # verbs: be, do, have, modals, lexical verbs
-    "BE": "VERB", "BED": "VERB", "BEDZ": "VERB", "BEG": "VERB", "BEM": "VERB", "BEN": "VERB",
-    "BER": "VERB", "BEZ": "VERB", "DO": "VERB", "DOD": "VERB", "DOZ": "VERB", "HV": "VERB",
-    "HVD": "VERB", "HVG": "VERB", "HVN": "VERB", "HVZ": "VERB", "MD": "VERB", "VB": "VERB",
-    "VBD": "VERB", "VBG": "VERB", "VBN": "VERB", "VBZ": "VERB",
+    "BE": "VERB",
+    "BED": "VERB",
+    "BEDZ": "VERB",
+    "BEG": "VERB",
+    "BEM": "VERB",
+    "BEN": "VERB",
+    "BER": "VERB",
+    "BEZ": "VERB",
+    "DO": "VERB",
+    "DOD": "VERB",
+    "DOZ": "VERB",
+    "HV": "VERB",
+    "HVD": "VERB",
+    "HVG": "VERB",
+    "HVN": "VERB",
+    "HVZ": "VERB",
+    "MD": "VERB",
+    "VB": "VERB",
+    "VBD": "VERB",
+    "VBG": "VERB",
+    "VBN": "VERB",
+    "VBZ": "VERB",
     # other
     "NIL": "X",
 }
@@ -169,10 +238,12 @@ def check_raw(raw: Path) -> None:
     for name, expected in RAW_SHA256.items():
         path = raw / name
         if not path.exists():
-            sys.exit(f"missing raw file {path}. This script is for maintainers who have the raw "
-                     "datasets (in ../shared/datasets, or pass --raw DIR); they are not part of "
-                     "the course. To repair a file in data/, restore it instead: "
-                     "git checkout -- data/FILE (or download the course again).")
+            sys.exit(
+                f"missing raw file {path}. This script is for maintainers who have the raw "
+                "datasets (in ../shared/datasets, or pass --raw DIR); they are not part of "
+                "the course. To repair a file in data/, restore it instead: "
+                "git checkout -- data/FILE (or download the course again)."
+            )
         if sha256(path) != expected:
             print(f"WARNING: {name} differs from the version the datasheet describes", file=sys.stderr)
 
@@ -192,8 +263,10 @@ def to_simplified() -> Callable[[str], str]:
     try:
         import opencc
     except ImportError:
-        sys.exit("the translation pairs need OpenCC to convert traditional characters to simplified: "
-                 "pip install opencc (used by this script only, not by the course)")
+        sys.exit(
+            "the translation pairs need OpenCC to convert traditional characters to simplified: "
+            "pip install opencc (used by this script only, not by the course)"
+        )
     converter = opencc.OpenCC("t2s")
     return converter.convert
 
@@ -220,8 +293,10 @@ def make_eng_cmn(raw: Path, out: Path) -> str:
                 rows.append(f"{eng}\t{simple}\t{attribution}\n")
     write_gzip(out / "eng_cmn.tsv.gz", "english\tchinese\tattribution\n" + "".join(rows))
     chars = {ch for row in rows for ch in row.split("\t")[1]}
-    return (f"{len(rows):,} pairs; {changed:,} Chinese sides converted to simplified characters; "
-            f"{len(chars):,} distinct Chinese-side characters")
+    return (
+        f"{len(rows):,} pairs; {changed:,} Chinese sides converted to simplified characters; "
+        f"{len(chars):,} distinct Chinese-side characters"
+    )
 
 
 def make_polarity(raw: Path, out: Path) -> str:
@@ -232,12 +307,13 @@ def make_polarity(raw: Path, out: Path) -> str:
                 continue
             label = {"fresh": 1, "rotten": 0}[row["category"]]
             text = clean(row["text"])
-            if text and text not in seen:         # exact duplicates: keep the first
+            if text and text not in seen:  # exact duplicates: keep the first
                 seen[text] = label
     rows = list(seen.items())
-    random.Random(0).shuffle(rows)                # so that any slice has both classes mixed
-    write_gzip(out / "polarity.tsv.gz",
-               "label\ttext\n" + "".join(f"{label}\t{text}\n" for text, label in rows))
+    random.Random(0).shuffle(rows)  # so that any slice has both classes mixed
+    write_gzip(
+        out / "polarity.tsv.gz", "label\ttext\n" + "".join(f"{label}\t{text}\n" for text, label in rows)
+    )
     pos = sum(label for _, label in rows)
     return f"{len(rows):,} snippets ({pos:,} fresh=1, {len(rows) - pos:,} rotten=0)"
 
@@ -245,11 +321,19 @@ def make_polarity(raw: Path, out: Path) -> str:
 def make_brown(raw: Path, out: Path) -> str:
     lines, tags, news = [], collections.Counter(), collections.Counter()
     with tarfile.open(raw / "brown-corpus.tgz") as tar:
-        members = sorted((m for m in tar.getmembers() if m.isfile()
-                          and len(Path(m.name).name) == 4 and Path(m.name).name[0] == "c"
-                          and Path(m.name).name[2:].isdigit()), key=lambda m: Path(m.name).name)
+        members = sorted(
+            (
+                m
+                for m in tar.getmembers()
+                if m.isfile()
+                and len(Path(m.name).name) == 4
+                and Path(m.name).name[0] == "c"
+                and Path(m.name).name[2:].isdigit()
+            ),
+            key=lambda m: Path(m.name).name,
+        )
         for member in members:
-            is_news = Path(member.name).name[1] == "a"          # ca01..ca44 = news
+            is_news = Path(member.name).name[1] == "a"  # ca01..ca44 = news
             text = tar.extractfile(member).read().decode("utf-8")
             for line in text.splitlines():
                 tokens = line.split()
@@ -267,16 +351,20 @@ def make_brown(raw: Path, out: Path) -> str:
     total = sum(tags.values())
     dist = ", ".join(f"{t} {n:,} ({n / total:.1%})" for t, n in tags.most_common())
     news_dist = ", ".join(f"{t} {n:,}" for t, n in news.most_common())
-    return (f"{len(members)} files, {len(lines):,} sentences, {total:,} tokens\n"
-            f"    tags: {dist}\n    news category only: {news_dist}")
+    return (
+        f"{len(members)} files, {len(lines):,} sentences, {total:,} tokens\n"
+        f"    tags: {dist}\n    news category only: {news_dist}"
+    )
 
 
 def make_digits(digits: Path | None, out: Path) -> str:
     inner = "sklearn/datasets/data/digits.csv.gz"
     with tempfile.TemporaryDirectory() as tmp:
         if digits is None:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                            "scikit-learn", "-d", tmp], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "scikit-learn", "-d", tmp],
+                check=True,
+            )
             digits = next(Path(tmp).glob("scikit_learn-*.whl"))
         if digits.suffix == ".whl":
             data = zipfile.ZipFile(digits).read(inner)
@@ -300,8 +388,10 @@ def make_co2(co2: Path | None, out: Path) -> str:
     inner = "statsmodels/datasets/co2/"
     with tempfile.TemporaryDirectory() as tmp:
         if co2 is None:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                            "statsmodels", "-d", tmp], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "statsmodels", "-d", tmp],
+                check=True,
+            )
             co2 = next(Path(tmp).glob("statsmodels-*.whl"))
         raw_dat = None
         if co2.suffix == ".whl":
@@ -333,20 +423,33 @@ def make_co2(co2: Path | None, out: Path) -> str:
                 raw[century + yymmdd] = float(value)
         assert raw == {d: float(v) for d, v in measured.items()}, "co2.csv differs from maunaloa_c.dat"
     write_gzip(out / "co2_weekly.csv.gz", "date,co2_ppm\n" + "".join(lines))
-    return (f"{len(lines):,} weeks {lines[0][:10]} to {lines[-1][:10]}, {len(measured):,} measured, "
-            f"{len(lines) - len(measured)} without a measurement"
-            + ("; equal to src/maunaloa_c.dat" if raw_dat is not None else ""))
+    return (
+        f"{len(lines):,} weeks {lines[0][:10]} to {lines[-1][:10]}, {len(measured):,} measured, "
+        f"{len(lines) - len(measured)} without a measurement"
+        + ("; equal to src/maunaloa_c.dat" if raw_dat is not None else "")
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder of the raw datasets")
-    parser.add_argument("--digits", type=Path, default=None,
-                        help="a scikit-learn wheel, or its digits.csv.gz (default: pip download)")
-    parser.add_argument("--co2", type=Path, default=None,
-                        help="a statsmodels wheel, or its co2.csv (default: pip download)")
-    parser.add_argument("--only", nargs="+", choices=OUTPUTS, default=None, metavar="FILE",
-                        help="remake only these output files (e.g. co2_weekly.csv.gz)")
+    parser.add_argument(
+        "--digits",
+        type=Path,
+        default=None,
+        help="a scikit-learn wheel, or its digits.csv.gz (default: pip download)",
+    )
+    parser.add_argument(
+        "--co2", type=Path, default=None, help="a statsmodels wheel, or its co2.csv (default: pip download)"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=OUTPUTS,
+        default=None,
+        metavar="FILE",
+        help="remake only these output files (e.g. co2_weekly.csv.gz)",
+    )
     parser.add_argument("--out", type=Path, default=HERE, help="where to write (default: data/)")
     parser.add_argument("--check", action="store_true", help="only print the current sha256s")
     args = parser.parse_args(argv)
@@ -356,12 +459,14 @@ def main(argv: list[str] | None = None) -> None:
         if args.only is None or needs_raw & set(args.only):
             check_raw(args.raw)
         args.out.mkdir(parents=True, exist_ok=True)
-        for name, make in [("shakespeare.txt", lambda: make_shakespeare(args.raw, args.out)),
-                           ("eng_cmn.tsv.gz", lambda: make_eng_cmn(args.raw, args.out)),
-                           ("polarity.tsv.gz", lambda: make_polarity(args.raw, args.out)),
-                           ("brown_universal.txt.gz", lambda: make_brown(args.raw, args.out)),
-                           ("digits.csv.gz", lambda: make_digits(args.digits, args.out)),
-                           ("co2_weekly.csv.gz", lambda: make_co2(args.co2, args.out))]:
+        for name, make in [
+            ("shakespeare.txt", lambda: make_shakespeare(args.raw, args.out)),
+            ("eng_cmn.tsv.gz", lambda: make_eng_cmn(args.raw, args.out)),
+            ("polarity.tsv.gz", lambda: make_polarity(args.raw, args.out)),
+            ("brown_universal.txt.gz", lambda: make_brown(args.raw, args.out)),
+            ("digits.csv.gz", lambda: make_digits(args.digits, args.out)),
+            ("co2_weekly.csv.gz", lambda: make_co2(args.co2, args.out)),
+        ]:
             if args.only is None or name in args.only:
                 print(f"{name}: {make()}")
         print()

@@ -17,6 +17,7 @@ Small modules, each with one job:
 Modules are imported on demand (``from seqkeras import data``) so that importing
 ``seqkeras`` alone stays cheap.
 """
+
 from __future__ import annotations
 
 import os

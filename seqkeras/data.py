@@ -20,6 +20,7 @@ changes (otherwise once per process). The data folder is ``data/`` next to the p
 set the environment variable ``SEQKERAS_DATA`` to a folder holding the same files to read
 them from there (an empty ``SEQKERAS_DATA`` counts as unset).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -30,16 +31,30 @@ import io
 import os
 import random
 import stat as _stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 __all__ = [
-    "DATA_DIR", "DATA_ENV", "REGISTRY", "DataFile", "DataFileError", "data_dir", "path", "verify",
-    "load_shakespeare", "load_translation_pairs", "load_polarity", "load_brown_universal",
-    "load_digits", "UNIVERSAL_TAGS", "make_dates", "DATE_FORMATS", "DATE_RANGE",
+    "DATA_DIR",
+    "DATA_ENV",
+    "REGISTRY",
+    "DataFile",
+    "DataFileError",
+    "data_dir",
+    "path",
+    "verify",
+    "load_shakespeare",
+    "load_translation_pairs",
+    "load_polarity",
+    "load_brown_universal",
+    "load_digits",
+    "UNIVERSAL_TAGS",
+    "make_dates",
+    "DATE_FORMATS",
+    "DATE_RANGE",
 ]
 
 #: The ``data/`` folder of the repository (the default place to read the files from).
@@ -62,23 +77,28 @@ REGISTRY: dict[str, DataFile] = {
     "shakespeare": DataFile(
         "shakespeare.txt",
         "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
-        "tiny Shakespeare: 40,000 lines of the plays, plain text"),
+        "tiny Shakespeare: 40,000 lines of the plays, plain text",
+    ),
     "translation_pairs": DataFile(
         "eng_cmn.tsv.gz",
         "2b3822d670aba9782c2f689f343d6de9f4286ee94884448945a4543cf9737436",
-        "English–Chinese sentence pairs from Tatoeba, with attribution"),
+        "English–Chinese sentence pairs from Tatoeba, with attribution",
+    ),
     "polarity": DataFile(
         "polarity.tsv.gz",
         "95f7da4e9c5af58b934a4e0a2c1400ed7f83a1dfd16144190d126aa81d0fe095",
-        "movie-review snippets, label 1 = fresh (positive), 0 = rotten (negative)"),
+        "movie-review snippets, label 1 = fresh (positive), 0 = rotten (negative)",
+    ),
     "brown_universal": DataFile(
         "brown_universal.txt.gz",
         "59d169501ceee9b277875da499e92f047d89a07c6da3c8cf9aa337d186326bff",
-        "Brown corpus, one sentence a line, word/TAG with 12 universal tags"),
+        "Brown corpus, one sentence a line, word/TAG with 12 universal tags",
+    ),
     "digits": DataFile(
         "digits.csv.gz",
         "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22",
-        "8x8 handwritten digits (UCI optdigits test set, via scikit-learn)"),
+        "8x8 handwritten digits (UCI optdigits test set, via scikit-learn)",
+    ),
 }
 
 #: The 12 universal part-of-speech tags of Petrov, Das & McDonald (2012), as used by
@@ -114,20 +134,26 @@ def path(name: str) -> Path:
     return data_dir() / _entry(name)[1].filename
 
 
-_MAINTAINERS = ("(data/curate.py rebuilds every file from the raw datasets: it is for "
-                "maintainers who have them in ../shared/datasets, and a learner never needs it.)")
+_MAINTAINERS = (
+    "(data/curate.py rebuilds every file from the raw datasets: it is for "
+    "maintainers who have them in ../shared/datasets, and a learner never needs it.)"
+)
 
 
 def _restore_hint(filename: str) -> str:
     """How a learner gets a good copy of ``filename`` back: the fix first, then the rest."""
-    git = (f"run `git checkout -- data/{filename}` in a terminal at the root of your copy of "
-           "the course (or download the course again)")
+    git = (
+        f"run `git checkout -- data/{filename}` in a terminal at the root of your copy of "
+        "the course (or download the course again)"
+    )
     override = os.environ.get(DATA_ENV)
     if override:
-        return (f"The file is read from ${DATA_ENV}={override!r}. Unset {DATA_ENV} to use the "
-                f"course's own data/ folder (in a notebook: del os.environ[{DATA_ENV!r}]), or "
-                f"copy the course's data/{filename} there; if that copy is damaged too, "
-                f"{git}. {_MAINTAINERS}")
+        return (
+            f"The file is read from ${DATA_ENV}={override!r}. Unset {DATA_ENV} to use the "
+            f"course's own data/ folder (in a notebook: del os.environ[{DATA_ENV!r}]), or "
+            f"copy the course's data/{filename} there; if that copy is damaged too, "
+            f"{git}. {_MAINTAINERS}"
+        )
     return f"To restore it, {git}. {_MAINTAINERS}"
 
 
@@ -143,20 +169,25 @@ def _missing(entry: DataFile, file: Path) -> DataFileError:
         elif not any((folder / e.filename).is_file() for e in REGISTRY.values()):
             problem = f"a folder that holds none of the course's data files ({names})"
         else:
-            return DataFileError(f"data file {entry.filename} is missing: expected it at "
-                                 f"{file}. " + _restore_hint(entry.filename))
+            return DataFileError(
+                f"data file {entry.filename} is missing: expected it at "
+                f"{file}. " + _restore_hint(entry.filename)
+            )
         return DataFileError(
             f"${DATA_ENV} is set to {override!r}, {problem}. Unset it to use the course's own "
             f"data/ folder (in a terminal: unset {DATA_ENV}; in a notebook: "
-            f"del os.environ[{DATA_ENV!r}]), or set it to the folder that holds the data files.")
+            f"del os.environ[{DATA_ENV!r}]), or set it to the folder that holds the data files."
+        )
     if not folder.is_dir():
         return DataFileError(
             f"the course's data/ folder is missing: expected it at {folder}, next to the "
             f"seqkeras package. seqkeras reads its datasets from a copy of the whole course: "
             f"download the course again, or set {DATA_ENV} to the data/ folder of a full copy. "
-            + _MAINTAINERS)
-    return DataFileError(f"data file {entry.filename} is missing: expected it at {file}. "
-                         + _restore_hint(entry.filename))
+            + _MAINTAINERS
+        )
+    return DataFileError(
+        f"data file {entry.filename} is missing: expected it at {file}. " + _restore_hint(entry.filename)
+    )
 
 
 #: (resolved path, size, mtime in ns) of files whose sha256 was checked in this process:
@@ -195,8 +226,10 @@ def _verified(name: str, *, force: bool = False) -> tuple[Path, bytes]:
     except (FileNotFoundError, NotADirectoryError):
         raise _missing(entry, file) from None
     if not _stat.S_ISREG(info.st_mode):
-        raise DataFileError(f"data file {entry.filename} is not a file: {file} is a folder or "
-                            "a device. " + _restore_hint(entry.filename))
+        raise DataFileError(
+            f"data file {entry.filename} is not a file: {file} is a folder or "
+            "a device. " + _restore_hint(entry.filename)
+        )
     key = (str(file.resolve()), info.st_size, info.st_mtime_ns)
     raw = file.read_bytes()
     if force or key not in _VERIFIED:
@@ -204,8 +237,8 @@ def _verified(name: str, *, force: bool = False) -> tuple[Path, bytes]:
         if digest != entry.sha256:
             raise DataFileError(
                 f"data file {entry.filename} is corrupted or was changed: its sha256 is "
-                f"{digest[:12]}…, expected {entry.sha256[:12]}… ({file}). "
-                + _restore_hint(entry.filename))
+                f"{digest[:12]}…, expected {entry.sha256[:12]}… ({file}). " + _restore_hint(entry.filename)
+            )
         _VERIFIED.add(key)
     return file, raw
 
@@ -226,8 +259,9 @@ def _read_text(name: str) -> str:
 
 def _check_limit(name: str, value: int | None) -> None:
     """Options such as ``max_len`` must be ``None`` or a whole number >= 0."""
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
-                              or value < 0):
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0
+    ):
         raise ValueError(f"{name} must be None (no limit) or a whole number >= 0, got {value!r}")
 
 
@@ -248,8 +282,9 @@ def load_shakespeare(max_chars: int | None = None) -> str:
     return text if max_chars is None else text[:max_chars]
 
 
-def load_translation_pairs(max_len: int | None = None, max_pairs: int | None = None,
-                           *, with_attribution: bool = False) -> list[tuple[str, ...]]:
+def load_translation_pairs(
+    max_len: int | None = None, max_pairs: int | None = None, *, with_attribution: bool = False
+) -> list[tuple[str, ...]]:
     """English–Chinese sentence pairs (24,026 in all, shortest English first).
 
     Args:
@@ -320,8 +355,10 @@ def load_brown_universal(max_sentences: int | None = None) -> list[list[tuple[st
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return [[tuple(token.rsplit("/", 1)) for token in line.split(" ")]  # type: ignore[misc]
-                for line in lines]
+        return [
+            [tuple(token.rsplit("/", 1)) for token in line.split(" ")]  # type: ignore[misc]
+            for line in lines
+        ]
     finally:
         if was_enabled:
             gc.enable()
@@ -342,8 +379,20 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
 # ----------------------------------------------------------------------------------------
 # synthetic data: dates
 # ----------------------------------------------------------------------------------------
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 #: The first and last date :func:`make_dates` draws from (fixed, so a seed means the same
@@ -363,16 +412,16 @@ DATE_FORMATS: dict[str, Callable[[_dt.date], str]] = {
     "3 mar 1998": lambda d: f"{d.day} {_MONTHS[d.month - 1][:3]} {d.year}",
     "March 3, 1998": lambda d: f"{_MONTHS[d.month - 1].capitalize()} {d.day}, {d.year}",
     "3 March 1998": lambda d: f"{d.day} {_MONTHS[d.month - 1].capitalize()} {d.year}",
-    "Tue 3 Mar 1998": lambda d: (f"{_WEEKDAYS[d.weekday()][:3].capitalize()} {d.day} "
-                                 f"{_MONTHS[d.month - 1][:3].capitalize()} {d.year}"),
+    "Tue 3 Mar 1998": lambda d: (
+        f"{_WEEKDAYS[d.weekday()][:3].capitalize()} {d.day} {_MONTHS[d.month - 1][:3].capitalize()} {d.year}"
+    ),
     "march 3rd, 1998": lambda d: f"{_MONTHS[d.month - 1]} {_ordinal(d.day)}, {d.year}",
     "03.03.1998": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
     "3 MAR 1998": lambda d: f"{d.day} {_MONTHS[d.month - 1][:3].upper()} {d.year}",
 }
 
 
-def make_dates(n: int, seed: int = 0, formats: list[str] | None = None
-               ) -> tuple[list[str], list[str]]:
+def make_dates(n: int, seed: int = 0, formats: list[str] | None = None) -> tuple[list[str], list[str]]:
     """``n`` random dates written by people, and the same dates in ISO form.
 
     A small translation task for encoder–decoder models: ``"tuesday, march 3 1998"`` →
@@ -394,8 +443,7 @@ def make_dates(n: int, seed: int = 0, formats: list[str] | None = None
     keys = list(DATE_FORMATS) if formats is None else list(formats)
     unknown = [k for k in keys if k not in DATE_FORMATS]
     if unknown or not keys:
-        raise ValueError(f"unknown date format(s) {unknown or keys!r}: choose from "
-                         f"{list(DATE_FORMATS)}")
+        raise ValueError(f"unknown date format(s) {unknown or keys!r}: choose from {list(DATE_FORMATS)}")
     rng = random.Random(seed)
     first, last = DATE_RANGE
     span = (last - first).days
@@ -414,7 +462,8 @@ def make_dates(n: int, seed: int = 0, formats: list[str] | None = None
 REGISTRY["co2_weekly"] = DataFile(
     "co2_weekly.csv.gz",
     "eddb024e502b49383a0a84eadb656af149923d439e2c4ffee6a1a003d3a1c25f",
-    "Mauna Loa weekly atmospheric CO2 (ppm), 1958-2001, empty for weeks without data")
+    "Mauna Loa weekly atmospheric CO2 (ppm), 1958-2001, empty for weeks without data",
+)
 __all__ += ["load_co2"]
 
 
@@ -443,14 +492,17 @@ def load_co2() -> tuple[np.ndarray, np.ndarray]:
 def _check_pairs(pairs: object) -> list[tuple[str, ...]]:
     """``pairs`` as a list of tuples ``(source, target, ...)`` of strings, or a clear error."""
     if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
-        raise TypeError(f"pairs must be a list of (source, target) tuples, got {type(pairs).__name__}: "
-                        "e.g. load_translation_pairs()")
+        raise TypeError(
+            f"pairs must be a list of (source, target) tuples, got {type(pairs).__name__}: "
+            "e.g. load_translation_pairs()"
+        )
     out = []
     for i, p in enumerate(pairs):  # type: ignore[arg-type]
-        if (not isinstance(p, (tuple, list)) or len(p) < 2
-                or not all(isinstance(s, str) for s in p[:2])):
-            raise TypeError(f"pair {i} is {p!r}: every pair must be a tuple (source, target) of "
-                            "strings, e.g. ('Hi.', '嗨。')")
+        if not isinstance(p, (tuple, list)) or len(p) < 2 or not all(isinstance(s, str) for s in p[:2]):
+            raise TypeError(
+                f"pair {i} is {p!r}: every pair must be a tuple (source, target) of "
+                "strings, e.g. ('Hi.', '嗨。')"
+            )
         out.append(tuple(p))
     return out
 
@@ -460,8 +512,9 @@ def _split_key(source: str, seed: int) -> bytes:
     return hashlib.sha256(f"{seed}\x00{source}".encode()).digest()
 
 
-def split_by_source(pairs: list[tuple[str, ...]], held_out: int | float = 2000, seed: int = 0
-                    ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+def split_by_source(
+    pairs: list[tuple[str, ...]], held_out: int | float = 2000, seed: int = 0
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
     """Split translation pairs into training and held-out parts, by source sentence.
 
     Every translation of one source (English) sentence goes to the same part, so no
@@ -489,14 +542,17 @@ def split_by_source(pairs: list[tuple[str, ...]], held_out: int | float = 2000, 
         raise TypeError(f"held_out must be a count (int) or a fraction (float), got {held_out!r}")
     if isinstance(held_out, (float, np.floating)):
         if not 0 < held_out < 1:
-            raise ValueError(f"held_out as a fraction must be between 0 and 1, got {held_out!r}; "
-                             "for a number of sentences pass an int")
+            raise ValueError(
+                f"held_out as a fraction must be between 0 and 1, got {held_out!r}; "
+                "for a number of sentences pass an int"
+            )
         n_held = int(round(held_out * len(sources)))
     else:
         n_held = int(held_out)
     if not 0 <= n_held <= len(sources):
-        raise ValueError(f"held_out must be between 0 and the {len(sources):,} distinct source "
-                         f"sentences, got {held_out!r}")
+        raise ValueError(
+            f"held_out must be between 0 and the {len(sources):,} distinct source sentences, got {held_out!r}"
+        )
     held = set(sorted(sources, key=lambda s: _split_key(s, seed))[:n_held])
     return [p for p in pairs if p[0] not in held], [p for p in pairs if p[0] in held]
 
@@ -516,8 +572,9 @@ def group_by_source(pairs: list[tuple[str, ...]]) -> dict[str, list[str]]:
     return groups
 
 
-def load_translation_split(held_out: int | float = 2000, seed: int = 0, max_len: int | None = None
-                           ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def load_translation_split(
+    held_out: int | float = 2000, seed: int = 0, max_len: int | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The course's English–Chinese split: ``split_by_source(load_translation_pairs(), ...)``.
 
     The split is made over all 24,026 pairs and only then filtered by ``max_len``, so a
@@ -544,8 +601,13 @@ def load_translation_split(held_out: int | float = 2000, seed: int = 0, max_len:
 # ----------------------------------------------------------------------------------------
 # synthetic data: copying and reversing (the bottleneck of one fixed context)
 # ----------------------------------------------------------------------------------------
-def make_copy_task(n: int, lengths: tuple[int, int] = (5, 40), symbols: str = "abcdefghij",
-                   reverse: bool = False, seed: int = 0) -> tuple[list[str], list[str]]:
+def make_copy_task(
+    n: int,
+    lengths: tuple[int, int] = (5, 40),
+    symbols: str = "abcdefghij",
+    reverse: bool = False,
+    seed: int = 0,
+) -> tuple[list[str], list[str]]:
     """Random strings and their copies (or reversals): a task whose difficulty is its length.
 
     A model must carry every symbol of the input to the output, so what one fixed-size
@@ -565,8 +627,9 @@ def make_copy_task(n: int, lengths: tuple[int, int] = (5, 40), symbols: str = "a
         raise ValueError(f"n must be a whole number >= 0, got {n!r}")
     lo, hi = lengths
     if not (isinstance(lo, (int, np.integer)) and isinstance(hi, (int, np.integer)) and 1 <= lo <= hi):
-        raise ValueError(f"lengths must be (shortest, longest) with 1 <= shortest <= longest, "
-                         f"got {lengths!r}")
+        raise ValueError(
+            f"lengths must be (shortest, longest) with 1 <= shortest <= longest, got {lengths!r}"
+        )
     if not symbols or len(set(symbols)) != len(symbols):
         raise ValueError(f"symbols must be a non-empty string of distinct characters, got {symbols!r}")
     rng = random.Random(seed)

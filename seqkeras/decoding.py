@@ -15,10 +15,12 @@ measurements and into new text:
 Everything here is plain NumPy, so it works with any Keras backend (convert model outputs
 with ``keras.ops.convert_to_numpy`` first, or let :func:`generate` do it via ``np.asarray``).
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, NamedTuple, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -56,16 +58,22 @@ def perplexity(mean_nll: float | np.ndarray) -> float | np.ndarray:
     """
     value = np.asarray(mean_nll)
     if value.dtype.kind not in "iuf":
-        raise TypeError(f"mean_nll must be a number (the mean cross-entropy in nats), got "
-                        f"{type(mean_nll).__name__} {mean_nll!r}"
-                        + (": convert it first, float(text)." if value.dtype.kind in "USO" else "."))
+        raise TypeError(
+            f"mean_nll must be a number (the mean cross-entropy in nats), got "
+            f"{type(mean_nll).__name__} {mean_nll!r}"
+            + (": convert it first, float(text)." if value.dtype.kind in "USO" else ".")
+        )
     value = value.astype(float)
     if not np.all(np.isfinite(value)):
-        raise ValueError(f"mean_nll must be finite, got {mean_nll!r}: check the loss for NaN "
-                         "(a diverged training run) before computing perplexity.")
+        raise ValueError(
+            f"mean_nll must be finite, got {mean_nll!r}: check the loss for NaN "
+            "(a diverged training run) before computing perplexity."
+        )
     if np.any(value < 0):
-        raise ValueError(f"mean_nll must be >= 0 (it is an average of -log p with p <= 1), got "
-                         f"{mean_nll!r}: pass the loss itself, not the log-probability.")
+        raise ValueError(
+            f"mean_nll must be >= 0 (it is an average of -log p with p <= 1), got "
+            f"{mean_nll!r}: pass the loss itself, not the log-probability."
+        )
     with np.errstate(over="ignore"):  # exp(> 709) is inf: documented, not a warning
         out = np.exp(value)
     return float(out) if out.ndim == 0 else out
@@ -75,22 +83,27 @@ def _check_distribution(probs: Any, name: str = "probs") -> np.ndarray:
     """``probs`` as a float64 array whose last axis is a probability distribution, or a clear error."""
     p = np.asarray(probs, dtype=float)
     if p.ndim == 0 or p.shape[-1] == 0:
-        raise ValueError(f"{name} must have a last axis of length vocab_size >= 1, got shape "
-                         f"{p.shape}.")
+        raise ValueError(f"{name} must have a last axis of length vocab_size >= 1, got shape {p.shape}.")
     if p.size == 0:  # a batch of no rows: nothing to check
         return p
     if not np.all(np.isfinite(p)):
-        raise ValueError(f"{name} contains NaN or infinity: the model's output is broken "
-                         "(check the training loss for NaN).")
+        raise ValueError(
+            f"{name} contains NaN or infinity: the model's output is broken "
+            "(check the training loss for NaN)."
+        )
     if np.any(p < 0):
-        raise ValueError(f"{name} has negative entries (min {p.min():.3g}): probabilities are >= 0. "
-                         "If these are logits (a Dense layer without softmax), pass from_logits=True.")
+        raise ValueError(
+            f"{name} has negative entries (min {p.min():.3g}): probabilities are >= 0. "
+            "If these are logits (a Dense layer without softmax), pass from_logits=True."
+        )
     sums = p.sum(axis=-1)
     worst = float(np.max(np.abs(sums - 1.0)))
     if worst > _SUM_TOLERANCE:
-        raise ValueError(f"{name} must sum to 1 along the last axis, but a row sums to "
-                         f"{float(sums.flat[np.argmax(np.abs(sums - 1.0))]):.4g}. Normalise it "
-                         "(probs / probs.sum(-1, keepdims=True)), or pass from_logits=True for logits.")
+        raise ValueError(
+            f"{name} must sum to 1 along the last axis, but a row sums to "
+            f"{float(sums.flat[np.argmax(np.abs(sums - 1.0))]):.4g}. Normalise it "
+            "(probs / probs.sum(-1, keepdims=True)), or pass from_logits=True for logits."
+        )
     return p
 
 
@@ -100,9 +113,11 @@ def _check_temperature(temperature: float) -> float:
     except (TypeError, ValueError):
         raise TypeError(f"temperature must be a number, got {type(temperature).__name__}.") from None
     if not math.isfinite(t) or t <= 0:
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}. "
-                         "For greedy decoding (the limit temperature -> 0) take np.argmax(probs) "
-                         "instead.")
+        raise ValueError(
+            f"temperature must be a finite number > 0, got {temperature!r}. "
+            "For greedy decoding (the limit temperature -> 0) take np.argmax(probs) "
+            "instead."
+        )
     return t
 
 
@@ -133,8 +148,7 @@ def apply_temperature(probs_or_logits: Any, temperature: float, *, from_logits: 
     if from_logits:
         z = np.asarray(probs_or_logits, dtype=float)
         if z.ndim == 0 or z.shape[-1] == 0:
-            raise ValueError(f"logits must have shape (..., vocab_size) with vocab_size >= 1, "
-                             f"got {z.shape}.")
+            raise ValueError(f"logits must have shape (..., vocab_size) with vocab_size >= 1, got {z.shape}.")
         if np.any(np.isnan(z)):
             raise ValueError("logits contain NaN: the model's output is broken (check the training loss).")
     else:
@@ -154,8 +168,10 @@ def _as_rng(rng: Any) -> np.random.Generator:
         return rng
     if isinstance(rng, (int, np.integer)):
         return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), an int seed or None; "
-                    f"got {type(rng).__name__}.")
+    raise TypeError(
+        f"rng must be a numpy Generator (np.random.default_rng(seed)), an int seed or None; "
+        f"got {type(rng).__name__}."
+    )
 
 
 def sample(probs: Any, temperature: float = 1.0, rng: Any = None, *, from_logits: bool = False) -> int:
@@ -187,15 +203,23 @@ def _flatten_single(probs: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be a vector of shape (vocab_size,), got a scalar {p!r}.")
     if p.ndim > 1:
         if any(d != 1 for d in p.shape[:-1]):
-            raise ValueError(f"{name} must hold ONE distribution, shape (vocab_size,), got shape "
-                             f"{p.shape}. For a batch, sample each row separately; for a sequence "
-                             "output (batch, T, vocab_size) take the last step: probs[0, -1].")
+            raise ValueError(
+                f"{name} must hold ONE distribution, shape (vocab_size,), got shape "
+                f"{p.shape}. For a batch, sample each row separately; for a sequence "
+                "output (batch, T, vocab_size) take the last step: probs[0, -1]."
+            )
         p = p.reshape(-1)
     return p
 
 
-def generate(step_fn: StepFn, state: Any, prompt_ids: Sequence[int] | np.ndarray, n: int,
-             temperature: float = 1.0, rng: Any = None) -> np.ndarray:
+def generate(
+    step_fn: StepFn,
+    state: Any,
+    prompt_ids: Sequence[int] | np.ndarray,
+    n: int,
+    temperature: float = 1.0,
+    rng: Any = None,
+) -> np.ndarray:
     """Generate ``n`` new token ids, one step at a time, carrying the model's state.
 
     The loop: feed every prompt token in order (each call returns the distribution of the
@@ -224,11 +248,15 @@ def generate(step_fn: StepFn, state: Any, prompt_ids: Sequence[int] | np.ndarray
     """
     prompt = np.asarray(prompt_ids)
     if prompt.ndim != 1 or prompt.size == 0:
-        raise ValueError(f"prompt_ids must be a non-empty 1-D sequence of token ids, got shape {prompt.shape}. "
-                         "Start from at least one token, e.g. the id of a newline.")
+        raise ValueError(
+            f"prompt_ids must be a non-empty 1-D sequence of token ids, got shape {prompt.shape}. "
+            "Start from at least one token, e.g. the id of a newline."
+        )
     if not np.issubdtype(prompt.dtype, np.integer):
-        raise ValueError(f"prompt_ids must be integer token ids, got dtype {prompt.dtype}: "
-                         "encode the text first (vocab.encode(text)).")
+        raise ValueError(
+            f"prompt_ids must be integer token ids, got dtype {prompt.dtype}: "
+            "encode the text first (vocab.encode(text))."
+        )
     if int(n) != n or n < 0:
         raise ValueError(f"n must be a whole number >= 0, got {n!r}.")
     _check_temperature(temperature)
@@ -237,8 +265,10 @@ def generate(step_fn: StepFn, state: Any, prompt_ids: Sequence[int] | np.ndarray
     def step(token: int, st: Any) -> tuple[np.ndarray, Any]:
         out = step_fn(int(token), st)
         if not (isinstance(out, (tuple, list)) and len(out) == 2):
-            raise ValueError("step_fn must return a pair (probs, new_state); got "
-                             f"{type(out).__name__}. Return the state too, so the next step can continue from it.")
+            raise ValueError(
+                "step_fn must return a pair (probs, new_state); got "
+                f"{type(out).__name__}. Return the state too, so the next step can continue from it."
+            )
         return _flatten_single(out[0], "the probs returned by step_fn"), out[1]
 
     probs = None
@@ -337,12 +367,16 @@ def _batch_size(state: Any, batch_size: int | None) -> int:
         return int(batch_size)
     leaves = _leaves(state)
     if not leaves:
-        raise ValueError("cannot tell the batch size from a state that holds no arrays: pass "
-                         "batch_size=B (the number of sequences to decode).")
+        raise ValueError(
+            "cannot tell the batch size from a state that holds no arrays: pass "
+            "batch_size=B (the number of sequences to decode)."
+        )
     sizes = {np.shape(leaf)[0] if np.ndim(leaf) else None for leaf in leaves}
     if len(sizes) != 1 or None in sizes:
-        raise ValueError(f"every array of the state must have the batch on its first axis, with the "
-                         f"same size; got shapes {[np.shape(leaf) for leaf in leaves]}.")
+        raise ValueError(
+            f"every array of the state must have the batch on its first axis, with the "
+            f"same size; got shapes {[np.shape(leaf) for leaf in leaves]}."
+        )
     return int(sizes.pop())
 
 
@@ -362,15 +396,19 @@ def _call_step(step: Seq2SeqStep, token_ids: np.ndarray, state: Any) -> tuple[np
     """One call of ``step``, with its output checked: ``(B, |V|)`` finite log-probabilities."""
     out = step(token_ids, state)
     if not (isinstance(out, (tuple, list)) and len(out) == 2):
-        raise ValueError("step must return a pair (log_probs, new_state); got "
-                         f"{type(out).__name__}. Return the new state too, so the next step can continue.")
+        raise ValueError(
+            "step must return a pair (log_probs, new_state); got "
+            f"{type(out).__name__}. Return the new state too, so the next step can continue."
+        )
     log_probs = np.asarray(out[0], dtype=np.float64)
     n = len(token_ids)
     if log_probs.ndim == 3 and log_probs.shape[1] == 1:  # (B, 1, |V|): a one-step sequence output
         log_probs = log_probs[:, 0]
     if log_probs.ndim != 2 or log_probs.shape[0] != n:
-        raise ValueError(f"step must return log_probs of shape (B, |V|) = ({n}, |V|) for {n} token ids, "
-                         f"got {log_probs.shape}.")
+        raise ValueError(
+            f"step must return log_probs of shape (B, |V|) = ({n}, |V|) for {n} token ids, "
+            f"got {log_probs.shape}."
+        )
     if np.any(np.isnan(log_probs)) or np.any(log_probs == np.inf):
         raise ValueError("step returned NaN or +inf log-probabilities: the model's output is broken.")
     with np.errstate(under="ignore"):
@@ -381,12 +419,14 @@ def _call_step(step: Seq2SeqStep, token_ids: np.ndarray, state: Any) -> tuple[np
         raise ValueError(
             f"step must return LOG-probabilities (each row's exp summing to 1), but a row's "
             f"log-sum-exp is {float(sums[np.argmax(np.abs(sums))]):.4g}, not 0. For logits take "
-            "log_softmax(logits) (logits - logsumexp(logits)); for probabilities take np.log(probs).")
+            "log_softmax(logits) (logits - logsumexp(logits)); for probabilities take np.log(probs)."
+        )
     return log_probs, out[1]
 
 
-def greedy_decode(step: Seq2SeqStep, state: Any, start_id: int, end_id: int, max_len: int, *,
-                  batch_size: int | None = None) -> list[list[int]]:
+def greedy_decode(
+    step: Seq2SeqStep, state: Any, start_id: int, end_id: int, max_len: int, *, batch_size: int | None = None
+) -> list[list[int]]:
     """Decode a batch greedily: at every step feed back the most likely token.
 
     Every sequence starts from ``start_id``; a sequence is finished when it writes
@@ -408,13 +448,22 @@ def greedy_decode(step: Seq2SeqStep, state: Any, start_id: int, end_id: int, max
     start_id, end_id = _check_token("start_id", start_id), _check_token("end_id", end_id)
     max_len = _check_max_len(max_len)
     n = _batch_size(state, batch_size)
-    return _decode_loop(step, state, n, start_id, end_id, max_len,
-                        lambda log_probs: np.argmax(log_probs, axis=-1))
+    return _decode_loop(
+        step, state, n, start_id, end_id, max_len, lambda log_probs: np.argmax(log_probs, axis=-1)
+    )
 
 
-def sample_decode(step: Seq2SeqStep, state: Any, start_id: int, end_id: int, max_len: int,
-                  temperature: float = 1.0, rng: Any = None, *,
-                  batch_size: int | None = None) -> list[list[int]]:
+def sample_decode(
+    step: Seq2SeqStep,
+    state: Any,
+    start_id: int,
+    end_id: int,
+    max_len: int,
+    temperature: float = 1.0,
+    rng: Any = None,
+    *,
+    batch_size: int | None = None,
+) -> list[list[int]]:
     """Decode a batch by sampling each next token from ``softmax(log_probs / τ)``.
 
     Arguments and result as :func:`greedy_decode`, plus:
@@ -430,16 +479,23 @@ def sample_decode(step: Seq2SeqStep, state: Any, start_id: int, end_id: int, max
     n = _batch_size(state, batch_size)
 
     def choose(log_probs: np.ndarray) -> np.ndarray:
-        q = apply_temperature(log_probs, temperature, from_logits=True)   # (B, |V|)
+        q = apply_temperature(log_probs, temperature, from_logits=True)  # (B, |V|)
         cdf = np.cumsum(q, axis=-1)
         u = rng.random(len(q))[:, None] * cdf[:, -1:]
-        return np.minimum((cdf <= u).sum(axis=-1), q.shape[-1] - 1)       # inverse CDF, one draw a row
+        return np.minimum((cdf <= u).sum(axis=-1), q.shape[-1] - 1)  # inverse CDF, one draw a row
 
     return _decode_loop(step, state, n, start_id, end_id, max_len, choose)
 
 
-def _decode_loop(step: Seq2SeqStep, state: Any, n: int, start_id: int, end_id: int, max_len: int,
-                 choose: Callable[[np.ndarray], np.ndarray]) -> list[list[int]]:
+def _decode_loop(
+    step: Seq2SeqStep,
+    state: Any,
+    n: int,
+    start_id: int,
+    end_id: int,
+    max_len: int,
+    choose: Callable[[np.ndarray], np.ndarray],
+) -> list[list[int]]:
     tokens = np.full(n, start_id, dtype=np.int64)
     outputs: list[list[int]] = [[] for _ in range(n)]
     done = np.zeros(n, dtype=bool)
@@ -456,8 +512,15 @@ def _decode_loop(step: Seq2SeqStep, state: Any, n: int, start_id: int, end_id: i
     return outputs
 
 
-def beam_search(step: Seq2SeqStep, state: Any, start_id: int, end_id: int, max_len: int,
-                beam_width: int = 4, alpha: float = 1.0) -> list[Hypothesis]:
+def beam_search(
+    step: Seq2SeqStep,
+    state: Any,
+    start_id: int,
+    end_id: int,
+    max_len: int,
+    beam_width: int = 4,
+    alpha: float = 1.0,
+) -> list[Hypothesis]:
     """Search for likely outputs of ONE input, keeping the ``beam_width`` best prefixes.
 
     The algorithm, step by step: every unfinished hypothesis is extended by every token;
@@ -491,23 +554,25 @@ def beam_search(step: Seq2SeqStep, state: Any, start_id: int, end_id: int, max_l
         raise ValueError(f"beam_width must be a whole number >= 1, got {beam_width!r}")
     length_normalised(0.0, 1, alpha)  # validates alpha
     if _leaves(state) and _batch_size(state, None) != 1:
-        raise ValueError(f"beam_search decodes ONE input: the state must have a batch axis of 1, got "
-                         f"{_batch_size(state, None)}. Loop over the inputs (or greedy_decode a batch).")
+        raise ValueError(
+            f"beam_search decodes ONE input: the state must have a batch axis of 1, got "
+            f"{_batch_size(state, None)}. Loop over the inputs (or greedy_decode a batch)."
+        )
 
-    alive: list[tuple[list[int], float]] = [([], 0.0)]      # (ids so far, summed log-prob)
+    alive: list[tuple[list[int], float]] = [([], 0.0)]  # (ids so far, summed log-prob)
     finished: list[tuple[list[int], float, bool]] = []
     for t in range(max_len):
         tokens = np.array([ids[-1] if ids else start_id for ids, _ in alive], dtype=np.int64)
         log_probs, state = _call_step(step, tokens, state)
-        totals = np.array([lp for _, lp in alive])[:, None] + log_probs          # (n_alive, |V|)
+        totals = np.array([lp for _, lp in alive])[:, None] + log_probs  # (n_alive, |V|)
         keep = beam_width - len(finished)
-        best = np.argsort(-totals, axis=None, kind="stable")[:keep]              # flat indices
+        best = np.argsort(-totals, axis=None, kind="stable")[:keep]  # flat indices
         parents, words = np.unravel_index(best, totals.shape)
         next_alive, rows = [], []
         for parent, word in zip(parents, words):
             ids, total = alive[parent][0] + [int(word)], float(totals[parent, word])
             if not np.isfinite(total):
-                continue                                                         # impossible tokens
+                continue  # impossible tokens
             if word == end_id:
                 finished.append((ids[:-1], total, True))
             else:
@@ -517,13 +582,14 @@ def beam_search(step: Seq2SeqStep, state: Any, start_id: int, end_id: int, max_l
             break
         alive = next_alive
         parent_rows = np.array(rows)
-        state = _map_state(lambda a: a[parent_rows], state)                      # follow the parents
+        state = _map_state(lambda a, rows=parent_rows: a[rows], state)  # follow the parents
         if t == max_len - 1:
             finished.extend((ids, total, False) for ids, total in alive)
-    hyps = [Hypothesis(ids, total, length_normalised(total, len(ids) + ended, alpha), ended)
-            for ids, total, ended in finished]
+    hyps = [
+        Hypothesis(ids, total, length_normalised(total, len(ids) + ended, alpha), ended)
+        for ids, total, ended in finished
+    ]
     return sorted(hyps, key=lambda h: -h.score)
 
 
-__all__ += ["Seq2SeqStep", "Hypothesis", "length_normalised", "greedy_decode", "sample_decode",
-            "beam_search"]
+__all__ += ["Seq2SeqStep", "Hypothesis", "length_normalised", "greedy_decode", "sample_decode", "beam_search"]

@@ -8,6 +8,7 @@ Every class here is registered for ``.keras`` saving under the package name ``se
 so a saved model loads back with ``keras.saving.load_model(path)`` once ``seqkeras.layers``
 has been imported.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -52,8 +53,10 @@ class DenseRNNCell(keras.layers.Layer):
     def __init__(self, units: int, activation: Any = "tanh", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
-            raise ValueError(f"units must be a positive integer (the size of the hidden state "
-                             f"h_t), got {units!r}. Pass e.g. DenseRNNCell(8).")
+            raise ValueError(
+                f"units must be a positive integer (the size of the hidden state "
+                f"h_t), got {units!r}. Pass e.g. DenseRNNCell(8)."
+            )
         self.units = int(units)
         self.activation = keras.activations.get(activation)
         self.state_size = self.units
@@ -64,9 +67,11 @@ class DenseRNNCell(keras.layers.Layer):
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         """Create the weights: ``input_shape`` is one step's input, ``(batch, n_in)``."""
         if len(input_shape) != 2 or input_shape[-1] is None:
-            raise ValueError(f"DenseRNNCell expects one step of input of shape (batch, n_in), got "
-                             f"{tuple(input_shape)}. Wrap the cell in keras.layers.RNN(...) to run "
-                             "it over inputs of shape (batch, T, n_in).")
+            raise ValueError(
+                f"DenseRNNCell expects one step of input of shape (batch, n_in), got "
+                f"{tuple(input_shape)}. Wrap the cell in keras.layers.RNN(...) to run "
+                "it over inputs of shape (batch, T, n_in)."
+            )
         self.input_dense.build(tuple(input_shape))
         self.recurrent_dense.build((input_shape[0], self.units))
         super().build(input_shape)
@@ -141,22 +146,27 @@ class Backward(keras.layers.Wrapper):
 
     def __init__(self, layer: keras.layers.Layer, **kwargs: Any) -> None:
         if not isinstance(layer, keras.layers.Layer) or not hasattr(layer, "return_sequences"):
-            raise ValueError(f"Backward wraps a recurrent layer (SimpleRNN, GRU, LSTM or RNN), got "
-                             f"{type(layer).__name__}. Pass e.g. Backward(GRU(8, return_sequences=True)).")
+            raise ValueError(
+                f"Backward wraps a recurrent layer (SimpleRNN, GRU, LSTM or RNN), got "
+                f"{type(layer).__name__}. Pass e.g. Backward(GRU(8, return_sequences=True))."
+            )
         if getattr(layer, "go_backwards", False):
-            raise ValueError("the layer given to Backward already has go_backwards=True, so it would "
-                             "be reversed twice and read forwards: create it with go_backwards=False.")
+            raise ValueError(
+                "the layer given to Backward already has go_backwards=True, so it would "
+                "be reversed twice and read forwards: create it with go_backwards=False."
+            )
         if getattr(layer, "return_state", False):
-            raise ValueError("Backward does not support return_state=True (the outputs are a list): "
-                             "create the layer without it.")
+            raise ValueError(
+                "Backward does not support return_state=True (the outputs are a list): "
+                "create the layer without it."
+            )
         super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         """Build the wrapped layer for ``input_shape`` ``(batch, T, n_in)``."""
         if len(input_shape) != 3:
-            raise ValueError(f"Backward expects a sequence (batch, T, n_in), got shape "
-                             f"{tuple(input_shape)}.")
+            raise ValueError(f"Backward expects a sequence (batch, T, n_in), got shape {tuple(input_shape)}.")
         super().build(input_shape)
 
     def call(self, inputs: Any, mask: Any = None, training: bool | None = None) -> Any:
@@ -216,22 +226,37 @@ class WordDropout(keras.layers.Layer):
             out of range, or ``unk_id`` equals ``mask_id``.
     """
 
-    def __init__(self, rate: float | None = None, unk_id: int = 1, mask_id: int = 0,
-                 seed: int | None = None, *, rates: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        rate: float | None = None,
+        unk_id: int = 1,
+        mask_id: int = 0,
+        seed: int | None = None,
+        *,
+        rates: Any = None,
+        **kwargs: Any,
+    ) -> None:
         import numpy as np
 
         super().__init__(**kwargs)
         if (rate is None) == (rates is None):
-            raise ValueError("give WordDropout either `rate` (one probability for every word, "
-                             "e.g. WordDropout(0.05)) or `rates` (one per word id, e.g. "
-                             "WordDropout.from_counts(counts)), not both or neither.")
-        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, numbers.Real)
-                                 or not 0 <= rate < 1):
-            raise ValueError(f"rate must be a probability in [0, 1), got {rate!r}: "
-                             "e.g. WordDropout(0.05) replaces about one word in twenty.")
+            raise ValueError(
+                "give WordDropout either `rate` (one probability for every word, "
+                "e.g. WordDropout(0.05)) or `rates` (one per word id, e.g. "
+                "WordDropout.from_counts(counts)), not both or neither."
+            )
+        if rate is not None and (
+            isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1
+        ):
+            raise ValueError(
+                f"rate must be a probability in [0, 1), got {rate!r}: "
+                "e.g. WordDropout(0.05) replaces about one word in twenty."
+            )
         if int(unk_id) == int(mask_id):
-            raise ValueError(f"unk_id and mask_id are both {unk_id}: the unknown-word id must "
-                             "differ from the padding id (StringLookup: mask 0, OOV 1).")
+            raise ValueError(
+                f"unk_id and mask_id are both {unk_id}: the unknown-word id must "
+                "differ from the padding id (StringLookup: mask 0, OOV 1)."
+            )
         self.rate = None if rate is None else float(rate)
         self.unk_id, self.mask_id, self.seed = int(unk_id), int(mask_id), seed
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -239,17 +264,25 @@ class WordDropout(keras.layers.Layer):
         self.rates = None
         if rates is not None:
             if isinstance(rates, numbers.Integral) and not isinstance(rates, bool):
-                values = np.zeros(int(rates), dtype="float32")     # to be filled by load_weights
+                values = np.zeros(int(rates), dtype="float32")  # to be filled by load_weights
             else:
                 values = np.asarray(rates, dtype="float32")
                 if values.ndim != 1 or values.size == 0:
-                    raise ValueError(f"rates must be 1-D, one probability per word id "
-                                     f"(vocab_size,), got shape {values.shape}.")
+                    raise ValueError(
+                        f"rates must be 1-D, one probability per word id "
+                        f"(vocab_size,), got shape {values.shape}."
+                    )
                 if values.min() < 0 or values.max() > 1:
-                    raise ValueError(f"rates must be probabilities in [0, 1], got values from "
-                                     f"{values.min():.3g} to {values.max():.3g}.")
-            self.rates = self.add_weight(shape=values.shape, name="rates", trainable=False,
-                                         initializer=keras.initializers.Constant(values))
+                    raise ValueError(
+                        f"rates must be probabilities in [0, 1], got values from "
+                        f"{values.min():.3g} to {values.max():.3g}."
+                    )
+            self.rates = self.add_weight(
+                shape=values.shape,
+                name="rates",
+                trainable=False,
+                initializer=keras.initializers.Constant(values),
+            )
 
     @classmethod
     def from_counts(cls, counts: Any, alpha: float = 0.25, **kwargs: Any) -> WordDropout:
@@ -287,6 +320,11 @@ class WordDropout(keras.layers.Layer):
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, for ``.keras`` saving (per-id rates travel as a weight)."""
         config = super().get_config()
-        config.update(rate=self.rate, unk_id=self.unk_id, mask_id=self.mask_id, seed=self.seed,
-                      rates=None if self.rates is None else int(self.rates.shape[0]))
+        config.update(
+            rate=self.rate,
+            unk_id=self.unk_id,
+            mask_id=self.mask_id,
+            seed=self.seed,
+            rates=None if self.rates is None else int(self.rates.shape[0]),
+        )
         return config

@@ -6,6 +6,7 @@ Conventions (the same as Keras, so weights copy across without transposes):
 - a dense layer's weight ``W`` has shape ``(n_in, n_out)``, so ``y = f(x @ W + b)``,
   which is the textbook ``y = f(W x + b)`` with ``W`` stored transposed.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,7 +30,8 @@ def check_shape(name: str, array: np.ndarray, expected: tuple[int | None, ...], 
             if len(shape) == len(expected) - 1:
                 hint = f"It is missing an axis: for a single example add a batch axis, {short}[None]."
             elif len(shape) == len(expected) and shape[::-1] == tuple(
-                    s if e is None else e for s, e in zip(shape[::-1], expected)):
+                s if e is None else e for s, e in zip(shape[::-1], expected)
+            ):
                 hint = f"It looks transposed: pass {short}.T."
             else:
                 hint = "See the function's docstring for what each axis means."
@@ -76,8 +78,10 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """
     z = np.asarray(z, dtype=float)
     if z.ndim == 0 or z.shape[axis] == 0:
-        raise ValueError(f"softmax needs at least one score along axis {axis}, got z of shape "
-                         f"{z.shape}: there is nothing to normalise.")
+        raise ValueError(
+            f"softmax needs at least one score along axis {axis}, got z of shape "
+            f"{z.shape}: there is nothing to normalise."
+        )
     top = z.max(axis=axis, keepdims=True)
     if not np.all(np.isfinite(top)):
         _explain_non_finite(top)
@@ -89,19 +93,31 @@ def _explain_non_finite(top: np.ndarray) -> None:
     """Raise the error that says why a row of softmax scores (with maxima ``top``) has no
     finite maximum."""
     if np.any(np.isnan(top)):
-        raise ValueError("softmax got NaN scores: the scores are broken before the softmax "
-                         "(check the inputs, or the training loss for NaN).")
+        raise ValueError(
+            "softmax got NaN scores: the scores are broken before the softmax "
+            "(check the inputs, or the training loss for NaN)."
+        )
     if np.any(top == np.inf):
-        raise ValueError("softmax got a score of +inf: exp(+inf) / exp(+inf) has no value. "
-                         "Look for an overflow before the softmax (e.g. exp taken twice).")
-    raise ValueError("softmax got a row whose scores are all -inf: every option is impossible, "
-                     "so no probabilities sum to 1. Keep at least one finite score in each row "
-                     "(e.g. a mask must leave one position unmasked).")
+        raise ValueError(
+            "softmax got a score of +inf: exp(+inf) / exp(+inf) has no value. "
+            "Look for an overflow before the softmax (e.g. exp taken twice)."
+        )
+    raise ValueError(
+        "softmax got a row whose scores are all -inf: every option is impossible, "
+        "so no probabilities sum to 1. Keep at least one finite score in each row "
+        "(e.g. a mask must leave one position unmasked)."
+    )
 
 
 #: Activation functions by their Keras name.
-ACTIVATIONS = {"linear": lambda z: z, None: lambda z: z, "sigmoid": sigmoid, "tanh": tanh,
-               "relu": relu, "softmax": softmax}
+ACTIVATIONS = {
+    "linear": lambda z: z,
+    None: lambda z: z,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "relu": relu,
+    "softmax": softmax,
+}
 
 
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str | None = None) -> np.ndarray:
@@ -121,27 +137,44 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str |
     if W.ndim != 2:
         raise ValueError(f"W must be 2-D (n_in, n_out), got shape {W.shape}.")
     if x.ndim not in (1, 2):
-        raise ValueError(f"x has shape {x.shape}, expected (batch, n_in), or (n_in,) for one "
-                         "example.")
+        raise ValueError(f"x has shape {x.shape}, expected (batch, n_in), or (n_in,) for one example.")
     if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; use one of "
-                         f"{sorted(k for k in ACTIVATIONS if k)}.")
+        raise ValueError(
+            f"unknown activation {activation!r}; use one of {sorted(k for k in ACTIVATIONS if k)}."
+        )
     _check_layer("x", x, "W", W, "b", b, "n_in", "n_out")
     return ACTIVATIONS[activation](x @ W + b)
 
 
-def _layout_error(name: str, shape: tuple[int, ...], n_in: int, n_out: int, in_from: str,
-                  out_from: str, in_sym: str, out_sym: str) -> ValueError:
+def _layout_error(
+    name: str,
+    shape: tuple[int, ...],
+    n_in: int,
+    n_out: int,
+    in_from: str,
+    out_from: str,
+    in_sym: str,
+    out_sym: str,
+) -> ValueError:
     """The error for a weight matrix given in the textbook layout ``(n_out, n_in)``."""
     return ValueError(
         f"{name} has shape {shape}, expected ({n_in}, {n_out}): weights use the Keras layout "
         f"({in_sym}, {out_sym}), here {in_sym} = {n_in} ({in_from}) and {out_sym} = {n_out} "
         f"({out_from}). You may have passed the textbook ({out_sym}, {in_sym}) layout: use "
-        f"{name}.T.")
+        f"{name}.T."
+    )
 
 
-def _check_layer(x_name: str, x: np.ndarray, w_name: str, W: np.ndarray, b_name: str,
-                 b: np.ndarray, in_sym: str, out_sym: str) -> None:
+def _check_layer(
+    x_name: str,
+    x: np.ndarray,
+    w_name: str,
+    W: np.ndarray,
+    b_name: str,
+    b: np.ndarray,
+    in_sym: str,
+    out_sym: str,
+) -> None:
     """Check ``x @ W + b``: ``x`` ``(..., n_in)``, ``W`` 2-D ``(n_in, n_out)``, ``b`` ``(n_out,)``.
 
     ``n_in`` is read from ``x`` and ``n_out`` from ``b``, so that the argument that
@@ -150,24 +183,45 @@ def _check_layer(x_name: str, x: np.ndarray, w_name: str, W: np.ndarray, b_name:
     """
     lead = (None,) * (x.ndim - 1)
     if b.ndim != 1:
-        check_shape(b_name, b, (W.shape[1],),
-                    hint=f"Give a 1-D array with one bias per output unit, {W.shape[1]} numbers.")
+        check_shape(
+            b_name,
+            b,
+            (W.shape[1],),
+            hint=f"Give a 1-D array with one bias per output unit, {W.shape[1]} numbers.",
+        )
     n_in, n_out = x.shape[-1], b.shape[0]
     if W.shape == (n_in, n_out):
         return
     if W.shape == (n_out, n_in):
-        raise _layout_error(w_name, W.shape, n_in, n_out, f"the last axis of {x_name}",
-                            f"the length of {b_name}", in_sym, out_sym)
+        raise _layout_error(
+            w_name,
+            W.shape,
+            n_in,
+            n_out,
+            f"the last axis of {x_name}",
+            f"the length of {b_name}",
+            in_sym,
+            out_sym,
+        )
     if W.shape[1] == n_out:  # W and b agree: x has the wrong number of features
-        check_shape(x_name, x, lead + (W.shape[0],),
-                    hint=f"Its last axis must match {w_name}.shape[0] = {W.shape[0]} ({in_sym}).")
-    if W.shape[0] == n_in:   # x and W agree: b has the wrong length
-        check_shape(b_name, b, (W.shape[1],),
-                    hint=f"One bias per output: its length must match {w_name}.shape[1] = "
-                         f"{W.shape[1]} ({out_sym}).")
-    raise ValueError(f"{w_name} has shape {W.shape}, expected ({n_in}, {n_out}) = ({in_sym}, "
-                     f"{out_sym}) with {in_sym} = {n_in} from {x_name} and {out_sym} = {n_out} "
-                     f"from {b_name}: neither axis fits.")
+        check_shape(
+            x_name,
+            x,
+            lead + (W.shape[0],),
+            hint=f"Its last axis must match {w_name}.shape[0] = {W.shape[0]} ({in_sym}).",
+        )
+    if W.shape[0] == n_in:  # x and W agree: b has the wrong length
+        check_shape(
+            b_name,
+            b,
+            (W.shape[1],),
+            hint=f"One bias per output: its length must match {w_name}.shape[1] = {W.shape[1]} ({out_sym}).",
+        )
+    raise ValueError(
+        f"{w_name} has shape {W.shape}, expected ({n_in}, {n_out}) = ({in_sym}, "
+        f"{out_sym}) with {in_sym} = {n_in} from {x_name} and {out_sym} = {n_out} "
+        f"from {b_name}: neither axis fits."
+    )
 
 
 # ----------------------------------------------------------------------------- vanilla RNN
@@ -179,16 +233,25 @@ def _check_layer(x_name: str, x: np.ndarray, w_name: str, W: np.ndarray, b_name:
 #     h_t = tanh(x_t @ U + h_{t-1} @ W + b)        (the textbook tanh(U x_t + W h_{t-1} + b))
 #     y_t = softmax(h_t @ V + c)                   (the textbook softmax(V h_t + c))
 
-__all__ += ["rnn_cell_step", "rnn_forward", "rnn_output", "rnn_backward", "rnn_loss_and_grads",
-            "numerical_gradient", "relative_error", "RNN_PARAMS"]
+__all__ += [
+    "rnn_cell_step",
+    "rnn_forward",
+    "rnn_output",
+    "rnn_backward",
+    "rnn_loss_and_grads",
+    "numerical_gradient",
+    "relative_error",
+    "RNN_PARAMS",
+]
 
 #: The parameter names of a vanilla RNN classifier, in the order Keras stores them
 #: (SimpleRNN kernel, recurrent_kernel, bias; then the output Dense kernel, bias).
 RNN_PARAMS = ("U", "W", "b", "V", "c")
 
 
-def _rnn_weights(U: np.ndarray, W: np.ndarray, b: np.ndarray, n_in: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _rnn_weights(
+    U: np.ndarray, W: np.ndarray, b: np.ndarray, n_in: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Validate (U, W, b) against each other and against ``n_in`` (read from the input).
 
     ``n_h`` is read from the square ``W``; the argument that disagrees with the others is
@@ -196,42 +259,55 @@ def _rnn_weights(U: np.ndarray, W: np.ndarray, b: np.ndarray, n_in: int
     """
     U, W, b = np.asarray(U), np.asarray(W), np.asarray(b)
     if U.ndim != 2:
-        raise ValueError(f"U has shape {U.shape}, expected 2-D (n_in, n_h): the input-to-hidden "
-                         "weights (SimpleRNN's `kernel`).")
+        raise ValueError(
+            f"U has shape {U.shape}, expected 2-D (n_in, n_h): the input-to-hidden "
+            "weights (SimpleRNN's `kernel`)."
+        )
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
         n_h = U.shape[1]
-        swapped = (W.ndim == 2 and W.shape[1] == n_h and U.shape[0] == n_h)
-        hint = (" U and W look swapped: U is (n_in, n_h), W is (n_h, n_h)." if swapped else "")
-        raise ValueError(f"W has shape {W.shape}, expected ({n_h}, {n_h}): the hidden-to-hidden "
-                         f"weights (SimpleRNN's `recurrent_kernel`) are square, n_h = U.shape[1] "
-                         f"= {n_h}.{hint}")
+        swapped = W.ndim == 2 and W.shape[1] == n_h and U.shape[0] == n_h
+        hint = " U and W look swapped: U is (n_in, n_h), W is (n_h, n_h)." if swapped else ""
+        raise ValueError(
+            f"W has shape {W.shape}, expected ({n_h}, {n_h}): the hidden-to-hidden "
+            f"weights (SimpleRNN's `recurrent_kernel`) are square, n_h = U.shape[1] "
+            f"= {n_h}.{hint}"
+        )
     n_h = W.shape[0]
     if U.shape != (n_in, n_h):
         if U.shape == (n_h, n_in):
-            raise _layout_error("U", U.shape, n_in, n_h, "the last axis of the input",
-                                "W is (n_h, n_h)", "n_in", "n_h")
+            raise _layout_error(
+                "U", U.shape, n_in, n_h, "the last axis of the input", "W is (n_h, n_h)", "n_in", "n_h"
+            )
         if U.shape[1] != n_h:
             if b.shape == (U.shape[1],):  # U and b agree on n_h: W is the odd one out
-                raise ValueError(f"W has shape {W.shape}, expected ({U.shape[1]}, {U.shape[1]}): "
-                                 f"n_h = U.shape[1] = len(b) = {U.shape[1]}, and the "
-                                 "hidden-to-hidden weights (SimpleRNN's `recurrent_kernel`) are "
-                                 "(n_h, n_h).")
-            raise ValueError(f"U has shape {U.shape}, expected (n_in, n_h) = ({n_in}, {n_h}): "
-                             f"n_h = {n_h} from W (n_h, n_h), n_in = {n_in} from the input.")
+                raise ValueError(
+                    f"W has shape {W.shape}, expected ({U.shape[1]}, {U.shape[1]}): "
+                    f"n_h = U.shape[1] = len(b) = {U.shape[1]}, and the "
+                    "hidden-to-hidden weights (SimpleRNN's `recurrent_kernel`) are "
+                    "(n_h, n_h)."
+                )
+            raise ValueError(
+                f"U has shape {U.shape}, expected (n_in, n_h) = ({n_in}, {n_h}): "
+                f"n_h = {n_h} from W (n_h, n_h), n_in = {n_in} from the input."
+            )
         # U agrees with W: the input has the wrong number of features (the caller says so)
-    check_shape("b (one bias per hidden unit)", b, (n_h,),
-                hint=f"Give a 1-D array with one bias per hidden unit, {n_h} numbers.")
+    check_shape(
+        "b (one bias per hidden unit)",
+        b,
+        (n_h,),
+        hint=f"Give a 1-D array with one bias per hidden unit, {n_h} numbers.",
+    )
     return U, W, b
 
 
-def _cell(x_t: np.ndarray, h_prev: np.ndarray, U: np.ndarray, W: np.ndarray, b: np.ndarray
-          ) -> np.ndarray:
+def _cell(x_t: np.ndarray, h_prev: np.ndarray, U: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The vanilla RNN update itself, unchecked: the one place it is written."""
     return np.tanh(x_t @ U + h_prev @ W + b)
 
 
-def rnn_cell_step(x_t: np.ndarray, h_prev: np.ndarray, U: np.ndarray, W: np.ndarray,
-                  b: np.ndarray) -> np.ndarray:
+def rnn_cell_step(
+    x_t: np.ndarray, h_prev: np.ndarray, U: np.ndarray, W: np.ndarray, b: np.ndarray
+) -> np.ndarray:
     """One step of a vanilla RNN cell: ``h_t = tanh(x_t @ U + h_prev @ W + b)``.
 
     Args:
@@ -249,22 +325,29 @@ def rnn_cell_step(x_t: np.ndarray, h_prev: np.ndarray, U: np.ndarray, W: np.ndar
             (a ``U`` given in the textbook layout ``(n_h, n_in)`` is named as such).
     """
     if np.ndim(x_t) == 1 or np.ndim(h_prev) == 1:
-        raise ValueError(f"x_t and h_prev must be 2-D, (batch, n_in) and (batch, n_h); got shapes "
-                         f"{np.shape(x_t)} and {np.shape(h_prev)}. For one example add a batch "
-                         "axis: x_t[None], h_prev[None].")
+        raise ValueError(
+            f"x_t and h_prev must be 2-D, (batch, n_in) and (batch, n_h); got shapes "
+            f"{np.shape(x_t)} and {np.shape(h_prev)}. For one example add a batch "
+            "axis: x_t[None], h_prev[None]."
+        )
     check_shape("x_t (batch, n_in)", x_t, (None, None))
     U, W, b = _rnn_weights(U, W, b, n_in=np.shape(x_t)[1])
     n_in, n_h = U.shape
-    check_shape("x_t (batch, n_in)", x_t, (None, n_in),
-                hint=f"Its last axis must match U.shape[0] = {n_in} (n_in).")
-    check_shape("h_prev (batch, n_h)", h_prev, (np.shape(x_t)[0], n_h),
-                hint=f"One row per example, as in x_t, and one column per hidden unit, "
-                     f"n_h = {n_h}.")
+    check_shape(
+        "x_t (batch, n_in)", x_t, (None, n_in), hint=f"Its last axis must match U.shape[0] = {n_in} (n_in)."
+    )
+    check_shape(
+        "h_prev (batch, n_h)",
+        h_prev,
+        (np.shape(x_t)[0], n_h),
+        hint=f"One row per example, as in x_t, and one column per hidden unit, n_h = {n_h}.",
+    )
     return _cell(np.asarray(x_t), np.asarray(h_prev), U, W, b)
 
 
-def rnn_forward(x: np.ndarray, h0: np.ndarray | None, U: np.ndarray, W: np.ndarray,
-                b: np.ndarray) -> np.ndarray:
+def rnn_forward(
+    x: np.ndarray, h0: np.ndarray | None, U: np.ndarray, W: np.ndarray, b: np.ndarray
+) -> np.ndarray:
     """Run the RNN cell over a whole sequence, carrying the hidden state from step to step.
 
     This is the course's one forward loop: everything else in ``seqkeras`` that needs the
@@ -283,17 +366,26 @@ def rnn_forward(x: np.ndarray, h0: np.ndarray | None, U: np.ndarray, W: np.ndarr
     """
     x = np.asarray(x)
     if x.ndim == 2:
-        raise ValueError(f"x has shape {x.shape}, expected 3-D (batch, T, n_in). For a single "
-                         "sequence add a batch axis: x[None].")
+        raise ValueError(
+            f"x has shape {x.shape}, expected 3-D (batch, T, n_in). For a single "
+            "sequence add a batch axis: x[None]."
+        )
     check_shape("x (batch, T, n_in)", x, (None, None, None))
     U, W, b = _rnn_weights(U, W, b, n_in=x.shape[2])
-    check_shape("x (batch, T, n_in)", x, (None, None, U.shape[0]),
-                hint=f"Its last axis must match U.shape[0] = {U.shape[0]} (n_in).")
+    check_shape(
+        "x (batch, T, n_in)",
+        x,
+        (None, None, U.shape[0]),
+        hint=f"Its last axis must match U.shape[0] = {U.shape[0]} (n_in).",
+    )
     batch, T, _ = x.shape
     h = np.zeros((batch, U.shape[1])) if h0 is None else np.asarray(h0, dtype=float)
-    check_shape("h0 (batch, n_h)", h, (batch, U.shape[1]),
-                hint=f"One row per sequence of x, and one column per hidden unit, "
-                     f"n_h = {U.shape[1]}.")
+    check_shape(
+        "h0 (batch, n_h)",
+        h,
+        (batch, U.shape[1]),
+        hint=f"One row per sequence of x, and one column per hidden unit, n_h = {U.shape[1]}.",
+    )
     hs = np.empty((batch, T, U.shape[1]))
     for t in range(T):  # sequential: step t needs h_{t-1}
         h = _cell(x[:, t], h, U, W, b)
@@ -322,8 +414,9 @@ def rnn_output(h: np.ndarray, V: np.ndarray, c: np.ndarray) -> np.ndarray:
     return softmax(h @ V + c)
 
 
-def rnn_backward(x: np.ndarray, h0: np.ndarray | None, hs: np.ndarray, W: np.ndarray,
-                 dhs: np.ndarray) -> dict[str, np.ndarray]:
+def rnn_backward(
+    x: np.ndarray, h0: np.ndarray | None, hs: np.ndarray, W: np.ndarray, dhs: np.ndarray
+) -> dict[str, np.ndarray]:
     """Backpropagation through time for the cell: gradients of U, W, b and h0.
 
     Walks the sequence backwards. At step t the gradient reaching h_t is what the loss
@@ -362,8 +455,9 @@ def rnn_backward(x: np.ndarray, h0: np.ndarray | None, hs: np.ndarray, W: np.nda
     return {"U": dU, "W": dW, "b": db, "h0": dh_next}
 
 
-def rnn_loss_and_grads(x: np.ndarray, targets: np.ndarray, params: dict[str, np.ndarray],
-                       h0: np.ndarray | None = None) -> tuple[float, dict[str, np.ndarray]]:
+def rnn_loss_and_grads(
+    x: np.ndarray, targets: np.ndarray, params: dict[str, np.ndarray], h0: np.ndarray | None = None
+) -> tuple[float, dict[str, np.ndarray]]:
     """Cross-entropy loss of an RNN classifier and its gradients, by backpropagation through time.
 
     The model is ``h_t = tanh(x_t @ U + h_{t-1} @ W + b)``, ``p_t = softmax(h_t @ V + c)``.
@@ -392,29 +486,37 @@ def rnn_loss_and_grads(x: np.ndarray, targets: np.ndarray, params: dict[str, np.
     hs = rnn_forward(x, h0, U, W, b)
     batch, T, n_h = hs.shape
     if batch == 0 or T == 0:
-        raise ValueError(f"x has shape {hs.shape[:2] + (U.shape[0],)}: the loss is a mean over "
-                         "predictions, and a batch with no sequences (batch = 0) or no steps "
-                         "(T = 0) has none. Pass at least one sequence of at least one step.")
+        raise ValueError(
+            f"x has shape {hs.shape[:2] + (U.shape[0],)}: the loss is a mean over "
+            "predictions, and a batch with no sequences (batch = 0) or no steps "
+            "(T = 0) has none. Pass at least one sequence of at least one step."
+        )
     targets = np.asarray(targets)
     if not np.issubdtype(targets.dtype, np.integer):
-        raise ValueError(f"targets must be integer class ids, got dtype {targets.dtype}. "
-                         "Pass labels such as np.array([0, 1, 1]), not one-hot vectors.")
+        raise ValueError(
+            f"targets must be integer class ids, got dtype {targets.dtype}. "
+            "Pass labels such as np.array([0, 1, 1]), not one-hot vectors."
+        )
     if targets.shape == (batch,):
-        h_out = hs[:, -1]                      # N vs 1: read the last state only
+        h_out = hs[:, -1]  # N vs 1: read the last state only
     elif targets.shape == (batch, T):
-        h_out = hs                             # N vs N: one prediction per step
+        h_out = hs  # N vs N: one prediction per step
     else:
-        raise ValueError(f"targets has shape {targets.shape}; expected ({batch},) for one label "
-                         f"per sequence (N vs 1) or ({batch}, {T}) for one label per step (N vs N).")
+        raise ValueError(
+            f"targets has shape {targets.shape}; expected ({batch},) for one label "
+            f"per sequence (N vs 1) or ({batch}, {T}) for one label per step (N vs N)."
+        )
     probs = rnn_output(h_out, V, c)
     n_out = V.shape[1]
     if targets.min() < 0 or targets.max() >= n_out:
-        raise ValueError(f"targets must lie in [0, {n_out}) (V has {n_out} columns), got values "
-                         f"from {targets.min()} to {targets.max()}.")
+        raise ValueError(
+            f"targets must lie in [0, {n_out}) (V has {n_out} columns), got values "
+            f"from {targets.min()} to {targets.max()}."
+        )
     onehot = np.eye(n_out)[targets]
     n_predictions = targets.size
     loss = float(-np.log(np.sum(probs * onehot, axis=-1) + 1e-300).sum() / n_predictions)
-    dz = (probs - onehot) / n_predictions      # softmax + cross-entropy, per prediction
+    dz = (probs - onehot) / n_predictions  # softmax + cross-entropy, per prediction
     h_flat, dz_flat = h_out.reshape(-1, n_h), dz.reshape(-1, n_out)
     grads = {"V": h_flat.T @ dz_flat, "c": dz_flat.sum(axis=0)}
     dh_out = dz @ V.T
@@ -444,16 +546,21 @@ def numerical_gradient(f, param: np.ndarray, eps: float = 1e-5) -> np.ndarray:
         An array the shape of ``param``.
     """
     if not isinstance(param, np.ndarray):
-        raise TypeError(f"param must be a NumPy array that f reads, got {type(param).__name__}: "
-                        "pass the array itself (e.g. params['W']), not a copy or a list.")
+        raise TypeError(
+            f"param must be a NumPy array that f reads, got {type(param).__name__}: "
+            "pass the array itself (e.g. params['W']), not a copy or a list."
+        )
     if not np.issubdtype(param.dtype, np.floating):
-        raise TypeError(f"param has dtype {param.dtype}; it must be a float array (use "
-                        "param.astype(np.float64)) so that it can be nudged by eps.")
+        raise TypeError(
+            f"param has dtype {param.dtype}; it must be a float array (use "
+            "param.astype(np.float64)) so that it can be nudged by eps."
+        )
     if param.dtype != np.float64:
         import warnings
 
-        warnings.warn(f"param is {param.dtype}: central differences need float64 to be accurate.",
-                      stacklevel=2)
+        warnings.warn(
+            f"param is {param.dtype}: central differences need float64 to be accurate.", stacklevel=2
+        )
     grad = np.zeros_like(param, dtype=float)
     for i in np.ndindex(param.shape):
         old = param[i]
@@ -476,8 +583,9 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape:
-        raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}; compare arrays of "
-                         "the same shape.")
+        raise ValueError(
+            f"a has shape {a.shape} but b has shape {b.shape}; compare arrays of the same shape."
+        )
     scale = float(np.max(np.abs(a) + np.abs(b))) if a.size else 0.0
     return 0.0 if scale == 0.0 else float(np.max(np.abs(a - b)) / scale)
 
@@ -498,8 +606,17 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 #         h_t = o_t * tanh(C_t)                                           (reset_after=False)
 #                                                                h_t = z_t * h_{t-1} + (1 - z_t) * h~_t
 
-__all__ += ["GRU_GATES", "LSTM_GATES", "clip_by_global_norm", "gru_forward", "gru_step",
-            "lstm_forward", "lstm_step", "recurrent_param_count", "split_gates"]
+__all__ += [
+    "GRU_GATES",
+    "LSTM_GATES",
+    "clip_by_global_norm",
+    "gru_forward",
+    "gru_step",
+    "lstm_forward",
+    "lstm_step",
+    "recurrent_param_count",
+    "split_gates",
+]
 
 #: The order of the LSTM's gates in Keras' fused kernel, recurrent kernel and bias.
 LSTM_GATES = ("i", "f", "C_tilde", "o")
@@ -522,31 +639,46 @@ def split_gates(fused: np.ndarray, names: tuple[str, ...] = LSTM_GATES) -> dict[
     fused = np.asarray(fused)
     k = len(names)
     if fused.ndim == 0 or fused.shape[-1] % k:
-        raise ValueError(f"the last axis of a fused weight holds {k} gates side by side, so its "
-                         f"size must be a multiple of {k}; got shape {fused.shape}. "
-                         "LSTM weights have 4 blocks (LSTM_GATES), GRU weights 3 (GRU_GATES).")
+        raise ValueError(
+            f"the last axis of a fused weight holds {k} gates side by side, so its "
+            f"size must be a multiple of {k}; got shape {fused.shape}. "
+            "LSTM weights have 4 blocks (LSTM_GATES), GRU weights 3 (GRU_GATES)."
+        )
     n_h = fused.shape[-1] // k
-    return {name: fused[..., j * n_h:(j + 1) * n_h] for j, name in enumerate(names)}
+    return {name: fused[..., j * n_h : (j + 1) * n_h] for j, name in enumerate(names)}
 
 
-def _gated_weights(cell: str, k: int, kernel: np.ndarray, recurrent_kernel: np.ndarray,
-                   bias: np.ndarray, bias_rows: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+def _gated_weights(
+    cell: str,
+    k: int,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+    bias_rows: tuple[int, ...],
+) -> tuple[np.ndarray, ...]:
     """Validate a gated layer's (kernel, recurrent_kernel, bias); return them as float arrays."""
     kernel, recurrent_kernel = np.asarray(kernel, float), np.asarray(recurrent_kernel, float)
     bias = np.asarray(bias, float)
     keras_name = {4: "keras.layers.LSTM", 3: "keras.layers.GRU"}[k]
     if recurrent_kernel.ndim != 2 or recurrent_kernel.shape[1] != k * recurrent_kernel.shape[0]:
         other = {4: "GRU (3 blocks)", 3: "LSTM (4 blocks)"}[k]
-        guess = (f" It looks like the weights of a {other}." if recurrent_kernel.ndim == 2
-                 and recurrent_kernel.shape[1] == (7 - k) * recurrent_kernel.shape[0] else "")
-        raise ValueError(f"recurrent_kernel has shape {recurrent_kernel.shape}, expected "
-                         f"(n_h, {k} n_h): the {cell}'s {k} gates side by side, as "
-                         f"{keras_name}.get_weights()[1] returns it.{guess}")
+        guess = (
+            f" It looks like the weights of a {other}."
+            if recurrent_kernel.ndim == 2 and recurrent_kernel.shape[1] == (7 - k) * recurrent_kernel.shape[0]
+            else ""
+        )
+        raise ValueError(
+            f"recurrent_kernel has shape {recurrent_kernel.shape}, expected "
+            f"(n_h, {k} n_h): the {cell}'s {k} gates side by side, as "
+            f"{keras_name}.get_weights()[1] returns it.{guess}"
+        )
     n_h = recurrent_kernel.shape[0]
     if kernel.ndim != 2 or kernel.shape[1] != k * n_h:
-        raise ValueError(f"kernel has shape {kernel.shape}, expected (n_in, {k * n_h}) = "
-                         f"(n_in, {k} n_h) with n_h = {n_h} from recurrent_kernel. Pass the "
-                         f"weights in Keras' order: kernel, recurrent_kernel, bias.")
+        raise ValueError(
+            f"kernel has shape {kernel.shape}, expected (n_in, {k * n_h}) = "
+            f"(n_in, {k} n_h) with n_h = {n_h} from recurrent_kernel. Pass the "
+            f"weights in Keras' order: kernel, recurrent_kernel, bias."
+        )
     if bias.shape not in [(k * n_h,) if r == 1 else (r, k * n_h) for r in bias_rows]:
         want = " or ".join(f"({k * n_h},)" if r == 1 else f"({r}, {k * n_h})" for r in bias_rows)
         raise ValueError(f"bias has shape {bias.shape}, expected {want} for n_h = {n_h}.")
@@ -565,15 +697,23 @@ def _state(name: str, value: np.ndarray | None, batch: int, n_h: int) -> np.ndar
 def _step_inputs(x_t: np.ndarray, n_in: int) -> np.ndarray:
     x_t = np.asarray(x_t, float)
     if x_t.ndim == 1:
-        raise ValueError(f"x_t has shape {x_t.shape}, expected 2-D (batch, n_in). For one example "
-                         "add a batch axis: x_t[None].")
+        raise ValueError(
+            f"x_t has shape {x_t.shape}, expected 2-D (batch, n_in). For one example "
+            "add a batch axis: x_t[None]."
+        )
     check_shape("x_t (batch, n_in)", x_t, (None, n_in))
     return x_t
 
 
-def lstm_step(x_t: np.ndarray, h_prev: np.ndarray, C_prev: np.ndarray, kernel: np.ndarray,
-              recurrent_kernel: np.ndarray, bias: np.ndarray,
-              return_gates: bool = False) -> tuple[np.ndarray, ...]:
+def lstm_step(
+    x_t: np.ndarray,
+    h_prev: np.ndarray,
+    C_prev: np.ndarray,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+    return_gates: bool = False,
+) -> tuple[np.ndarray, ...]:
     """One step of an LSTM cell, with Keras' fused weights (``keras.layers.LSTM``).
 
     Computes, with ``a = x_t @ kernel + h_prev @ recurrent_kernel + bias`` ``(batch, 4 n_h)``
@@ -602,8 +742,12 @@ def lstm_step(x_t: np.ndarray, h_prev: np.ndarray, C_prev: np.ndarray, kernel: n
     h_prev = _state("h_prev", h_prev, x_t.shape[0], n_h)
     C_prev = _state("C_prev", C_prev, x_t.shape[0], n_h)
     a = split_gates(x_t @ kernel + h_prev @ recurrent_kernel + bias, LSTM_GATES)
-    gates = {"i": sigmoid(a["i"]), "f": sigmoid(a["f"]), "C_tilde": np.tanh(a["C_tilde"]),
-             "o": sigmoid(a["o"])}
+    gates = {
+        "i": sigmoid(a["i"]),
+        "f": sigmoid(a["f"]),
+        "C_tilde": np.tanh(a["C_tilde"]),
+        "o": sigmoid(a["o"]),
+    }
     C_t = gates["f"] * C_prev + gates["i"] * gates["C_tilde"]
     h_t = gates["o"] * np.tanh(C_t)
     return (h_t, C_t, gates) if return_gates else (h_t, C_t)
@@ -612,15 +756,23 @@ def lstm_step(x_t: np.ndarray, h_prev: np.ndarray, C_prev: np.ndarray, kernel: n
 def _forward_inputs(x: np.ndarray, n_in: int) -> np.ndarray:
     x = np.asarray(x, float)
     if x.ndim == 2:
-        raise ValueError(f"x has shape {x.shape}, expected 3-D (batch, T, n_in). For a single "
-                         "sequence add a batch axis: x[None].")
+        raise ValueError(
+            f"x has shape {x.shape}, expected 3-D (batch, T, n_in). For a single "
+            "sequence add a batch axis: x[None]."
+        )
     check_shape("x (batch, T, n_in)", x, (None, None, n_in))
     return x
 
 
-def lstm_forward(x: np.ndarray, h0: np.ndarray | None, C0: np.ndarray | None,
-                 kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
-                 return_gates: bool = False) -> tuple[np.ndarray, ...]:
+def lstm_forward(
+    x: np.ndarray,
+    h0: np.ndarray | None,
+    C0: np.ndarray | None,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+    return_gates: bool = False,
+) -> tuple[np.ndarray, ...]:
     """Run :func:`lstm_step` over a sequence, carrying both states ``h`` and ``C``.
 
     Args:
@@ -651,8 +803,14 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray | None, C0: np.ndarray | None,
     return (hs, Cs, gates) if return_gates else (hs, Cs)
 
 
-def gru_step(x_t: np.ndarray, h_prev: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray,
-             bias: np.ndarray, return_gates: bool = False) -> np.ndarray | tuple[np.ndarray, dict]:
+def gru_step(
+    x_t: np.ndarray,
+    h_prev: np.ndarray,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+    return_gates: bool = False,
+) -> np.ndarray | tuple[np.ndarray, dict]:
     """One step of a GRU cell, with Keras' fused weights (``keras.layers.GRU``).
 
     The shape of ``bias`` says which of Keras' two variants the weights belong to:
@@ -698,9 +856,14 @@ def gru_step(x_t: np.ndarray, h_prev: np.ndarray, kernel: np.ndarray, recurrent_
     return (h_t, {"z": z, "r": r, "h_tilde": h_tilde}) if return_gates else h_t
 
 
-def gru_forward(x: np.ndarray, h0: np.ndarray | None, kernel: np.ndarray,
-                recurrent_kernel: np.ndarray, bias: np.ndarray,
-                return_gates: bool = False) -> np.ndarray | tuple[np.ndarray, dict]:
+def gru_forward(
+    x: np.ndarray,
+    h0: np.ndarray | None,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+    return_gates: bool = False,
+) -> np.ndarray | tuple[np.ndarray, dict]:
     """Run :func:`gru_step` over a sequence.
 
     Args:
@@ -747,8 +910,9 @@ def clip_by_global_norm(grads: list[np.ndarray], max_norm: float) -> tuple[list[
         clipping (a float; log it to watch for explosions).
     """
     if isinstance(grads, np.ndarray):
-        raise TypeError("grads must be a list of arrays (one per weight), got a single array: "
-                        "wrap it, [grad].")
+        raise TypeError(
+            "grads must be a list of arrays (one per weight), got a single array: wrap it, [grad]."
+        )
     max_norm = float(max_norm)
     if not max_norm > 0:
         raise ValueError(f"max_norm must be positive, got {max_norm}.")
@@ -797,11 +961,13 @@ def _lengths(lengths: np.ndarray | None, batch: int, T: int) -> np.ndarray:
         return np.full(batch, T, dtype=int)
     arr = np.asarray(lengths)
     if arr.shape != (batch,):
-        raise ValueError(f"lengths has shape {arr.shape}, expected ({batch},): one length per "
-                         "sequence in the batch.")
+        raise ValueError(
+            f"lengths has shape {arr.shape}, expected ({batch},): one length per sequence in the batch."
+        )
     if arr.size and not np.issubdtype(arr.dtype, np.integer):
-        raise ValueError(f"lengths must be integers (how many real steps each sequence has), got "
-                         f"dtype {arr.dtype}.")
+        raise ValueError(
+            f"lengths must be integers (how many real steps each sequence has), got dtype {arr.dtype}."
+        )
     if arr.size and (arr.min() < 0 or arr.max() > T):
         raise ValueError(f"lengths must be between 0 and T = {T}, got {arr.tolist()}.")
     return arr.astype(int)
@@ -830,8 +996,13 @@ def reverse_padded(x: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarr
     return out
 
 
-def birnn_forward(x: np.ndarray, lengths: np.ndarray | None, forward: tuple, backward: tuple,
-                  merge_mode: str | None = "concat") -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+def birnn_forward(
+    x: np.ndarray,
+    lengths: np.ndarray | None,
+    forward: tuple,
+    backward: tuple,
+    merge_mode: str | None = "concat",
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """A bidirectional vanilla RNN over a padded batch: two :func:`rnn_forward` calls, merged.
 
     The forward RNN reads each sequence from its first step; the backward RNN, with its own
@@ -861,15 +1032,17 @@ def birnn_forward(x: np.ndarray, lengths: np.ndarray | None, forward: tuple, bac
     if x.ndim != 3:
         raise ValueError(f"x has shape {x.shape}, expected 3-D (batch, T, n_in).")
     lengths = _lengths(lengths, x.shape[0], x.shape[1])
-    real = np.arange(x.shape[1])[None, :] < lengths[:, None]           # (batch, T)
-    fwd = rnn_forward(x, None, *forward)                                # reads x_1 .. x_T
+    real = np.arange(x.shape[1])[None, :] < lengths[:, None]  # (batch, T)
+    fwd = rnn_forward(x, None, *forward)  # reads x_1 .. x_T
     bwd = reverse_padded(rnn_forward(reverse_padded(x, lengths), None, *backward), lengths)
-    fwd, bwd = fwd * real[..., None], bwd * real[..., None]            # padded steps -> 0
+    fwd, bwd = fwd * real[..., None], bwd * real[..., None]  # padded steps -> 0
     if merge_mode is None:
         return fwd, bwd
     if merge_mode == "concat":
         return np.concatenate([fwd, bwd], axis=-1)
     if fwd.shape != bwd.shape:
-        raise ValueError(f"merge_mode={merge_mode!r} needs both directions of the same size; the "
-                         f"forward states are {fwd.shape[-1]} wide, the backward {bwd.shape[-1]}.")
+        raise ValueError(
+            f"merge_mode={merge_mode!r} needs both directions of the same size; the "
+            f"forward states are {fwd.shape[-1]} wide, the backward {bwd.shape[-1]}."
+        )
     return {"sum": fwd + bwd, "ave": (fwd + bwd) / 2, "mul": fwd * bwd}[merge_mode]

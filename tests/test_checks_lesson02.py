@@ -1,12 +1,18 @@
 """Lesson 02 checkers: the reference and correct variants pass, bugs of every class are named,
 answers of the wrong kind get a sentence, the stub is "not attempted"."""
+
 import keras
 import numpy as np
 import pytest
 from keras import layers, ops
 
-from seqkeras.checks.lesson02 import (SHAPE_KEYS, check_build_1_to_n, check_build_n_to_1,
-                                      check_build_n_to_n, check_shapes)
+from seqkeras.checks.lesson02 import (
+    SHAPE_KEYS,
+    check_build_1_to_n,
+    check_build_n_to_1,
+    check_build_n_to_n,
+    check_shapes,
+)
 from seqkeras.grading import ExerciseError
 
 
@@ -57,31 +63,37 @@ class TensorShapeLike:
         return list(self.dims)
 
 
-@pytest.mark.parametrize("key, wrong, diagnosis", [
-    ("embedding", (16, 12), "adds an axis"),
-    ("embedding", (16, 12, 1000), "not the vocabulary size"),
-    ("gru", (16, 12, 32), "returns only its last state"),
-    ("gru", (32,), "keep the batch axis"),
-    ("gru", (None, 32), "None stands for a size Keras does not know yet"),
-    ("gru_sequences", (16, 32), "keeps the time axis"),
-    ("lstm_state", ((16, 32), (16, 32)), "returns three tensors"),
-    ("lstm_state", (16, 32), "returns three tensors"),
-    ("lstm_state", (16, 12, 32), "returns three tensors"),
-    ("lstm_state", ((16, 12, 32), (16, 32), (16, 32)), "does not switch on return_sequences"),
-    ("dense_per_step", (16, 5), "the time axis stays"),
-    ("dense_per_step", (16, 12, 32), "replaces the last axis"),
-    ("repeat", (16, 32, 6), "in the middle"),
-    ("stacked", (16, 16), 'answer "error"'),
-    ("caption_states", "error", "not an error"),
-    ("caption_states", (16, 6, 64), "maps the 64 features"),
-    ("caption_states", (2, 2), "step by step"),
-    # answers of the wrong kind
-    ("embedding", np.zeros((16, 12, 8)),
-     r"you wrote a ndarray of shape \(16, 12, 8\)\. that is a tensor \(of shape \(16, 12, 8\)\), not a shape"),
-    ("gru", np.int64(32), r"you wrote np\.int64\(32\)\. check the shapes"),
-    ("gru", "(16, 32)", "not as text"),
-    ("gru", None, "not answered yet"),
-])
+@pytest.mark.parametrize(
+    "key, wrong, diagnosis",
+    [
+        ("embedding", (16, 12), "adds an axis"),
+        ("embedding", (16, 12, 1000), "not the vocabulary size"),
+        ("gru", (16, 12, 32), "returns only its last state"),
+        ("gru", (32,), "keep the batch axis"),
+        ("gru", (None, 32), "None stands for a size Keras does not know yet"),
+        ("gru_sequences", (16, 32), "keeps the time axis"),
+        ("lstm_state", ((16, 32), (16, 32)), "returns three tensors"),
+        ("lstm_state", (16, 32), "returns three tensors"),
+        ("lstm_state", (16, 12, 32), "returns three tensors"),
+        ("lstm_state", ((16, 12, 32), (16, 32), (16, 32)), "does not switch on return_sequences"),
+        ("dense_per_step", (16, 5), "the time axis stays"),
+        ("dense_per_step", (16, 12, 32), "replaces the last axis"),
+        ("repeat", (16, 32, 6), "in the middle"),
+        ("stacked", (16, 16), 'answer "error"'),
+        ("caption_states", "error", "not an error"),
+        ("caption_states", (16, 6, 64), "maps the 64 features"),
+        ("caption_states", (2, 2), "step by step"),
+        # answers of the wrong kind
+        (
+            "embedding",
+            np.zeros((16, 12, 8)),
+            r"you wrote a ndarray of shape \(16, 12, 8\)\. that is a tensor \(of shape \(16, 12, 8\)\), not a shape",
+        ),
+        ("gru", np.int64(32), r"you wrote np\.int64\(32\)\. check the shapes"),
+        ("gru", "(16, 32)", "not as text"),
+        ("gru", None, "not answered yet"),
+    ],
+)
 def test_shapes_misconceptions_are_named(key, wrong, diagnosis):
     answer = dict(RIGHT, **{key: wrong})
     with pytest.raises(ExerciseError, match=diagnosis):
@@ -107,29 +119,37 @@ def test_shapes_not_attempted(assert_not_attempted):
 
 
 # ----------------------------------------------------------------------------- 02.2 N vs N
-def build_n_to_n(vocab_size, num_tags, units=16):          # the notebook's solution
-    return keras.Sequential([
-        keras.Input((None,), dtype="int32"),
-        layers.Embedding(vocab_size, 16, mask_zero=True),
-        layers.GRU(units, return_sequences=True),
-        layers.Dense(num_tags, activation="softmax"),
-    ])
+def build_n_to_n(vocab_size, num_tags, units=16):  # the notebook's solution
+    return keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            layers.Embedding(vocab_size, 16, mask_zero=True),
+            layers.GRU(units, return_sequences=True),
+            layers.Dense(num_tags, activation="softmax"),
+        ]
+    )
 
 
-def n_to_n_explicit_mask(vocab_size, num_tags, units):    # functional, mask passed by hand
+def n_to_n_explicit_mask(vocab_size, num_tags, units):  # functional, mask passed by hand
     ids = ids_input()
-    states = layers.LSTM(units, return_sequences=True)(layers.Embedding(vocab_size, 16)(ids),
-                                                       mask=ops.not_equal(ids, 0))
+    states = layers.LSTM(units, return_sequences=True)(
+        layers.Embedding(vocab_size, 16)(ids), mask=ops.not_equal(ids, 0)
+    )
     return keras.Model(ids, layers.Dense(num_tags, activation="softmax")(states))
 
 
 def n_to_n_bidirectional(vocab_size, num_tags, units):
-    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, 16, mask_zero=True),
-                             layers.Bidirectional(layers.GRU(units, return_sequences=True)),
-                             layers.TimeDistributed(layers.Dense(num_tags, activation="softmax"))])
+    return keras.Sequential(
+        [
+            ids_input(),
+            layers.Embedding(vocab_size, 16, mask_zero=True),
+            layers.Bidirectional(layers.GRU(units, return_sequences=True)),
+            layers.TimeDistributed(layers.Dense(num_tags, activation="softmax")),
+        ]
+    )
 
 
-class Tagger(keras.Model):                                  # subclassed, SimpleRNN
+class Tagger(keras.Model):  # subclassed, SimpleRNN
     def __init__(self, vocab_size, num_tags, units):
         super().__init__()
         self.embed = layers.Embedding(vocab_size, 16, mask_zero=True)
@@ -140,25 +160,46 @@ class Tagger(keras.Model):                                  # subclassed, Simple
         return self.out(self.rnn(self.embed(ids)))
 
 
-def n_to_n_rnn_cell(vocab_size, num_tags, units):         # RNN(cell), one spare embedding row
-    return keras.Sequential([ids_input(), layers.Embedding(vocab_size + 1, 16, mask_zero=True),
-                             layers.RNN(layers.GRUCell(units), return_sequences=True),
-                             layers.Dense(num_tags, activation="softmax")])
+def n_to_n_rnn_cell(vocab_size, num_tags, units):  # RNN(cell), one spare embedding row
+    return keras.Sequential(
+        [
+            ids_input(),
+            layers.Embedding(vocab_size + 1, 16, mask_zero=True),
+            layers.RNN(layers.GRUCell(units), return_sequences=True),
+            layers.Dense(num_tags, activation="softmax"),
+        ]
+    )
 
 
-@pytest.mark.parametrize("builder", [build_n_to_n, n_to_n_explicit_mask, n_to_n_bidirectional,
-                                     Tagger, n_to_n_rnn_cell])
+@pytest.mark.parametrize(
+    "builder", [build_n_to_n, n_to_n_explicit_mask, n_to_n_bidirectional, Tagger, n_to_n_rnn_cell]
+)
 def test_n_to_n_correct_models_pass(builder, capsys):
     assert passed(check_build_n_to_n(builder))
     assert "✅ Exercise 02.2 (build_n_to_n): passed" in capsys.readouterr().out
 
 
-def n_to_n(vocab_size, num_tags, units, *, mask=True, sequences=True, rnn=True,
-           activation="softmax", masking=False, fixed_units=None, fixed_vocab=None,
-           fixed_tags=None, dense=True, zero_embeddings=False):
+def n_to_n(
+    vocab_size,
+    num_tags,
+    units,
+    *,
+    mask=True,
+    sequences=True,
+    rnn=True,
+    activation="softmax",
+    masking=False,
+    fixed_units=None,
+    fixed_vocab=None,
+    fixed_tags=None,
+    dense=True,
+    zero_embeddings=False,
+):
     init = "zeros" if zero_embeddings else "uniform"
-    stack = [ids_input(), layers.Embedding(fixed_vocab or vocab_size, 16, mask_zero=mask,
-                                           embeddings_initializer=init)]
+    stack = [
+        ids_input(),
+        layers.Embedding(fixed_vocab or vocab_size, 16, mask_zero=mask, embeddings_initializer=init),
+    ]
     if masking:
         stack.append(layers.Masking(0.0))
     if rnn:
@@ -168,7 +209,7 @@ def n_to_n(vocab_size, num_tags, units, *, mask=True, sequences=True, rnn=True,
     return keras.Sequential(stack)
 
 
-def n_to_n_bag(vocab_size, num_tags, units):                # running average of the embeddings
+def n_to_n_bag(vocab_size, num_tags, units):  # running average of the embeddings
     ids = ids_input()
     real = ops.expand_dims(ops.cast(ops.not_equal(ids, 0), "float32"), -1)
     summed = ops.cumsum(layers.Embedding(vocab_size, 16)(ids) * real, axis=1)
@@ -176,77 +217,108 @@ def n_to_n_bag(vocab_size, num_tags, units):                # running average of
     return keras.Model(ids, layers.Dense(num_tags, activation="softmax")(layers.Dense(units)(mean)))
 
 
-@pytest.mark.parametrize("kwargs, diagnosis", [
-    ({"sequences": False}, "one vector per sequence.*set return_sequences=True"),
-    ({"mask": False}, r"padding \(id 0\) in front of the words changes.*mask_zero=True"),
-    # lucky starting state: zero embeddings and zero biases keep the state at 0 on padding
-    ({"mask": False, "zero_embeddings": True}, r"padding \(id 0\) in front of the words changes"),
-    ({"mask": False, "masking": True}, "A Masking layer after the Embedding masks nothing"),
-    ({"rnn": False}, "does not change when the first word changes: each word is tagged on its own"),
-    ({"fixed_units": 16}, "called with units=7, but your recurrent layer has 16 units"),
-    ({"fixed_vocab": 1000}, "called with vocab_size=37, but your Embedding has a table of 1000 rows"),
-    ({"fixed_vocab": 36}, "called with vocab_size=37, but your Embedding has a table of 36 rows"),
-    ({"fixed_tags": 12}, r"called with num_tags=5, but each step has 12 numbers: .* one probability per tag\.$"),
-    ({"activation": None}, "not probabilities over the tags"),
-    ({"activation": "sigmoid"}, "not probabilities over the tags"),
-    ({"dense": False}, "recurrent states themselves"),
-])
+@pytest.mark.parametrize(
+    "kwargs, diagnosis",
+    [
+        ({"sequences": False}, "one vector per sequence.*set return_sequences=True"),
+        ({"mask": False}, r"padding \(id 0\) in front of the words changes.*mask_zero=True"),
+        # lucky starting state: zero embeddings and zero biases keep the state at 0 on padding
+        ({"mask": False, "zero_embeddings": True}, r"padding \(id 0\) in front of the words changes"),
+        ({"mask": False, "masking": True}, "A Masking layer after the Embedding masks nothing"),
+        ({"rnn": False}, "does not change when the first word changes: each word is tagged on its own"),
+        ({"fixed_units": 16}, "called with units=7, but your recurrent layer has 16 units"),
+        ({"fixed_vocab": 1000}, "called with vocab_size=37, but your Embedding has a table of 1000 rows"),
+        ({"fixed_vocab": 36}, "called with vocab_size=37, but your Embedding has a table of 36 rows"),
+        (
+            {"fixed_tags": 12},
+            r"called with num_tags=5, but each step has 12 numbers: .* one probability per tag\.$",
+        ),
+        ({"activation": None}, "not probabilities over the tags"),
+        ({"activation": "sigmoid"}, "not probabilities over the tags"),
+        ({"dense": False}, "recurrent states themselves"),
+    ],
+)
 def test_n_to_n_bugs_are_named(kwargs, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_build_n_to_n(lambda v, t, u: n_to_n(v, t, u, **kwargs))
 
 
-def n_to_n_centred(vocab_size, num_tags, units):          # sums to 1 without a softmax
-    scores = layers.Dense(num_tags)(layers.GRU(units, return_sequences=True)(
-        layers.Embedding(vocab_size, 16, mask_zero=True)(ids := ids_input())))
+def n_to_n_centred(vocab_size, num_tags, units):  # sums to 1 without a softmax
+    scores = layers.Dense(num_tags)(
+        layers.GRU(units, return_sequences=True)(
+            layers.Embedding(vocab_size, 16, mask_zero=True)(ids := ids_input())
+        )
+    )
     return keras.Model(ids, scores - ops.mean(scores, axis=-1, keepdims=True) + 1 / num_tags)
 
 
-def n_to_n_window(vocab_size, num_tags, units):           # a convolution that shortens T
-    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, 16),
-                             layers.Conv1D(units, 3),
-                             layers.Dense(num_tags, activation="softmax")])
+def n_to_n_window(vocab_size, num_tags, units):  # a convolution that shortens T
+    return keras.Sequential(
+        [
+            ids_input(),
+            layers.Embedding(vocab_size, 16),
+            layers.Conv1D(units, 3),
+            layers.Dense(num_tags, activation="softmax"),
+        ]
+    )
 
 
-def n_to_n_nested(vocab_size, num_tags, units):           # the RNN inside a nested model
+def n_to_n_nested(vocab_size, num_tags, units):  # the RNN inside a nested model
     inner = keras.Sequential([keras.Input((None, 16)), layers.GRU(16, return_sequences=True)])
-    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, 16),
-                             inner, layers.Dense(num_tags, activation="softmax")])
+    return keras.Sequential(
+        [ids_input(), layers.Embedding(vocab_size, 16), inner, layers.Dense(num_tags, activation="softmax")]
+    )
 
 
 def n_to_n_bidirectional_fixed(vocab_size, num_tags, units):
-    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, 16, mask_zero=True),
-                             layers.Bidirectional(layers.GRU(16, return_sequences=True)),
-                             layers.Dense(num_tags, activation="softmax")])
+    return keras.Sequential(
+        [
+            ids_input(),
+            layers.Embedding(vocab_size, 16, mask_zero=True),
+            layers.Bidirectional(layers.GRU(16, return_sequences=True)),
+            layers.Dense(num_tags, activation="softmax"),
+        ]
+    )
 
 
 def n_to_n_cell_fixed(vocab_size, num_tags, units):
-    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, 16, mask_zero=True),
-                             layers.RNN(layers.GRUCell(16), return_sequences=True),
-                             layers.Dense(num_tags, activation="softmax")])
+    return keras.Sequential(
+        [
+            ids_input(),
+            layers.Embedding(vocab_size, 16, mask_zero=True),
+            layers.RNN(layers.GRUCell(16), return_sequences=True),
+            layers.Dense(num_tags, activation="softmax"),
+        ]
+    )
 
 
-@pytest.mark.parametrize("builder, diagnosis", [
-    (n_to_n_bag, "treats the words before it as a bag"),
-    (n_to_n_centred, "not probabilities over the tags.*the smallest entry is -"),
-    (n_to_n_window, r"for a batch of shape \(4, 10\) the output has shape \(4, 8, 5\)"),
-    (n_to_n_nested, "called with units=7, but your recurrent layer has 16 units"),
-    (n_to_n_bidirectional_fixed, "called with units=7, but your recurrent layer has 16 units"),
-    (n_to_n_cell_fixed, "called with units=7, but your recurrent layer has 16 units"),
-])
+@pytest.mark.parametrize(
+    "builder, diagnosis",
+    [
+        (n_to_n_bag, "treats the words before it as a bag"),
+        (n_to_n_centred, "not probabilities over the tags.*the smallest entry is -"),
+        (n_to_n_window, r"for a batch of shape \(4, 10\) the output has shape \(4, 8, 5\)"),
+        (n_to_n_nested, "called with units=7, but your recurrent layer has 16 units"),
+        (n_to_n_bidirectional_fixed, "called with units=7, but your recurrent layer has 16 units"),
+        (n_to_n_cell_fixed, "called with units=7, but your recurrent layer has 16 units"),
+    ],
+)
 def test_n_to_n_behaviour_bugs_are_named(builder, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_build_n_to_n(builder)
 
 
-@pytest.mark.parametrize("builder, diagnosis", [
-    (lambda v, t, u: None, "forget to `return`"),
-    (lambda v, t, u: n_to_n(v, t, u).layers, "returned a list of 3 items: return only the model"),
-    (lambda v, t, u: n_to_n(v, t, u).outputs[0], "returned a tensor.*keras.Model\\(inputs, outputs\\)"),
-    (lambda v, t, u: layers.GRU(u, return_sequences=True), "returned a single layer \\(GRU\\)"),
-    (lambda v, t, u: np.zeros((2, 5, t)), r"returned an array of shape \(2, 5, 5\)"),
-    (lambda v, t, u: "model", "return the model itself.*got str"),
-])
+@pytest.mark.parametrize(
+    "builder, diagnosis",
+    [
+        (lambda v, t, u: None, "forget to `return`"),
+        (lambda v, t, u: n_to_n(v, t, u).layers, "returned a list of 3 items: return only the model"),
+        (lambda v, t, u: n_to_n(v, t, u).outputs[0], "returned a tensor.*keras.Model\\(inputs, outputs\\)"),
+        (lambda v, t, u: layers.GRU(u, return_sequences=True), "returned a single layer \\(GRU\\)"),
+        (lambda v, t, u: np.zeros((2, 5, t)), r"returned an array of shape \(2, 5, 5\)"),
+        (lambda v, t, u: "model", "return the model itself.*got str"),
+    ],
+)
 def test_n_to_n_answers_of_the_wrong_kind(builder, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_build_n_to_n(builder)
@@ -261,7 +333,7 @@ class CrashingTagger(keras.Model):
         _boom(ids)
 
 
-class SilentTagger(keras.Model):                            # forgot `return` in call()
+class SilentTagger(keras.Model):  # forgot `return` in call()
     def __init__(self, vocab_size, num_tags, units):
         super().__init__()
         self.embed = layers.Embedding(vocab_size, 16)
@@ -277,7 +349,8 @@ def n_to_n_crashing(vocab_size, num_tags, units):
 
 def n_to_n_two_outputs(vocab_size, num_tags, units):
     states, last = layers.GRU(units, return_sequences=True, return_state=True)(
-        layers.Embedding(vocab_size, 16, mask_zero=True)(ids := ids_input()))
+        layers.Embedding(vocab_size, 16, mask_zero=True)(ids := ids_input())
+    )
     return keras.Model(ids, [layers.Dense(num_tags, activation="softmax")(states), last])
 
 
@@ -288,17 +361,23 @@ def n_to_n_dict(vocab_size, num_tags, units):
 
 def n_to_n_nan(vocab_size, num_tags, units):
     model = n_to_n(vocab_size, num_tags, units, activation="relu")
-    return keras.Model(model.inputs[0], ops.log(model.outputs[0]) * 0.0)   # log 0 * 0 = nan
+    return keras.Model(model.inputs[0], ops.log(model.outputs[0]) * 0.0)  # log 0 * 0 = nan
 
 
-@pytest.mark.parametrize("builder, diagnosis", [
-    (lambda v, t, u: CrashingTagger(), r"(?s)raised ValueError: [^\x1b]*boom.*\nCheck keras.Input\(shape=...\)"),
-    (n_to_n_crashing, r"(?s)raised ValueError: [^\x1b]*boom.*\nCheck keras.Input\(shape=...\)"),
-    (SilentTagger, r"your model returned None: does its call\(\) method `return`"),
-    (n_to_n_two_outputs, "your model returns 2 tensors; it should return one"),
-    (n_to_n_dict, "your model returns a dict of 1 tensors"),
-    (n_to_n_nan, "contains NaN or infinity"),
-])
+@pytest.mark.parametrize(
+    "builder, diagnosis",
+    [
+        (
+            lambda v, t, u: CrashingTagger(),
+            r"(?s)raised ValueError: [^\x1b]*boom.*\nCheck keras.Input\(shape=...\)",
+        ),
+        (n_to_n_crashing, r"(?s)raised ValueError: [^\x1b]*boom.*\nCheck keras.Input\(shape=...\)"),
+        (SilentTagger, r"your model returned None: does its call\(\) method `return`"),
+        (n_to_n_two_outputs, "your model returns 2 tensors; it should return one"),
+        (n_to_n_dict, "your model returns a dict of 1 tensors"),
+        (n_to_n_nan, "contains NaN or infinity"),
+    ],
+)
 def test_n_to_n_broken_models_are_explained(builder, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_build_n_to_n(builder)
@@ -314,13 +393,15 @@ def test_n_to_n_stub(assert_not_attempted):
 
 
 # ----------------------------------------------------------------------------- 02.3 N vs 1
-def build_n_to_1(vocab_size, num_classes, units=16):       # the notebook's solution
-    return keras.Sequential([
-        keras.Input((None,), dtype="int32"),
-        layers.Embedding(vocab_size, 16, mask_zero=True),
-        layers.GRU(units),
-        layers.Dense(num_classes, activation="softmax"),
-    ])
+def build_n_to_1(vocab_size, num_classes, units=16):  # the notebook's solution
+    return keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            layers.Embedding(vocab_size, 16, mask_zero=True),
+            layers.GRU(units),
+            layers.Dense(num_classes, activation="softmax"),
+        ]
+    )
 
 
 def n_to_1_explicit_mask(vocab_size, num_classes, units):  # functional, LSTM, mask by hand
@@ -329,7 +410,7 @@ def n_to_1_explicit_mask(vocab_size, num_classes, units):  # functional, LSTM, m
     return keras.Model(ids, layers.Dense(num_classes, activation="softmax")(last))
 
 
-class Classifier(keras.Model):                              # subclassed, bidirectional, stacked
+class Classifier(keras.Model):  # subclassed, bidirectional, stacked
     def __init__(self, vocab_size, num_classes, units):
         super().__init__()
         self.embed = layers.Embedding(vocab_size, 16, mask_zero=True)
@@ -341,76 +422,108 @@ class Classifier(keras.Model):                              # subclassed, bidire
         return self.out(self.upper(self.lower(self.embed(ids))))
 
 
-def n_to_1_dropout(vocab_size, num_classes, units):       # dropout is off outside training
-    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, 16, mask_zero=True),
-                             layers.GRU(units, dropout=0.3, recurrent_dropout=0.3),
-                             layers.Dropout(0.5), layers.Dense(num_classes, activation="softmax")])
+def n_to_1_dropout(vocab_size, num_classes, units):  # dropout is off outside training
+    return keras.Sequential(
+        [
+            ids_input(),
+            layers.Embedding(vocab_size, 16, mask_zero=True),
+            layers.GRU(units, dropout=0.3, recurrent_dropout=0.3),
+            layers.Dropout(0.5),
+            layers.Dense(num_classes, activation="softmax"),
+        ]
+    )
 
 
-@pytest.mark.parametrize("builder", [build_n_to_1, n_to_1_explicit_mask, Classifier,
-                                     n_to_1_dropout])
+@pytest.mark.parametrize("builder", [build_n_to_1, n_to_1_explicit_mask, Classifier, n_to_1_dropout])
 def test_n_to_1_correct_models_pass(builder, capsys):
     assert passed(check_build_n_to_1(builder))
     assert "✅ Exercise 02.3 (build_n_to_1): passed" in capsys.readouterr().out
 
 
-def n_to_1(vocab_size, num_classes, units, *, mask=True, sequences=False, length=None,
-           out=None, activation="softmax", masking=False, fixed_units=None, fixed_vocab=None):
-    stack = [keras.Input((length,), dtype="int32"),
-             layers.Embedding(fixed_vocab or vocab_size, 16, mask_zero=mask)]
+def n_to_1(
+    vocab_size,
+    num_classes,
+    units,
+    *,
+    mask=True,
+    sequences=False,
+    length=None,
+    out=None,
+    activation="softmax",
+    masking=False,
+    fixed_units=None,
+    fixed_vocab=None,
+):
+    stack = [
+        keras.Input((length,), dtype="int32"),
+        layers.Embedding(fixed_vocab or vocab_size, 16, mask_zero=mask),
+    ]
     if masking:
         stack.append(layers.Masking(0.0))
-    stack += [layers.GRU(fixed_units or units, return_sequences=sequences),
-              layers.Dense(out or num_classes, activation=activation)]
+    stack += [
+        layers.GRU(fixed_units or units, return_sequences=sequences),
+        layers.Dense(out or num_classes, activation=activation),
+    ]
     return keras.Sequential(stack)
 
 
-def n_to_1_first_output(vocab_size, num_classes, units):   # reads the state after word 1
+def n_to_1_first_output(vocab_size, num_classes, units):  # reads the state after word 1
     ids = ids_input()
     states = layers.GRU(units, return_sequences=True)(layers.Embedding(vocab_size, 16, mask_zero=True)(ids))
     return keras.Model(ids, layers.Dense(num_classes, activation="softmax")(states[:, 0]))
 
 
-def n_to_1_pooled(vocab_size, num_classes, units):         # an average of the word vectors
-    return keras.Sequential([ids_input(), layers.Embedding(vocab_size, units, mask_zero=True),
-                             layers.GlobalAveragePooling1D(),
-                             layers.Dense(num_classes, activation="softmax")])
+def n_to_1_pooled(vocab_size, num_classes, units):  # an average of the word vectors
+    return keras.Sequential(
+        [
+            ids_input(),
+            layers.Embedding(vocab_size, units, mask_zero=True),
+            layers.GlobalAveragePooling1D(),
+            layers.Dense(num_classes, activation="softmax"),
+        ]
+    )
 
 
-def n_to_1_last_five(vocab_size, num_classes, units):     # keeps only the last 5 ids
+def n_to_1_last_five(vocab_size, num_classes, units):  # keeps only the last 5 ids
     ids = ids_input()
     last = layers.GRU(units)(layers.Embedding(vocab_size, 16, mask_zero=True)(ids[:, -5:]))
     return keras.Model(ids, layers.Dense(num_classes, activation="softmax")(last))
 
 
-@pytest.mark.parametrize("kwargs, diagnosis", [
-    ({"sequences": True}, "returns a sequence.*set return_sequences=False"),
-    ({"mask": False}, r"padding \(id 0\) moved from after the words to in front of them.*mask_zero=True"),
-    ({"mask": False, "masking": True}, "A Masking layer after the Embedding masks nothing"),
-    ({"out": 1, "activation": "sigmoid"}, "one sigmoid output"),
-    ({"out": 3}, r"called with num_classes=4, but each sequence gets 3 numbers: .* per class\.$"),
-    ({"out": 10}, "called with num_classes=4, but each sequence gets 10 numbers"),
-    ({"activation": "tanh"}, "not probabilities over the classes"),
-    ({"fixed_units": 32}, "called with units=7, but your recurrent layer has 32 units"),
-    ({"fixed_vocab": 50}, "called with vocab_size=41, but your Embedding has a table of 50 rows"),
-])
+@pytest.mark.parametrize(
+    "kwargs, diagnosis",
+    [
+        ({"sequences": True}, "returns a sequence.*set return_sequences=False"),
+        ({"mask": False}, r"padding \(id 0\) moved from after the words to in front of them.*mask_zero=True"),
+        ({"mask": False, "masking": True}, "A Masking layer after the Embedding masks nothing"),
+        ({"out": 1, "activation": "sigmoid"}, "one sigmoid output"),
+        ({"out": 3}, r"called with num_classes=4, but each sequence gets 3 numbers: .* per class\.$"),
+        ({"out": 10}, "called with num_classes=4, but each sequence gets 10 numbers"),
+        ({"activation": "tanh"}, "not probabilities over the classes"),
+        ({"fixed_units": 32}, "called with units=7, but your recurrent layer has 32 units"),
+        ({"fixed_vocab": 50}, "called with vocab_size=41, but your Embedding has a table of 50 rows"),
+    ],
+)
 def test_n_to_1_bugs_are_named(kwargs, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_build_n_to_1(lambda v, c, u: n_to_1(v, c, u, **kwargs))
 
 
-def n_to_1_squeezed(vocab_size, num_classes, units):      # one sigmoid, then a stray squeeze
+def n_to_1_squeezed(vocab_size, num_classes, units):  # one sigmoid, then a stray squeeze
     model = n_to_1(vocab_size, num_classes, units, out=1, activation="sigmoid")
     return keras.Model(model.inputs[0], ops.squeeze(model.outputs[0], axis=-1))
 
 
 @pytest.mark.filterwarnings("ignore:Layer .* mask:UserWarning")  # the wrong models drop the mask
-@pytest.mark.parametrize("builder, diagnosis", [
-    (n_to_1_squeezed, r"the output has shape \(5,\), expected \(5, 4\)"),
-    (n_to_1_first_output, "does not change when the LAST word changes"),
-    (n_to_1_pooled, "bag of words"),
-    (n_to_1_last_five, "does not change when the FIRST word changes"),
-])
+@pytest.mark.parametrize(
+    "builder, diagnosis",
+    [
+        (n_to_1_squeezed, r"the output has shape \(5,\), expected \(5, 4\)"),
+        (n_to_1_first_output, "does not change when the LAST word changes"),
+        (n_to_1_pooled, "bag of words"),
+        (n_to_1_last_five, "does not change when the FIRST word changes"),
+    ],
+)
 def test_n_to_1_behaviour_bugs_are_named(builder, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_build_n_to_1(builder)
@@ -419,13 +532,22 @@ def test_n_to_1_behaviour_bugs_are_named(builder, diagnosis):
 # the wrong model drops the mask on purpose
 @pytest.mark.filterwarnings("ignore:Layer .flatten.*mask:UserWarning")
 def test_n_to_1_fixed_length_is_named():
-    def flattened(vocab_size, num_classes, units):      # reads all 8 states through Flatten
-        return keras.Sequential([keras.Input((8,), dtype="int32"),
-                                 layers.Embedding(vocab_size, 16, mask_zero=True),
-                                 layers.GRU(units, return_sequences=True), layers.Flatten(),
-                                 layers.Dense(num_classes, activation="softmax")])
-    with pytest.raises(ExerciseError, match=r"declares the shape \(8,\) .* does not fit \(10,\).*None "
-                                            "for the length"):
+    def flattened(vocab_size, num_classes, units):  # reads all 8 states through Flatten
+        return keras.Sequential(
+            [
+                keras.Input((8,), dtype="int32"),
+                layers.Embedding(vocab_size, 16, mask_zero=True),
+                layers.GRU(units, return_sequences=True),
+                layers.Flatten(),
+                layers.Dense(num_classes, activation="softmax"),
+            ]
+        )
+
+    with pytest.raises(
+        ExerciseError,
+        match=r"declares the shape \(8,\) .* does not fit \(10,\).*None "
+        "for the length",
+    ):
         check_build_n_to_1(flattened)
 
 
@@ -435,12 +557,14 @@ def test_n_to_1_stub(assert_not_attempted):
 
 # ----------------------------------------------------------------------------- 02.4 1 vs N
 def build_1_to_n(n_features, steps, num_classes, units=16):  # the notebook's solution
-    return keras.Sequential([
-        keras.Input((n_features,)),
-        layers.RepeatVector(steps),
-        layers.GRU(units, return_sequences=True),
-        layers.Dense(num_classes, activation="softmax"),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input((n_features,)),
+            layers.RepeatVector(steps),
+            layers.GRU(units, return_sequences=True),
+            layers.Dense(num_classes, activation="softmax"),
+        ]
+    )
 
 
 def one_to_n_first_step(n_features, steps, num_classes, units):
@@ -453,13 +577,12 @@ def one_to_n_first_step(n_features, steps, num_classes, units):
 def one_to_n_init_state(n_features, steps, num_classes, units, *, use_state=True):
     x = keras.Input((n_features,))
     h0 = layers.Dense(units, activation="tanh")(x)
-    zeros = layers.RepeatVector(steps)(layers.Dense(1, kernel_initializer="zeros",
-                                                    trainable=False)(x))
+    zeros = layers.RepeatVector(steps)(layers.Dense(1, kernel_initializer="zeros", trainable=False)(x))
     h = layers.GRU(units, return_sequences=True)(zeros, initial_state=h0 if use_state else None)
     return keras.Model(x, layers.Dense(num_classes, activation="softmax")(h))
 
 
-class Captioner(keras.Model):                               # subclassed, LSTM, every step
+class Captioner(keras.Model):  # subclassed, LSTM, every step
     def __init__(self, n_features, steps, num_classes, units):
         super().__init__()
         self.repeat = layers.RepeatVector(steps)
@@ -470,16 +593,27 @@ class Captioner(keras.Model):                               # subclassed, LSTM, 
         return self.out(self.rnn(self.repeat(x)))
 
 
-@pytest.mark.parametrize("builder", [build_1_to_n, one_to_n_first_step, one_to_n_init_state,
-                                     Captioner])
+@pytest.mark.parametrize("builder", [build_1_to_n, one_to_n_first_step, one_to_n_init_state, Captioner])
 def test_1_to_n_correct_models_pass(builder, capsys):
     assert passed(check_build_1_to_n(builder))
     assert "✅ Exercise 02.4 (build_1_to_n): passed" in capsys.readouterr().out
 
 
-def one_to_n(n_features, steps, num_classes, units, *, repeat=True, sequences=True, rnn=True,
-             fixed_steps=None, fixed_units=None, fixed_features=None, fixed_classes=None,
-             activation="softmax"):
+def one_to_n(
+    n_features,
+    steps,
+    num_classes,
+    units,
+    *,
+    repeat=True,
+    sequences=True,
+    rnn=True,
+    fixed_steps=None,
+    fixed_units=None,
+    fixed_features=None,
+    fixed_classes=None,
+    activation="softmax",
+):
     x = keras.Input((fixed_features or n_features,))
     seq = layers.RepeatVector(fixed_steps or steps)(x) if repeat else x
     if rnn:
@@ -487,11 +621,10 @@ def one_to_n(n_features, steps, num_classes, units, *, repeat=True, sequences=Tr
     return keras.Model(x, layers.Dense(fixed_classes or num_classes, activation=activation)(seq))
 
 
-def one_to_n_repeat_after(n_features, steps, num_classes, units):   # the state never moves
+def one_to_n_repeat_after(n_features, steps, num_classes, units):  # the state never moves
     x = keras.Input((n_features,))
     last = layers.GRU(units)(layers.Reshape((1, n_features))(x))
-    return keras.Model(x, layers.Dense(num_classes, activation="softmax")(
-        layers.RepeatVector(steps)(last)))
+    return keras.Model(x, layers.Dense(num_classes, activation="softmax")(layers.RepeatVector(steps)(last)))
 
 
 def one_to_n_first_step_no_rnn(n_features, steps, num_classes, units):
@@ -500,17 +633,20 @@ def one_to_n_first_step_no_rnn(n_features, steps, num_classes, units):
     return keras.Model(x, layers.Dense(num_classes, activation="softmax")(layers.Dense(units)(seq)))
 
 
-@pytest.mark.parametrize("kwargs, diagnosis", [
-    ({"repeat": False}, "needs a sequence.*RepeatVector"),
-    ({"sequences": False}, "one vector per input.*return_sequences=True"),
-    ({"fixed_steps": 6}, "with steps=4 the output has 6 steps"),
-    ({"fixed_steps": 4}, "with steps=1 the output has 4 steps"),
-    ({"rnn": False}, "every step gives the same output"),
-    ({"fixed_units": 32}, "called with units=7, but your recurrent layer has 32"),
-    ({"fixed_features": 64}, "n_features=5, but your model's input has 64 features"),
-    ({"activation": "relu"}, "not probabilities over the classes"),
-    ({"fixed_classes": 10}, "called with num_classes=3, but each step has 10 numbers"),
-])
+@pytest.mark.parametrize(
+    "kwargs, diagnosis",
+    [
+        ({"repeat": False}, "needs a sequence.*RepeatVector"),
+        ({"sequences": False}, "one vector per input.*return_sequences=True"),
+        ({"fixed_steps": 6}, "with steps=4 the output has 6 steps"),
+        ({"fixed_steps": 4}, "with steps=1 the output has 4 steps"),
+        ({"rnn": False}, "every step gives the same output"),
+        ({"fixed_units": 32}, "called with units=7, but your recurrent layer has 32"),
+        ({"fixed_features": 64}, "n_features=5, but your model's input has 64 features"),
+        ({"activation": "relu"}, "not probabilities over the classes"),
+        ({"fixed_classes": 10}, "called with num_classes=3, but each step has 10 numbers"),
+    ],
+)
 def test_1_to_n_bugs_are_named(kwargs, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_build_1_to_n(lambda f, s, c, u: one_to_n(f, s, c, u, **kwargs))
@@ -520,11 +656,14 @@ def one_to_n_input_ignored(n_features, steps, num_classes, units):
     return one_to_n_init_state(n_features, steps, num_classes, units, use_state=False)
 
 
-@pytest.mark.parametrize("builder, diagnosis", [
-    (one_to_n_repeat_after, "every step gives the same output.*BEFORE a recurrent layer"),
-    (one_to_n_first_step_no_rnn, "the last step does not"),
-    (one_to_n_input_ignored, "do not depend on the input"),
-])
+@pytest.mark.parametrize(
+    "builder, diagnosis",
+    [
+        (one_to_n_repeat_after, "every step gives the same output.*BEFORE a recurrent layer"),
+        (one_to_n_first_step_no_rnn, "the last step does not"),
+        (one_to_n_input_ignored, "do not depend on the input"),
+    ],
+)
 def test_1_to_n_behaviour_bugs_are_named(builder, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_build_1_to_n(builder)

@@ -1,5 +1,6 @@
 """Lesson 06 checkers: the reference passes, correct alternatives pass, the likely bugs are
 named, and the untouched stub is "not attempted"."""
+
 import keras
 import numpy as np
 import pytest
@@ -36,11 +37,11 @@ def step_by_step(x, lengths, forward, backward):
         h = np.zeros((1, Uf.shape[1]))
         for t in range(n):
             h = ref.rnn_cell_step(x[i, t][None], h, Uf, Wf, bf)
-            out[i, t, :Uf.shape[1]] = h[0]
+            out[i, t, : Uf.shape[1]] = h[0]
         h = np.zeros((1, Ub.shape[1]))
         for t in reversed(range(n)):
             h = ref.rnn_cell_step(x[i, t][None], h, Ub, Wb, bb)
-            out[i, t, Uf.shape[1]:] = h[0]
+            out[i, t, Uf.shape[1] :] = h[0]
     return out
 
 
@@ -55,8 +56,8 @@ def flip_and_mask(x, lengths, forward, backward):
     h = np.zeros((x.shape[0], Ub.shape[1]))
     states = []
     for t in range(T):
-        h = np.where(mr[:, t:t + 1], np.tanh(xr[:, t] @ Ub + h @ Wb + bb), h)
-        states.append(h * mr[:, t:t + 1])
+        h = np.where(mr[:, t : t + 1], np.tanh(xr[:, t] @ Ub + h @ Wb + bb), h)
+        states.append(h * mr[:, t : t + 1])
     return np.concatenate([fwd, np.stack(states, axis=1)[:, ::-1]], axis=-1)
 
 
@@ -89,8 +90,7 @@ def shared_state(x, lengths, forward, backward):
     real = (np.arange(x.shape[1])[None] < lengths[:, None])[..., None]
     fwd = ref.rnn_forward(x, None, *forward)
     h_last = fwd[np.arange(len(x)), np.maximum(lengths - 1, 0)]
-    bwd = ref.reverse_padded(ref.rnn_forward(ref.reverse_padded(x, lengths), h_last, *backward),
-                             lengths)
+    bwd = ref.reverse_padded(ref.rnn_forward(ref.reverse_padded(x, lengths), h_last, *backward), lengths)
     return np.concatenate([fwd, bwd], axis=-1) * real
 
 
@@ -132,25 +132,28 @@ def test_birnn_correct_alternatives_pass(answer):
     assert passed(check_birnn_forward(answer))
 
 
-@pytest.mark.parametrize("answer, diagnosis", [
-    (not_reversed_back, "still in the order the backward RNN made them"),
-    (padding_to_front, "read the padding first"),
-    (padding_to_front_not_back, "never reversed back"),
-    (shared_weights, "uses the forward weights"),
-    (shared_state, "starts from the forward RNN's final state"),
-    (swapped, "halves are swapped"),
-    (padding_not_zero, "padded steps are not 0"),
-    (in_place, "changed its input in place"),
-    (summed, "do not add them"),
-    (forward_twice, "reads from left to right"),
-])
+@pytest.mark.parametrize(
+    "answer, diagnosis",
+    [
+        (not_reversed_back, "still in the order the backward RNN made them"),
+        (padding_to_front, "read the padding first"),
+        (padding_to_front_not_back, "never reversed back"),
+        (shared_weights, "uses the forward weights"),
+        (shared_state, "starts from the forward RNN's final state"),
+        (swapped, "halves are swapped"),
+        (padding_not_zero, "padded steps are not 0"),
+        (in_place, "changed its input in place"),
+        (summed, "do not add them"),
+        (forward_twice, "reads from left to right"),
+    ],
+)
 def test_birnn_bugs_are_named(answer, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_birnn_forward(answer)
 
 
 def test_birnn_hard_coded_sizes_fail():
-    def fixed_length(x, lengths, forward, backward):   # written for the lesson's T = 5
+    def fixed_length(x, lengths, forward, backward):  # written for the lesson's T = 5
         return ref.birnn_forward(x[:, :5], np.minimum(lengths, 5), forward, backward)
 
     with pytest.raises(ExerciseError, match="shape"):
@@ -164,22 +167,41 @@ def test_birnn_wrong_kind_and_stub(assert_not_attempted):
 
 
 # ----------------------------------------------------------------------------- 06.2 the tagger
-def tagger(vocab_size, num_tags, units=16, *, mask=True, wrap="bidirectional", cell=layers.GRU,
-           sequences=True, activation="softmax", merge_mode="concat"):
+def tagger(
+    vocab_size,
+    num_tags,
+    units=16,
+    *,
+    mask=True,
+    wrap="bidirectional",
+    cell=layers.GRU,
+    sequences=True,
+    activation="softmax",
+    merge_mode="concat",
+):
     rnn = cell(units, return_sequences=sequences)
-    middle = {"bidirectional": lambda: layers.Bidirectional(rnn, merge_mode=merge_mode),
-              "forward": lambda: rnn, "backward": lambda: Backward(rnn)}[wrap]()
-    return keras.Sequential([keras.Input((None,), dtype="int32"),
-                             layers.Embedding(vocab_size, 8, mask_zero=mask), middle,
-                             layers.Dense(num_tags, activation=activation)])
+    middle = {
+        "bidirectional": lambda: layers.Bidirectional(rnn, merge_mode=merge_mode),
+        "forward": lambda: rnn,
+        "backward": lambda: Backward(rnn),
+    }[wrap]()
+    return keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            layers.Embedding(vocab_size, 8, mask_zero=mask),
+            middle,
+            layers.Dense(num_tags, activation=activation),
+        ]
+    )
 
 
 def by_hand(vocab_size, num_tags, units=16):
     """Correct, functional, two layers: a forward GRU and seqkeras' Backward, concatenated."""
     ids = keras.Input((None,), dtype="int32")
     e = layers.Embedding(vocab_size, 8, mask_zero=True)(ids)
-    h = layers.Concatenate()([layers.GRU(units, return_sequences=True)(e),
-                              Backward(layers.GRU(units, return_sequences=True))(e)])
+    h = layers.Concatenate()(
+        [layers.GRU(units, return_sequences=True)(e), Backward(layers.GRU(units, return_sequences=True))(e)]
+    )
     return keras.Model(ids, layers.Dense(num_tags, activation="softmax")(h))
 
 
@@ -220,32 +242,44 @@ def test_tagger_reference_passes(capsys):
     assert "✅ Exercise 06.2 (build_bidirectional_tagger): passed" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer", [
-    by_hand,
-    go_backwards,
-    lambda v, n, units=16: tagger(v, n, units, cell=layers.LSTM, merge_mode="sum"),
-    lambda v, n, units=16: tagger(v, n, units, cell=layers.SimpleRNN, merge_mode="mul"),
-    lambda v, n, units=16: Subclassed(v, n, units),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        by_hand,
+        go_backwards,
+        lambda v, n, units=16: tagger(v, n, units, cell=layers.LSTM, merge_mode="sum"),
+        lambda v, n, units=16: tagger(v, n, units, cell=layers.SimpleRNN, merge_mode="mul"),
+        lambda v, n, units=16: Subclassed(v, n, units),
+    ],
+)
 def test_tagger_correct_alternatives_pass(answer):
     assert passed(check_build_bidirectional_tagger(answer))
 
 
-@pytest.mark.parametrize("answer, diagnosis", [
-    (lambda v, n, units=16: tagger(v, n, units, wrap="forward"), "reads only from left to right"),
-    (lambda v, n, units=16: tagger(v, n, units, wrap="backward"), "reads only from right to left"),
-    (lambda v, n, units=16: go_backwards(v, n, units, flip=False), "flip it back"),
-    (lambda v, n, units=16: tagger(v, n, units, mask=False), "reads the padding"),
-    (lambda v, n, units=16: tagger(v, n, 16), "use the argument"),
-    (lambda v, n, units=16: tagger(v, n, units, sequences=False), "one vector per sentence"),
-    (lambda v, n, units=16: tagger(v, n, units, activation=None), "not probabilities"),
-    (lambda v, n, units=16: tagger(v, n, units, merge_mode=None), "merge_mode=None"),
-    (lambda v, n, units=16: tagger(v, 12, units), "hard-code the number of tags"),
-    (lambda v, n, units=16: keras.Sequential([keras.Input((None,), dtype="int32"),
-                                              layers.Embedding(v, 8, mask_zero=True),
-                                              layers.Dense(n, activation="softmax")]),
-     "no output depends on the other words"),
-])
+@pytest.mark.parametrize(
+    "answer, diagnosis",
+    [
+        (lambda v, n, units=16: tagger(v, n, units, wrap="forward"), "reads only from left to right"),
+        (lambda v, n, units=16: tagger(v, n, units, wrap="backward"), "reads only from right to left"),
+        (lambda v, n, units=16: go_backwards(v, n, units, flip=False), "flip it back"),
+        (lambda v, n, units=16: tagger(v, n, units, mask=False), "reads the padding"),
+        (lambda v, n, units=16: tagger(v, n, 16), "use the argument"),
+        (lambda v, n, units=16: tagger(v, n, units, sequences=False), "one vector per sentence"),
+        (lambda v, n, units=16: tagger(v, n, units, activation=None), "not probabilities"),
+        (lambda v, n, units=16: tagger(v, n, units, merge_mode=None), "merge_mode=None"),
+        (lambda v, n, units=16: tagger(v, 12, units), "hard-code the number of tags"),
+        (
+            lambda v, n, units=16: keras.Sequential(
+                [
+                    keras.Input((None,), dtype="int32"),
+                    layers.Embedding(v, 8, mask_zero=True),
+                    layers.Dense(n, activation="softmax"),
+                ]
+            ),
+            "no output depends on the other words",
+        ),
+    ],
+)
 def test_tagger_bugs_are_named(answer, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_build_bidirectional_tagger(answer)
@@ -294,19 +328,22 @@ def test_merge_shapes_accepts_lists_and_numpy_ints():
     assert passed(check_merge_shapes(answer))
 
 
-@pytest.mark.parametrize("key, wrong, diagnosis", [
-    ("concat", (8, 15, 6), "side by side along the last axis"),
-    ("concat", (8, 30, 6), "not along time"),
-    ("sum", (8, 15, 12), "element by element"),
-    ("mul", (15, 6), "keep the batch axis"),
-    ("none", (8, 15, 12), "returns a list of two"),
-    ("last", (8, 15, 12), "no time axis"),
-    ("last", (8, 6), "side by side"),
-    ("lstm_state", ((8, 12), (8, 6), (8, 6)), "returns 5 tensors"),
-    ("lstm_state", ((8, 12), (8, 12), (8, 12), (8, 12), (8, 12)), "the states are not merged"),
-    ("gru_state_sum", ((8, 15, 6), (8, 6), (8, 6), (8, 6), (8, 6)), "one state"),
-    ("gru_state_sum", ((8, 15, 12), (8, 6), (8, 6)), "'sum' adds"),
-])
+@pytest.mark.parametrize(
+    "key, wrong, diagnosis",
+    [
+        ("concat", (8, 15, 6), "side by side along the last axis"),
+        ("concat", (8, 30, 6), "not along time"),
+        ("sum", (8, 15, 12), "element by element"),
+        ("mul", (15, 6), "keep the batch axis"),
+        ("none", (8, 15, 12), "returns a list of two"),
+        ("last", (8, 15, 12), "no time axis"),
+        ("last", (8, 6), "side by side"),
+        ("lstm_state", ((8, 12), (8, 6), (8, 6)), "returns 5 tensors"),
+        ("lstm_state", ((8, 12), (8, 12), (8, 12), (8, 12), (8, 12)), "the states are not merged"),
+        ("gru_state_sum", ((8, 15, 6), (8, 6), (8, 6), (8, 6), (8, 6)), "one state"),
+        ("gru_state_sum", ((8, 15, 12), (8, 6), (8, 6)), "'sum' adds"),
+    ],
+)
 def test_merge_shapes_misconceptions_are_named(key, wrong, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_merge_shapes(dict(RIGHT, **{key: wrong}))

@@ -1,17 +1,15 @@
 """The LSTM and GRU pictures of lesson 04: legible, complete, and the GRU's two variants differ
 where they should."""
+
 import io
 import itertools
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from seqkeras import diagrams  # noqa: E402
+from seqkeras import diagrams
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +23,12 @@ def patches(fig, gid):
 
 
 def texts(fig, contains="", gid=None):
-    return [t for ax in fig.axes for t in ax.texts
-            if contains in t.get_text() and (gid is None or t.get_gid() == gid)]
+    return [
+        t
+        for ax in fig.axes
+        for t in ax.texts
+        if contains in t.get_text() and (gid is None or t.get_gid() == gid)
+    ]
 
 
 ALL = {
@@ -47,8 +49,12 @@ def test_every_gated_picture_is_legible_and_fits_a_notebook(name):
     renderer = fig.canvas.get_renderer()
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts(fig) if t.get_text()]
     for text, bb in boxes:
-        assert (bb.x0 >= fig.bbox.x0 - 1 and bb.y0 >= fig.bbox.y0 - 1
-                and bb.x1 <= fig.bbox.x1 + 1 and bb.y1 <= fig.bbox.y1 + 1), f"{text!r} is clipped"
+        assert (
+            bb.x0 >= fig.bbox.x0 - 1
+            and bb.y0 >= fig.bbox.y0 - 1
+            and bb.x1 <= fig.bbox.x1 + 1
+            and bb.y1 <= fig.bbox.y1 + 1
+        ), f"{text!r} is clipped"
     for (t1, b1), (t2, b2) in itertools.combinations(boxes, 2):
         assert not b1.overlaps(b2), f"labels {t1!r} and {t2!r} overlap"
     assert min(t.get_fontsize() for t in texts(fig)) >= 6
@@ -68,8 +74,8 @@ def test_lstm_cell_has_four_gates_two_states_in_and_out_and_its_equations():
     assert len(gates) == 4
     names = [t.get_text() for t in texts(fig) if t.get_text() in ("forget", "input", "candidate", "output")]
     assert names == ["forget", "input", "candidate", "output"]
-    assert len(texts(fig, r"$\sigma$")) == 3                       # three sigmoid gates ...
-    assert len([t for t in texts(fig) if t.get_text() == r"$\tanh$"]) == 2   # candidate and squash
+    assert len(texts(fig, r"$\sigma$")) == 3  # three sigmoid gates ...
+    assert len([t for t in texts(fig) if t.get_text() == r"$\tanh$"]) == 2  # candidate and squash
     values = {t.get_text() for t in texts(fig, gid="gate_value")}
     assert values == {"$f_t$", "$i_t$", r"$\tilde C_t$", "$o_t$"}
     labels = {t.get_text() for t in texts(fig)}
@@ -77,7 +83,7 @@ def test_lstm_cell_has_four_gates_two_states_in_and_out_and_its_equations():
     captions = " ".join(t.get_text() for t in texts(fig, gid="caption"))
     assert r"C_t = f_t \odot C_{t-1} + i_t \odot \tilde C_t" in captions
     assert r"h_t = o_t \odot \tanh(C_t)" in captions
-    assert len(patches(fig, "arrow_C")) == 1                      # the cell state leaves to the right
+    assert len(patches(fig, "arrow_C")) == 1  # the cell state leaves to the right
 
 
 def test_gru_cell_has_three_gates_and_no_cell_state():
@@ -98,9 +104,9 @@ def test_gru_variants_put_W_h_on_the_matching_side_of_the_reset_gate(reset_after
     (arrow,) = patches(fig, "arrow_W_h")
     ys = [v[1] for v in arrow.get_path().vertices]
     state_line = max(t.get_position()[1] for t in texts(fig, "$h_{t-1}$"))
-    if reset_after:   # h_{t-1} -> W_h -> (x r): the arrow leaves the state line
+    if reset_after:  # h_{t-1} -> W_h -> (x r): the arrow leaves the state line
         assert max(ys) == pytest.approx(state_line, abs=0.1)
-    else:             # (r x h_{t-1}) -> W_h -> tanh: it leaves the reset product, below the line
+    else:  # (r x h_{t-1}) -> W_h -> tanh: it leaves the reset product, below the line
         assert max(ys) < state_line - 0.5
     captions = " ".join(t.get_text() for t in texts(fig, gid="caption"))
     assert ("reset_after=True" in captions) == reset_after
@@ -117,12 +123,15 @@ def test_drawing_into_a_given_axes():
     assert [t.get_text() for t in axes[1].texts if t.get_gid() == "title"] == ["GRU"]
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: diagrams.gru_cell(reset_after="yes"), "reset_after must be True or False"),
-    (lambda: diagrams.gru_cell(reset_after=1), "reset_after must be True or False"),
-    (lambda: diagrams.lstm_cell(ax="left"), "ax must be a matplotlib Axes"),
-    (lambda: diagrams.gru_cell(ax=3), "ax must be a matplotlib Axes"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: diagrams.gru_cell(reset_after="yes"), "reset_after must be True or False"),
+        (lambda: diagrams.gru_cell(reset_after=1), "reset_after must be True or False"),
+        (lambda: diagrams.lstm_cell(ax="left"), "ax must be a matplotlib Axes"),
+        (lambda: diagrams.gru_cell(ax=3), "ax must be a matplotlib Axes"),
+    ],
+)
 def test_bad_arguments_raise_a_helpful_value_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()

@@ -1,6 +1,7 @@
 """seqkeras.layers, lesson 06: Backward (a recurrent layer run from the last step to the first)
 is the backward half of keras.layers.Bidirectional; WordDropout replaces words by <unk> in
 training only. Both save and load, and reject bad arguments clearly."""
+
 import keras
 import numpy as np
 import pytest
@@ -36,7 +37,7 @@ def test_backward_is_the_backward_half_of_bidirectional(cell):
     bi, back = copied_pair(cell, x=x)
     _, want = bi(x, mask=mask)
     np.testing.assert_allclose(to_np(back(x, mask=mask)), to_np(want), atol=1e-5)
-    assert np.all(to_np(back(x, mask=mask))[~mask] == 0.0)       # padded steps give 0
+    assert np.all(to_np(back(x, mask=mask))[~mask] == 0.0)  # padded steps give 0
 
 
 def test_backward_last_state_is_the_state_after_the_first_step():
@@ -62,7 +63,7 @@ def test_forward_and_backward_concatenated_equal_bidirectional_in_a_model():
     x = np.array([[3, 5, 7, 9, 0, 0], [2, 4, 0, 0, 0, 0]], dtype="int32")
     real = x != 0
     np.testing.assert_allclose(to_np(by_hand(x))[real], to_np(keras_model(x))[real], atol=1e-5)
-    more = np.concatenate([x, np.zeros((2, 4), "int32")], axis=1)   # more padding changes nothing
+    more = np.concatenate([x, np.zeros((2, 4), "int32")], axis=1)  # more padding changes nothing
     np.testing.assert_allclose(to_np(by_hand(more))[:, :6][real], to_np(by_hand(x))[real], atol=1e-5)
 
 
@@ -79,10 +80,15 @@ def test_backward_output_at_step_t_reads_only_steps_t_and_later():
 def test_without_a_mask_the_padding_is_read_first():
     x, mask = padded()
     x[~mask] = 0.0
-    back = Backward(layers.GRU(4, return_sequences=True,     # a non-zero bias: zeros move the state
-                               bias_initializer=keras.initializers.RandomNormal(seed=1)))
+    back = Backward(
+        layers.GRU(
+            4,
+            return_sequences=True,  # a non-zero bias: zeros move the state
+            bias_initializer=keras.initializers.RandomNormal(seed=1),
+        )
+    )
     with_mask, without = to_np(back(x, mask=mask)), to_np(back(x))
-    assert np.allclose(with_mask[0], without[0], atol=1e-6)         # the full-length row agrees
+    assert np.allclose(with_mask[0], without[0], atol=1e-6)  # the full-length row agrees
     assert not np.allclose(with_mask[1, :4], without[1, :4], atol=1e-4)
 
 
@@ -97,11 +103,14 @@ def test_backward_saves_and_loads(tmp_path):
     assert model.compute_output_shape((None, 7, 3)) == (None, 7, 4)
 
 
-@pytest.mark.parametrize("layer, match", [
-    (layers.Dense(3), "wraps a recurrent layer"),
-    (layers.GRU(3, go_backwards=True), "already has go_backwards=True"),
-    (layers.GRU(3, return_state=True), "return_state"),
-])
+@pytest.mark.parametrize(
+    "layer, match",
+    [
+        (layers.Dense(3), "wraps a recurrent layer"),
+        (layers.GRU(3, go_backwards=True), "already has go_backwards=True"),
+        (layers.GRU(3, return_state=True), "return_state"),
+    ],
+)
 def test_backward_rejects_what_it_cannot_wrap(layer, match):
     with pytest.raises(ValueError, match=match):
         Backward(layer)
@@ -115,7 +124,7 @@ def test_backward_needs_a_sequence():
 # ----------------------------------------------------------------------------- WordDropout
 def ids_batch(seed=0):
     ids = np.random.default_rng(seed).integers(2, 50, size=(64, 40)).astype("int32")
-    ids[:, 30:] = 0                                    # padding
+    ids[:, 30:] = 0  # padding
     return ids
 
 
@@ -131,8 +140,8 @@ def test_word_dropout_replaces_about_rate_of_the_words_by_unk_never_padding():
     out = to_np(WordDropout(0.2, unk_id=1, seed=3)(ids, training=True))
     assert out.dtype == ids.dtype and out.shape == ids.shape
     changed = out != ids
-    assert np.all(out[changed] == 1)                     # only ever to <unk>
-    assert np.all(out[:, 30:] == 0)                      # padding untouched
+    assert np.all(out[changed] == 1)  # only ever to <unk>
+    assert np.all(out[:, 30:] == 0)  # padding untouched
     assert 0.17 < changed[:, :30].mean() < 0.23
 
 
@@ -149,14 +158,14 @@ def test_word_dropout_uses_its_seed_and_draws_anew_each_call():
 
 def test_word_dropout_per_word_rates_from_counts():
     counts = np.zeros(50)
-    counts[2:10], counts[10:] = 1, 10_000            # ids 2-9 rare, 10-49 frequent; 0, 1 never counted
+    counts[2:10], counts[10:] = 1, 10_000  # ids 2-9 rare, 10-49 frequent; 0, 1 never counted
     layer = WordDropout.from_counts(counts, alpha=0.25, seed=0)
     rates = to_np(layer.rates)
     np.testing.assert_allclose(rates[[0, 1, 2, 10]], [0.0, 0.0, 0.2, 0.25 / 10_000.25], rtol=1e-6)
     ids = np.tile(np.arange(2, 50, dtype="int32"), (400, 1))
     changed = to_np(layer(ids, training=True)) != ids
-    assert 0.17 < changed[:, :8].mean() < 0.23        # rare words: about 20%
-    assert changed[:, 8:].mean() < 0.001              # frequent words: almost never
+    assert 0.17 < changed[:, :8].mean() < 0.23  # rare words: about 20%
+    assert changed[:, 8:].mean() < 0.001  # frequent words: almost never
 
 
 def test_word_dropout_per_word_rates_are_saved(tmp_path):
@@ -175,16 +184,19 @@ def test_word_dropout_config_round_trip():
     assert (again.rate, again.unk_id, again.mask_id, again.seed, again.name) == (0.05, 2, 0, 1, "wd")
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"rate": 1.0}, r"probability in \[0, 1\)"),
-    ({"rate": -0.1}, r"probability in \[0, 1\)"),
-    ({"rate": "0.1"}, r"probability in \[0, 1\)"),
-    ({"rate": 0.1, "unk_id": 0}, "must differ from the padding id"),
-    ({}, "either `rate`"),
-    ({"rate": 0.1, "rates": [0.1, 0.2]}, "either `rate`"),
-    ({"rates": [[0.1, 0.2]]}, "must be 1-D"),
-    ({"rates": [0.1, 1.2]}, r"probabilities in \[0, 1\]"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"rate": 1.0}, r"probability in \[0, 1\)"),
+        ({"rate": -0.1}, r"probability in \[0, 1\)"),
+        ({"rate": "0.1"}, r"probability in \[0, 1\)"),
+        ({"rate": 0.1, "unk_id": 0}, "must differ from the padding id"),
+        ({}, "either `rate`"),
+        ({"rate": 0.1, "rates": [0.1, 0.2]}, "either `rate`"),
+        ({"rates": [[0.1, 0.2]]}, "must be 1-D"),
+        ({"rates": [0.1, 1.2]}, r"probabilities in \[0, 1\]"),
+    ],
+)
 def test_word_dropout_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         WordDropout(**kwargs)

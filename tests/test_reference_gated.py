@@ -1,5 +1,6 @@
 """The NumPy LSTM and GRU of lesson 04 equal Keras' layers with the same weights; clipping and
 parameter counts agree with Keras too."""
+
 import keras
 import numpy as np
 import pytest
@@ -18,10 +19,10 @@ def _random_weights(layer, rng, scale=0.5):
 
 
 SHAPES = [  # batch, T, n_in, n_h
-    (1, 1, 3, 2),      # one example, one step
-    (3, 7, 4, 5),      # non-square: n_in < n_h
-    (2, 5, 6, 3),      # n_in > n_h
-    (4, 12, 4, 4),     # square (a swapped kernel would not crash)
+    (1, 1, 3, 2),  # one example, one step
+    (3, 7, 4, 5),  # non-square: n_in < n_h
+    (2, 5, 6, 3),  # n_in > n_h
+    (4, 12, 4, 4),  # square (a swapped kernel would not crash)
 ]
 
 
@@ -33,8 +34,10 @@ def test_lstm_forward_equals_keras_with_copied_weights(batch, T, n_in, n_h):
     kernel, recurrent, bias = _random_weights(layer, rng)
     x = rng.normal(size=(batch, T, n_in))
     h0, C0 = rng.normal(size=(batch, n_h)), rng.normal(size=(batch, n_h))
-    hs_k, h_k, C_k = (_numpy(o) for o in layer(x.astype("float32"),
-                                              initial_state=[h0.astype("float32"), C0.astype("float32")]))
+    hs_k, h_k, C_k = (
+        _numpy(o)
+        for o in layer(x.astype("float32"), initial_state=[h0.astype("float32"), C0.astype("float32")])
+    )
     hs, Cs = ref.lstm_forward(x, h0, C0, kernel, recurrent, bias)
     assert hs.shape == Cs.shape == (batch, T, n_h)
     np.testing.assert_allclose(hs, hs_k, atol=1e-5)
@@ -69,8 +72,11 @@ def test_the_two_gru_variants_differ():
     # ... but they agree when the state is zero and the recurrent bias of h~ is zero
     b = bias.copy()
     b[1, 8:] = 0
-    np.testing.assert_allclose(ref.gru_step(x, 0 * h, kernel, recurrent, b),
-                               ref.gru_step(x, 0 * h, kernel, recurrent, b[0] + b[1]), atol=1e-12)
+    np.testing.assert_allclose(
+        ref.gru_step(x, 0 * h, kernel, recurrent, b),
+        ref.gru_step(x, 0 * h, kernel, recurrent, b[0] + b[1]),
+        atol=1e-12,
+    )
 
 
 def test_steps_are_the_forward_pass_and_zeros_are_the_default_state():
@@ -99,17 +105,25 @@ def test_gates_are_returned_in_keras_order_with_their_ranges():
     assert list(gates) == list(ref.LSTM_GATES) == ["i", "f", "C_tilde", "o"]
     for name in ("i", "f", "o"):
         assert gates[name].shape == (3, 6, 4) and 0 < gates[name].min() and gates[name].max() < 1
-    assert gates["C_tilde"].min() < 0                                 # tanh, not sigmoid
+    assert gates["C_tilde"].min() < 0  # tanh, not sigmoid
     np.testing.assert_allclose(hs, gates["o"] * np.tanh(Cs))
-    np.testing.assert_allclose(Cs[:, 1:], gates["f"][:, 1:] * Cs[:, :-1] + (gates["i"] * gates["C_tilde"])[:, 1:])
+    np.testing.assert_allclose(
+        Cs[:, 1:], gates["f"][:, 1:] * Cs[:, :-1] + (gates["i"] * gates["C_tilde"])[:, 1:]
+    )
     # the i block of the fused kernel drives the i gate alone
     K2 = K.copy()
     K2[:, :4] += 5.0
     _, _, g2 = ref.lstm_forward(x, None, None, K2, R, b, return_gates=True)
     np.testing.assert_allclose(g2["i"][:, 0] != gates["i"][:, 0], True)
     np.testing.assert_allclose(g2["f"][:, 0], gates["f"][:, 0])
-    _, g = ref.gru_forward(x, None, rng.normal(size=(2, 12)), rng.normal(size=(4, 12)),
-                           rng.normal(size=(2, 12)), return_gates=True)
+    _, g = ref.gru_forward(
+        x,
+        None,
+        rng.normal(size=(2, 12)),
+        rng.normal(size=(4, 12)),
+        rng.normal(size=(2, 12)),
+        return_gates=True,
+    )
     assert list(g) == ["z", "r", "h_tilde"]
     assert 0 < g["z"].min() and g["r"].max() < 1 and g["h_tilde"].min() < 0
 
@@ -129,8 +143,9 @@ def test_extreme_inputs_stay_finite_without_warnings():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(2, 3, 2)) * 1e4
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        hs, Cs = ref.lstm_forward(x, None, None, rng.normal(size=(2, 8)), rng.normal(size=(2, 8)),
-                                  rng.normal(size=8))
+        hs, Cs = ref.lstm_forward(
+            x, None, None, rng.normal(size=(2, 8)), rng.normal(size=(2, 8)), rng.normal(size=8)
+        )
         hg = ref.gru_forward(x, None, rng.normal(size=(2, 6)), rng.normal(size=(2, 6)), np.zeros((2, 6)))
     assert np.isfinite(hs).all() and np.isfinite(Cs).all() and np.isfinite(hg).all()
     assert np.abs(hs).max() <= 1 and np.abs(hg).max() <= 1
@@ -138,30 +153,61 @@ def test_extreme_inputs_stay_finite_without_warnings():
 
 def test_inputs_are_not_modified():
     rng = np.random.default_rng(4)
-    args = [rng.normal(size=(2, 3)), rng.normal(size=(2, 2)), rng.normal(size=(2, 2)),
-            rng.normal(size=(3, 8)), rng.normal(size=(2, 8)), rng.normal(size=8)]
+    args = [
+        rng.normal(size=(2, 3)),
+        rng.normal(size=(2, 2)),
+        rng.normal(size=(2, 2)),
+        rng.normal(size=(3, 8)),
+        rng.normal(size=(2, 8)),
+        rng.normal(size=8),
+    ]
     saved = [a.copy() for a in args]
     ref.lstm_step(*args)
     for a, s in zip(args, saved):
         np.testing.assert_array_equal(a, s)
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: ref.lstm_step(np.zeros((2, 3)), None, None, np.zeros((3, 8)), np.zeros((2, 6)), np.zeros(8)),
-     r"recurrent_kernel has shape \(2, 6\), expected \(n_h, 4 n_h\).*GRU"),
-    (lambda: ref.lstm_step(np.zeros((2, 3)), None, None, np.zeros((8, 3)), np.zeros((2, 8)), np.zeros(8)),
-     r"kernel has shape \(8, 3\), expected \(n_in, 8\)"),
-    (lambda: ref.lstm_step(np.zeros(3), None, None, np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)),
-     "add a batch axis"),
-    (lambda: ref.lstm_step(np.zeros((2, 3)), np.zeros((2, 3)), None, np.zeros((3, 8)), np.zeros((2, 8)),
-                           np.zeros(8)), r"h_prev \(batch, n_h\) has shape \(2, 3\)"),
-    (lambda: ref.gru_step(np.zeros((2, 3)), None, np.zeros((3, 6)), np.zeros((2, 6)), np.zeros((3, 6))),
-     r"bias has shape \(3, 6\), expected \(2, 6\) or \(6,\)"),
-    (lambda: ref.gru_forward(np.zeros((2, 3)), None, np.zeros((3, 6)), np.zeros((2, 6)), np.zeros(6)),
-     "expected 3-D"),
-    (lambda: ref.gru_step(np.zeros((2, 3)), None, np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)),
-     "LSTM"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda: ref.lstm_step(
+                np.zeros((2, 3)), None, None, np.zeros((3, 8)), np.zeros((2, 6)), np.zeros(8)
+            ),
+            r"recurrent_kernel has shape \(2, 6\), expected \(n_h, 4 n_h\).*GRU",
+        ),
+        (
+            lambda: ref.lstm_step(
+                np.zeros((2, 3)), None, None, np.zeros((8, 3)), np.zeros((2, 8)), np.zeros(8)
+            ),
+            r"kernel has shape \(8, 3\), expected \(n_in, 8\)",
+        ),
+        (
+            lambda: ref.lstm_step(np.zeros(3), None, None, np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)),
+            "add a batch axis",
+        ),
+        (
+            lambda: ref.lstm_step(
+                np.zeros((2, 3)), np.zeros((2, 3)), None, np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)
+            ),
+            r"h_prev \(batch, n_h\) has shape \(2, 3\)",
+        ),
+        (
+            lambda: ref.gru_step(
+                np.zeros((2, 3)), None, np.zeros((3, 6)), np.zeros((2, 6)), np.zeros((3, 6))
+            ),
+            r"bias has shape \(3, 6\), expected \(2, 6\) or \(6,\)",
+        ),
+        (
+            lambda: ref.gru_forward(np.zeros((2, 3)), None, np.zeros((3, 6)), np.zeros((2, 6)), np.zeros(6)),
+            "expected 3-D",
+        ),
+        (
+            lambda: ref.gru_step(np.zeros((2, 3)), None, np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)),
+            "LSTM",
+        ),
+    ],
+)
 def test_bad_shapes_get_an_error_that_names_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
@@ -172,7 +218,8 @@ def _keras_step(grads, **clip):
     """What one SGD step (learning rate 1, from zero weights) does with ``grads`` in Keras."""
     variables = [keras.Variable(np.zeros(g.shape, "float32")) for g in grads]
     keras.optimizers.SGD(learning_rate=1.0, **clip).apply_gradients(
-        zip([keras.ops.convert_to_tensor(g.astype("float32")) for g in grads], variables))
+        zip([keras.ops.convert_to_tensor(g.astype("float32")) for g in grads], variables)
+    )
     return [-_numpy(v) for v in variables]
 
 
@@ -182,12 +229,12 @@ def test_clip_by_global_norm_equals_keras_global_clipnorm(max_norm):
     grads = [rng.normal(size=(3, 4)), rng.normal(size=4) * 3, rng.normal(size=(2, 2, 2))]
     saved = [g.copy() for g in grads]
     clipped, norm = ref.clip_by_global_norm(grads, max_norm)
-    assert norm == pytest.approx(np.sqrt(sum((g ** 2).sum() for g in grads)))
+    assert norm == pytest.approx(np.sqrt(sum((g**2).sum() for g in grads)))
     for c, k, g, s in zip(clipped, _keras_step(grads, global_clipnorm=max_norm), grads, saved):
         assert c.shape == g.shape and c is not g
         np.testing.assert_allclose(c, k, rtol=1e-5, atol=1e-6)
-        np.testing.assert_array_equal(g, s)                   # not modified in place
-    new_norm = np.sqrt(sum((c ** 2).sum() for c in clipped))
+        np.testing.assert_array_equal(g, s)  # not modified in place
+    new_norm = np.sqrt(sum((c**2).sum() for c in clipped))
     assert new_norm == pytest.approx(min(norm, max_norm))
 
 
@@ -195,8 +242,8 @@ def test_per_tensor_clipnorm_is_not_global_clipping():
     grads = [np.array([3.0, 4.0]), np.array([0.1, 0.0])]
     clipped, norm = ref.clip_by_global_norm(grads, 1.0)
     per_tensor = _keras_step(grads, clipnorm=1.0)
-    np.testing.assert_allclose(per_tensor[1], [0.1, 0.0], atol=1e-6)      # small array left alone
-    np.testing.assert_allclose(clipped[1], np.array([0.1, 0.0]) / norm)   # scaled with the rest
+    np.testing.assert_allclose(per_tensor[1], [0.1, 0.0], atol=1e-6)  # small array left alone
+    np.testing.assert_allclose(clipped[1], np.array([0.1, 0.0]) / norm)  # scaled with the rest
 
 
 def test_clip_zero_and_huge_gradients():
@@ -213,8 +260,12 @@ def test_clip_zero_and_huge_gradients():
 # ----------------------------------------------------------------------------- parameter counts
 @pytest.mark.parametrize("n_in, n_h", [(1, 1), (7, 3), (13, 29)])
 def test_recurrent_param_count_equals_keras(n_in, n_h):
-    layers = {("SimpleRNN", True): keras.layers.SimpleRNN(n_h), ("LSTM", True): keras.layers.LSTM(n_h),
-              ("GRU", True): keras.layers.GRU(n_h), ("GRU", False): keras.layers.GRU(n_h, reset_after=False)}
+    layers = {
+        ("SimpleRNN", True): keras.layers.SimpleRNN(n_h),
+        ("LSTM", True): keras.layers.LSTM(n_h),
+        ("GRU", True): keras.layers.GRU(n_h),
+        ("GRU", False): keras.layers.GRU(n_h, reset_after=False),
+    }
     for (cell, reset_after), layer in layers.items():
         layer.build((None, 5, n_in))
         assert ref.recurrent_param_count(cell, n_in, n_h, reset_after) == layer.count_params(), cell

@@ -25,18 +25,26 @@ probe sequences that differ in one respect each: the first word, the last word, 
 two words, padding in front. The output must change when a word that should matter changes,
 and must not change when only padding changes.
 """
+
 from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from seqkeras.grading import ExerciseError, NotAttempted, call, exercise
 
-__all__ = ["check_shapes", "check_build_n_to_n", "check_build_n_to_1", "check_build_1_to_n",
-           "SHAPES_QUESTION", "SHAPE_KEYS"]
+__all__ = [
+    "check_shapes",
+    "check_build_n_to_n",
+    "check_build_n_to_1",
+    "check_build_1_to_n",
+    "SHAPES_QUESTION",
+    "SHAPE_KEYS",
+]
 
 # --------------------------------------------------------------------------- 02.1 shapes
 #: The code whose output shapes exercise 02.1 asks for, one name per line.
@@ -57,8 +65,16 @@ layers.GRU(32, return_sequences=True)(layers.RepeatVector(6)(images))   # "capti
 """
 
 #: The names exercise 02.1 expects in the answer dict, in question order.
-SHAPE_KEYS = ("embedding", "gru", "gru_sequences", "lstm_state", "dense_per_step", "repeat",
-              "stacked", "caption_states")
+SHAPE_KEYS = (
+    "embedding",
+    "gru",
+    "gru_sequences",
+    "lstm_state",
+    "dense_per_step",
+    "repeat",
+    "stacked",
+    "caption_states",
+)
 
 _B, _T, _D, _H, _STEPS = 16, 12, 8, 32, 6
 
@@ -90,8 +106,7 @@ def _expected_shapes() -> tuple[tuple[str, Any], ...]:
         ("dense_per_step", shape(layers.Dense(5, activation="softmax")(seq))),
         ("repeat", shape(layers.RepeatVector(_STEPS)(last))),
         ("stacked", stacked),
-        ("caption_states", shape(layers.GRU(_H, return_sequences=True)(
-            layers.RepeatVector(_STEPS)(images)))),
+        ("caption_states", shape(layers.GRU(_H, return_sequences=True)(layers.RepeatVector(_STEPS)(images)))),
     )
 
 
@@ -113,7 +128,7 @@ def _as_shape(value: Any) -> Any:
         return tuple(_as_shape(v) for v in value)
     if isinstance(value, np.integer):
         return int(value)
-    if hasattr(value, "as_list"):                      # a tf.TensorShape
+    if hasattr(value, "as_list"):  # a tf.TensorShape
         return tuple(value.as_list())
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return _Tensor(value)
@@ -123,55 +138,78 @@ def _as_shape(value: Any) -> Any:
 def _shape_diagnosis(key: str, got: Any, want: Any) -> str:
     """Why the answer ``got`` for ``key`` differs from ``want``: the likely misconception."""
     if got is None or got is Ellipsis:
-        return "not answered yet: replace it with a tuple of ints, or the string \"error\"."
+        return 'not answered yet: replace it with a tuple of ints, or the string "error".'
     if isinstance(got, _Tensor):
-        return (f"that is a tensor (of shape {got.shape}), not a shape: write the shape "
-                "itself, a tuple of ints such as (16, 12, 8).")
+        return (
+            f"that is a tensor (of shape {got.shape}), not a shape: write the shape "
+            "itself, a tuple of ints such as (16, 12, 8)."
+        )
     if got == "error":
-        return ("Keras accepts this one: it is not an error. A recurrent layer fails only when "
-                "its input has no time axis.")
+        return (
+            "Keras accepts this one: it is not an error. A recurrent layer fails only when "
+            "its input has no time axis."
+        )
     if isinstance(got, str):
-        return ('write the shape as a tuple of ints such as (16, 12, 8), not as text; the only '
-                'string answer is "error".')
+        return (
+            "write the shape as a tuple of ints such as (16, 12, 8), not as text; the only "
+            'string answer is "error".'
+        )
     if key == "stacked":
-        return ("the inner GRU(32) returns only its last state, a 2-D tensor (16, 32). The outer "
-                "GRU needs a 3-D input (batch, time, features), so Keras raises a ValueError: "
-                'answer "error". (The fix is return_sequences=True on the inner GRU.)')
+        return (
+            "the inner GRU(32) returns only its last state, a 2-D tensor (16, 32). The outer "
+            "GRU needs a 3-D input (batch, time, features), so Keras raises a ValueError: "
+            'answer "error". (The fix is return_sequences=True on the inner GRU.)'
+        )
     if key == "lstm_state":
         n = len(got) if isinstance(got, tuple) and got and isinstance(got[0], tuple) else 1
         if n != 3:
-            return ("with return_state=True an LSTM returns three tensors: its output, then its "
-                    "final hidden state h and its final cell state C. Give a tuple of 3 shapes.")
+            return (
+                "with return_state=True an LSTM returns three tensors: its output, then its "
+                "final hidden state h and its final cell state C. Give a tuple of 3 shapes."
+            )
         if got[0] == (_B, _T, _H):
-            return ("return_state does not switch on return_sequences: the first tensor is still "
-                    "the last output only, (batch, units).")
+            return (
+                "return_state does not switch on return_sequences: the first tensor is still "
+                "the last output only, (batch, units)."
+            )
     if isinstance(got, tuple) and None in got:
-        return (f"None stands for a size Keras does not know yet (the batch axis of a "
-                f"keras.Input). Here the input is an array of {_B} rows, so every size is known.")
+        return (
+            f"None stands for a size Keras does not know yet (the batch axis of a "
+            f"keras.Input). Here the input is an array of {_B} rows, so every size is known."
+        )
     if isinstance(got, tuple) and isinstance(want, tuple) and not isinstance(want[0], tuple):
         if got == want[1:]:
             return f"keep the batch axis: every shape starts with the batch size, {_B}."
         if key == "embedding":
             if got == (_B, _T):
-                return ("an Embedding replaces each id by a vector of 8 numbers: it adds an axis, "
-                        "(batch, T) -> (batch, T, 8).")
+                return (
+                    "an Embedding replaces each id by a vector of 8 numbers: it adds an axis, "
+                    "(batch, T) -> (batch, T, 8)."
+                )
             if 1000 in got:
-                return ("the vector size is the embedding dimension (8, the second argument), not "
-                        "the vocabulary size (1000).")
+                return (
+                    "the vector size is the embedding dimension (8, the second argument), not "
+                    "the vocabulary size (1000)."
+                )
         if key == "gru" and got == (_B, _T, _H):
-            return ("without return_sequences a recurrent layer returns only its last state: "
-                    "there is no time axis, (batch, units).")
+            return (
+                "without return_sequences a recurrent layer returns only its last state: "
+                "there is no time axis, (batch, units)."
+            )
         if key in ("gru_sequences", "caption_states") and got == (_B, _H):
-            return ("return_sequences=True keeps the time axis: one state vector per step, "
-                    "(batch, steps, units).")
+            return (
+                "return_sequences=True keeps the time axis: one state vector per step, (batch, steps, units)."
+            )
         if key == "dense_per_step":
             if got == (_B, 5):
-                return ("a Dense layer on a 3-D tensor acts on the last axis, at every step "
-                        "separately: the time axis stays, (batch, T, 5).")
+                return (
+                    "a Dense layer on a 3-D tensor acts on the last axis, at every step "
+                    "separately: the time axis stays, (batch, T, 5)."
+                )
             if got == (_B, _T, _H):
                 return "Dense(5) replaces the last axis (32 numbers) by 5 numbers."
         if key in ("repeat", "caption_states") and got == (_B, _H, _STEPS):
-            return ("RepeatVector(n) inserts the new time axis in the middle: (batch, n, features).")
+            return "RepeatVector(n) inserts the new time axis in the middle: (batch, n, features)."
         if key == "caption_states" and got == (_B, _STEPS, 64):
             return "the GRU maps the 64 features of each step to its 32 units."
     return "check the shapes step by step, writing each intermediate shape down."
@@ -197,23 +235,25 @@ def check_shapes(answer: Any) -> None:
     if answer is None or answer is Ellipsis:
         raise NotAttempted("`shapes` is still None")
     if not isinstance(answer, dict):
-        raise ExerciseError(f"answer with a dict {{name: shape}}, got {type(answer).__name__}: "
-                            'e.g. shapes = {"embedding": (16, 12, 8), ...}.')
+        raise ExerciseError(
+            f"answer with a dict {{name: shape}}, got {type(answer).__name__}: "
+            'e.g. shapes = {"embedding": (16, 12, 8), ...}.'
+        )
     if answer and all(v is None or v is Ellipsis for v in answer.values()):
         raise NotAttempted("every shape is still None")
     missing = [k for k in SHAPE_KEYS if k not in answer]
     if missing:
         unknown = [k for k in answer if k not in SHAPE_KEYS]
-        raise ExerciseError(f"your dict has no entry for {missing}; it needs one for each of "
-                            f"{list(SHAPE_KEYS)}." + (f" (Check the spelling of {unknown}.)"
-                                                      if unknown else ""))
+        raise ExerciseError(
+            f"your dict has no entry for {missing}; it needs one for each of "
+            f"{list(SHAPE_KEYS)}." + (f" (Check the spelling of {unknown}.)" if unknown else "")
+        )
     expected = dict(_expected_shapes())
     wrong = []
     for key in SHAPE_KEYS:
         got, want = _as_shape(answer[key]), expected[key]
         if isinstance(got, _Tensor) or got != want:
-            wrong.append(f"- {key!r}: you wrote {_short(answer[key])}. "
-                         f"{_shape_diagnosis(key, got, want)}")
+            wrong.append(f"- {key!r}: you wrote {_short(answer[key])}. {_shape_diagnosis(key, got, want)}")
     if wrong:
         raise ExerciseError(f"{len(wrong)} of {len(SHAPE_KEYS)} shapes are wrong:\n" + "\n".join(wrong))
 
@@ -230,9 +270,11 @@ def _get_model(fn: Callable[..., Any], *args: Any) -> Any:
     import keras
 
     if isinstance(fn, keras.layers.Layer):
-        raise ExerciseError(f"you passed a {type(fn).__name__}, a model already built: pass the "
-                            "builder function itself (its name, without parentheses), so that "
-                            "the checker can call it with sizes of its own.")
+        raise ExerciseError(
+            f"you passed a {type(fn).__name__}, a model already built: pass the "
+            "builder function itself (its name, without parentheses), so that "
+            "the checker can call it with sizes of its own."
+        )
     try:
         model = call(fn, *args)
     except ExerciseError as err:
@@ -242,29 +284,39 @@ def _get_model(fn: Callable[..., Any], *args: Any) -> Any:
                 "building the model failed: a recurrent layer received a 2-D tensor (batch, "
                 "features) but needs a sequence, 3-D (batch, steps, features). Turn the vector "
                 "into a sequence first, e.g. RepeatVector(steps), or a recurrent layer before it "
-                "lacks return_sequences=True.\n" + msg) from None
+                "lacks return_sequences=True.\n" + msg
+            ) from None
         raise
     if model is None:
         raise ExerciseError("your function returned None: did you forget to `return` the model?")
     if isinstance(model, keras.Model):
         return model
     if isinstance(model, keras.KerasTensor):
-        raise ExerciseError("your function returned a tensor (the output of the last layer), not "
-                            "a model: wrap inputs and outputs into one, "
-                            "return keras.Model(inputs, outputs).")
+        raise ExerciseError(
+            "your function returned a tensor (the output of the last layer), not "
+            "a model: wrap inputs and outputs into one, "
+            "return keras.Model(inputs, outputs)."
+        )
     if isinstance(model, keras.layers.Layer):
-        raise ExerciseError(f"your function returned a single layer ({type(model).__name__}), "
-                            "not a model: return keras.Sequential([...]) with all the layers, "
-                            "or keras.Model(inputs, outputs).")
+        raise ExerciseError(
+            f"your function returned a single layer ({type(model).__name__}), "
+            "not a model: return keras.Sequential([...]) with all the layers, "
+            "or keras.Model(inputs, outputs)."
+        )
     if isinstance(model, (list, tuple)):
-        raise ExerciseError(f"your function returned a {type(model).__name__} of {len(model)} "
-                            "items: return only the model (a keras.Model or keras.Sequential).")
+        raise ExerciseError(
+            f"your function returned a {type(model).__name__} of {len(model)} "
+            "items: return only the model (a keras.Model or keras.Sequential)."
+        )
     if hasattr(model, "shape"):
-        raise ExerciseError(f"your function returned an array of shape {tuple(model.shape)}, "
-                            "which looks like the output of a model: return the model itself "
-                            "(a keras.Model or keras.Sequential), not what it computes.")
-    raise ExerciseError(f"return the model itself (a keras.Model or keras.Sequential), "
-                        f"got {type(model).__name__}.")
+        raise ExerciseError(
+            f"your function returned an array of shape {tuple(model.shape)}, "
+            "which looks like the output of a model: return the model itself "
+            "(a keras.Model or keras.Sequential), not what it computes."
+        )
+    raise ExerciseError(
+        f"return the model itself (a keras.Model or keras.Sequential), got {type(model).__name__}."
+    )
 
 
 def _fixed_input_shape(model: Any) -> tuple[Any, ...] | None:
@@ -283,34 +335,44 @@ def _run(model: Any, x: np.ndarray, what: str) -> np.ndarray:
         out = model(x, training=False)
     except Exception as err:  # learner model: explain, with the underlying error in full
         declared = _fixed_input_shape(model)
-        if declared is not None and len(declared) == x.ndim and any(
-                d is not None and d != s for d, s in zip(declared[1:], x.shape[1:], strict=True)):
-            hint = (f"Your keras.Input declares the shape {declared[1:]} (without the batch "
-                    f"axis), which does not fit {x.shape[1:]}: use the builder's arguments, and "
-                    "None for the length, so that the model reads sequences of any length.")
+        if (
+            declared is not None
+            and len(declared) == x.ndim
+            and any(d is not None and d != s for d, s in zip(declared[1:], x.shape[1:], strict=True))
+        ):
+            hint = (
+                f"Your keras.Input declares the shape {declared[1:]} (without the batch "
+                f"axis), which does not fit {x.shape[1:]}: use the builder's arguments, and "
+                "None for the length, so that the model reads sequences of any length."
+            )
         else:
-            hint = ("Check keras.Input(shape=...): it must match that shape without the batch "
-                    "axis.")
-        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip()    # Keras' bold markers
-        raise ExerciseError(f"calling your model on {what} of shape {x.shape} raised "
-                            f"{type(err).__name__}: {text}\n{hint}") from None
+            hint = "Check keras.Input(shape=...): it must match that shape without the batch axis."
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip()  # Keras' bold markers
+        raise ExerciseError(
+            f"calling your model on {what} of shape {x.shape} raised {type(err).__name__}: {text}\n{hint}"
+        ) from None
     if out is None:
-        raise ExerciseError("your model returned None: does its call() method `return` the "
-                            "output of the last layer?")
+        raise ExerciseError(
+            "your model returned None: does its call() method `return` the output of the last layer?"
+        )
     if isinstance(out, dict):
-        raise ExerciseError(f"your model returns a dict of {len(out)} tensors; it should return "
-                            "one tensor of probabilities.")
+        raise ExerciseError(
+            f"your model returns a dict of {len(out)} tensors; it should return one tensor of probabilities."
+        )
     if isinstance(out, (list, tuple)):
-        raise ExerciseError(f"your model returns {len(out)} tensors; it should return one "
-                            "(did you leave return_state=True on the last recurrent layer?).")
+        raise ExerciseError(
+            f"your model returns {len(out)} tensors; it should return one "
+            "(did you leave return_state=True on the last recurrent layer?)."
+        )
     try:
         arr = np.asarray(keras.ops.convert_to_numpy(out), dtype=float)
     except (TypeError, ValueError):
-        raise ExerciseError(f"your model returned {type(out).__name__}, not a tensor of "
-                            "numbers.") from None
+        raise ExerciseError(f"your model returned {type(out).__name__}, not a tensor of numbers.") from None
     if not np.all(np.isfinite(arr)):
-        raise ExerciseError(f"on {what} your model's output contains NaN or infinity: check "
-                            "the last layer (activation='softmax').")
+        raise ExerciseError(
+            f"on {what} your model's output contains NaN or infinity: check "
+            "the last layer (activation='softmax')."
+        )
     return arr
 
 
@@ -323,7 +385,8 @@ def _expect_probabilities(out: np.ndarray, over: str) -> None:
             f"the outputs are not probabilities over the {over} (each vector along the last "
             f"axis should be >= 0 and sum to 1; one of yours sums to {worst:.3g}"
             + (f" and the smallest entry is {out.min():.3g}" if out.min() < -1e-6 else "")
-            + "): use activation='softmax' on the last Dense layer.")
+            + "): use activation='softmax' on the last Dense layer."
+        )
 
 
 def _all_layers(model: Any) -> list[Any]:
@@ -372,16 +435,17 @@ def _check_built_with(model: Any, *, units: int, vocab_size: int | None = None) 
         raise ExerciseError(
             f"the builder was called with units={units}, but your recurrent layer has "
             f"{found[0]} units: pass the argument on, e.g. GRU(units, ...), instead of a "
-            "fixed number.")
+            "fixed number."
+        )
     if vocab_size is None:
         return
-    rows = [int(layer.input_dim) for layer in _all_layers(model)
-            if isinstance(layer, keras.layers.Embedding)]
+    rows = [int(layer.input_dim) for layer in _all_layers(model) if isinstance(layer, keras.layers.Embedding)]
     if rows and not any(vocab_size <= r <= vocab_size + 1 for r in rows):
         raise ExerciseError(
             f"the builder was called with vocab_size={vocab_size}, but your Embedding has a "
             f"table of {rows[0]} rows: use the argument, Embedding(vocab_size, ...), so that "
-            "every id from 0 to vocab_size - 1 has a vector (and no row is wasted).")
+            "every id from 0 to vocab_size - 1 has a vector (and no row is wasted)."
+        )
 
 
 def _randomise(model: Any, seed: int) -> None:
@@ -413,21 +477,27 @@ def _moved(a: np.ndarray, b: np.ndarray) -> float:
 
 def _words(rng: np.random.Generator, vocab_size: int, n: int) -> tuple[np.ndarray, int]:
     """``n`` distinct ids in 1..vocab_size-1, including the largest id, and one id not among them."""
-    ids = rng.permutation(np.arange(1, vocab_size))[:n + 1]
+    ids = rng.permutation(np.arange(1, vocab_size))[: n + 1]
     if vocab_size - 1 not in ids[:n]:
         ids[n // 2] = vocab_size - 1
     return ids[:n].astype("int32"), int(ids[n])
 
 
 def _padding_message(model: Any, change: float, where: str) -> str:
-    msg = (f"padding (id 0) {where} changes your model's output (largest change {change:.3g}): "
-           "the recurrent layer reads the padding as if it were words. ")
+    msg = (
+        f"padding (id 0) {where} changes your model's output (largest change {change:.3g}): "
+        "the recurrent layer reads the padding as if it were words. "
+    )
     if _has_layer(model, "Masking"):
-        return msg + ("A Masking layer after the Embedding masks nothing: it hides steps whose "
-                      "vectors are all zeros, and an embedding vector is never all zeros. Use "
-                      "Embedding(vocab_size, ..., mask_zero=True) instead.")
-    return msg + ("Mask it: Embedding(vocab_size, ..., mask_zero=True), or pass "
-                  "mask=keras.ops.not_equal(ids, 0) to the recurrent layer.")
+        return msg + (
+            "A Masking layer after the Embedding masks nothing: it hides steps whose "
+            "vectors are all zeros, and an embedding vector is never all zeros. Use "
+            "Embedding(vocab_size, ..., mask_zero=True) instead."
+        )
+    return msg + (
+        "Mask it: Embedding(vocab_size, ..., mask_zero=True), or pass "
+        "mask=keras.ops.not_equal(ids, 0) to the recurrent layer."
+    )
 
 
 # --------------------------------------------------------------------------- 02.2 N vs N
@@ -438,16 +508,25 @@ def _expect_per_step(out: np.ndarray, shape: tuple[int, int, int], units: int) -
         raise ExerciseError(
             f"your model returns one vector per sequence, shape {out.shape}, but a tagger needs "
             "one per word: set return_sequences=True on the recurrent layer so it gives its "
-            "state at every step (N vs N).")
+            "state at every step (N vs N)."
+        )
     if out.ndim != 3 or out.shape[:2] != (batch, steps):
-        raise ExerciseError(f"for a batch of shape ({batch}, {steps}) the output has shape "
-                            f"{out.shape}, expected {shape}: (batch, steps, tags).")
+        raise ExerciseError(
+            f"for a batch of shape ({batch}, {steps}) the output has shape "
+            f"{out.shape}, expected {shape}: (batch, steps, tags)."
+        )
     if out.shape[2] != num_tags:
-        extra = (" These look like the recurrent states themselves: add "
-                 "Dense(num_tags, activation='softmax') on top." if out.shape[2] == units else "")
-        raise ExerciseError(f"the builder was called with num_tags={num_tags}, but each step "
-                            f"has {out.shape[2]} numbers: end with Dense(num_tags, "
-                            "activation='softmax'), one probability per tag." + extra)
+        extra = (
+            " These look like the recurrent states themselves: add "
+            "Dense(num_tags, activation='softmax') on top."
+            if out.shape[2] == units
+            else ""
+        )
+        raise ExerciseError(
+            f"the builder was called with num_tags={num_tags}, but each step "
+            f"has {out.shape[2]} numbers: end with Dense(num_tags, "
+            "activation='softmax'), one probability per tag." + extra
+        )
 
 
 @exercise("02.2", "build_n_to_n")
@@ -467,8 +546,9 @@ def check_build_n_to_n(fn: Callable[..., Any]) -> None:
     first[0] = other
     swapped[[0, 1]] = swapped[[1, 0]]
     zeros = np.zeros(pad, dtype="int32")
-    probe = np.stack([np.concatenate([w, zeros]) for w in (words, first, swapped)]
-                     + [np.concatenate([zeros, words])])                    # (4, 10)
+    probe = np.stack(
+        [np.concatenate([w, zeros]) for w in (words, first, swapped)] + [np.concatenate([zeros, words])]
+    )  # (4, 10)
     _check_built_with(model, units=units, vocab_size=vocab_size)
     _expect_per_step(_run(model, probe, "a batch of token ids"), probe.shape + (num_tags,), units)
     _randomise(model, seed=22)
@@ -483,14 +563,16 @@ def check_build_n_to_n(fn: Callable[..., Any]) -> None:
             f"the output at word {n} does not change when the first word changes: each word is "
             "tagged on its own. Put a recurrent layer (GRU, LSTM or SimpleRNN with "
             "return_sequences=True) between the Embedding and the Dense layer, so that the "
-            "state carries the earlier words.")
+            "state carries the earlier words."
+        )
     if _moved(out[2, last], base[last]) <= _MOVES:
         raise ExerciseError(
             f"swapping the first two words leaves the output at word {n} unchanged: your model "
             "treats the words before it as a bag (a sum or an average) and ignores their order. "
-            "A recurrent layer reads them in order: use one (return_sequences=True) instead.")
+            "A recurrent layer reads them in order: use one (return_sequences=True) instead."
+        )
 
-    vocab_b, tags_b, units_b = 23, 3, units     # other sizes; a batch of 1, one step
+    vocab_b, tags_b, units_b = 23, 3, units  # other sizes; a batch of 1, one step
     model_b = _get_model(fn, vocab_b, tags_b, units_b)
     _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
     one = _run(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
@@ -505,17 +587,25 @@ def _expect_per_sequence(out: np.ndarray, shape: tuple[int, int], steps: int) ->
         raise ExerciseError(
             f"your model returns a sequence, shape {out.shape}: one output per step. N vs 1 "
             "reads only the last state: set return_sequences=False (the default) on the last "
-            "recurrent layer.")
+            "recurrent layer."
+        )
     if out.ndim != 2 or out.shape[0] != batch:
-        raise ExerciseError(f"for a batch of shape ({batch}, {steps}) the output has shape "
-                            f"{out.shape}, expected {shape}: (batch, classes).")
+        raise ExerciseError(
+            f"for a batch of shape ({batch}, {steps}) the output has shape "
+            f"{out.shape}, expected {shape}: (batch, classes)."
+        )
     if out.shape[1] != num_classes:
-        extra = (" With one sigmoid output you get a yes/no model; here there are "
-                 f"{num_classes} classes." if out.shape[1] == 1 else "")
-        raise ExerciseError(f"the builder was called with num_classes={num_classes}, but each "
-                            f"sequence gets {out.shape[1]} numbers: end with "
-                            "Dense(num_classes, activation='softmax'), one probability per "
-                            "class." + extra)
+        extra = (
+            f" With one sigmoid output you get a yes/no model; here there are {num_classes} classes."
+            if out.shape[1] == 1
+            else ""
+        )
+        raise ExerciseError(
+            f"the builder was called with num_classes={num_classes}, but each "
+            f"sequence gets {out.shape[1]} numbers: end with "
+            "Dense(num_classes, activation='softmax'), one probability per "
+            "class." + extra
+        )
 
 
 @exercise("02.3", "build_n_to_1")
@@ -536,11 +626,14 @@ def check_build_n_to_1(fn: Callable[..., Any]) -> None:
     final[-1] = other
     swapped[[2, 3]] = swapped[[3, 2]]
     zeros = np.zeros(pad, dtype="int32")
-    probe = np.stack([np.concatenate([w, zeros]) for w in (words, first, final, swapped)]
-                     + [np.concatenate([zeros, words])])                    # (5, 10)
+    probe = np.stack(
+        [np.concatenate([w, zeros]) for w in (words, first, final, swapped)]
+        + [np.concatenate([zeros, words])]
+    )  # (5, 10)
     _check_built_with(model, units=units, vocab_size=vocab_size)
-    _expect_per_sequence(_run(model, probe, "a batch of token ids"), (len(probe), num_classes),
-                         probe.shape[1])
+    _expect_per_sequence(
+        _run(model, probe, "a batch of token ids"), (len(probe), num_classes), probe.shape[1]
+    )
     _randomise(model, seed=23)
     out = _run(model, probe, "a batch of token ids")
     _expect_probabilities(out, "classes")
@@ -549,23 +642,25 @@ def check_build_n_to_1(fn: Callable[..., Any]) -> None:
             "the prediction does not change when the LAST word changes: it is read from an "
             "early step (the first output?) instead of the state after the last word. With "
             "return_sequences=False (the default) the recurrent layer hands on its last state; "
-            "do not pick a step yourself.")
+            "do not pick a step yourself."
+        )
     if _moved(out[1], out[0]) <= _MOVES:
         raise ExerciseError(
             "the prediction does not change when the FIRST word changes: the model only sees "
             "the end of the sequence. Read the whole sequence with a recurrent layer and use "
-            "its last state.")
+            "its last state."
+        )
     if _moved(out[3], out[0]) <= _MOVES:
         raise ExerciseError(
             "swapping two words leaves the prediction unchanged: your model treats the sequence "
             "as a bag of words (pooling, a sum or an average) and ignores their order. Use a "
-            "recurrent layer and read its last state.")
+            "recurrent layer and read its last state."
+        )
     change = _moved(out[4], out[0])
     if change > _MOVES:
-        raise ExerciseError(_padding_message(
-            model, change, "moved from after the words to in front of them"))
+        raise ExerciseError(_padding_message(model, change, "moved from after the words to in front of them"))
 
-    vocab_b, classes_b, units_b = 19, 6, units   # other sizes; a batch of 1, one step
+    vocab_b, classes_b, units_b = 19, 6, units  # other sizes; a batch of 1, one step
     model_b = _get_model(fn, vocab_b, classes_b, units_b)
     _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
     one = _run(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
@@ -580,27 +675,32 @@ def _expect_steps(out: np.ndarray, shape: tuple[int, int, int]) -> None:
         raise ExerciseError(
             f"your model returns one vector per input, shape {out.shape}: set "
             "return_sequences=True on the recurrent layer so it gives an output at each of "
-            "the `steps` steps.")
+            "the `steps` steps."
+        )
     if out.ndim != 3 or out.shape[0] != batch:
-        raise ExerciseError(f"the output has shape {out.shape}, expected {shape}: "
-                            "(batch, steps, classes).")
+        raise ExerciseError(f"the output has shape {out.shape}, expected {shape}: (batch, steps, classes).")
     if out.shape[1] != steps:
         raise ExerciseError(
             f"with steps={steps} the output has {out.shape[1]} steps: use the argument "
-            "`steps` (e.g. RepeatVector(steps)), not a fixed number.")
+            "`steps` (e.g. RepeatVector(steps)), not a fixed number."
+        )
     if out.shape[2] != num_classes:
-        raise ExerciseError(f"the builder was called with num_classes={num_classes}, but each "
-                            f"step has {out.shape[2]} numbers: end with Dense(num_classes, "
-                            "activation='softmax'), one probability per class.")
+        raise ExerciseError(
+            f"the builder was called with num_classes={num_classes}, but each "
+            f"step has {out.shape[2]} numbers: end with Dense(num_classes, "
+            "activation='softmax'), one probability per class."
+        )
 
 
 def _vectors_of(model: Any, n_features: int) -> None:
     """Fail if the model's declared input does not have ``n_features`` features."""
     declared = _fixed_input_shape(model)
     if declared is not None and declared[-1] not in (None, n_features):
-        raise ExerciseError(f"the builder was called with n_features={n_features}, but your "
-                            f"model's input has {declared[-1]} features: use "
-                            "keras.Input(shape=(n_features,)).")
+        raise ExerciseError(
+            f"the builder was called with n_features={n_features}, but your "
+            f"model's input has {declared[-1]} features: use "
+            "keras.Input(shape=(n_features,))."
+        )
 
 
 @exercise("02.4", "build_1_to_n")
@@ -622,21 +722,25 @@ def check_build_1_to_n(fn: Callable[..., Any]) -> None:
     out = _run(model, x, "a batch of input vectors")
     _expect_probabilities(out, "classes")
     if _moved(out[1], out[0]) <= _MOVES:
-        raise ExerciseError("the outputs do not depend on the input vector: make sure it "
-                            "reaches the recurrent layer (as its input or initial state).")
+        raise ExerciseError(
+            "the outputs do not depend on the input vector: make sure it "
+            "reaches the recurrent layer (as its input or initial state)."
+        )
     if _moved(out[1, -1], out[0, -1]) <= _MOVES:
         raise ExerciseError(
             "the first step depends on the input vector but the last step does not: nothing "
             "carries the input from step to step. Put a recurrent layer (return_sequences=True) "
-            "between the input and the Dense layer, so that its state carries it.")
+            "between the input and the Dense layer, so that its state carries it."
+        )
     if max(_moved(out[:, t], out[:, 0]) for t in range(1, steps)) <= _MOVES:
         raise ExerciseError(
             "every step gives the same output, so the model cannot write a sequence (at most "
             "one letter, repeated). The steps must differ through a recurrent state: repeat the "
             "vector BEFORE a recurrent layer with return_sequences=True (not after it), then "
-            "the Dense layer.")
+            "the Dense layer."
+        )
 
-    n_features_b, steps_b, classes_b, units_b = 9, 1, 6, units   # other sizes; batch 1, 1 step
+    n_features_b, steps_b, classes_b, units_b = 9, 1, 6, units  # other sizes; batch 1, 1 step
     model_b = _get_model(fn, n_features_b, steps_b, classes_b, units_b)
     _vectors_of(model_b, n_features_b)
     one = _run(model_b, np.ones((1, n_features_b), dtype="float32"), "one input vector")

@@ -22,10 +22,12 @@ They are fast: 03.2 draws about eight thousand samples from small distributions 
 compares frequencies; 03.3 drives the learner's loop with tiny deterministic fake models
 instead of a trained network.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -53,16 +55,19 @@ def _as_number(got: Any, name: str) -> float:
     if got is None:
         raise ExerciseError(f"{name} is None: did you forget to `return` it?")
     if isinstance(got, (str, bytes)):
-        raise ExerciseError(f"{name} is the text {got!r}: return the number itself (a float), "
-                            "not a string.")
+        raise ExerciseError(f"{name} is the text {got!r}: return the number itself (a float), not a string.")
     if isinstance(got, (list, tuple, dict, set)):
-        raise ExerciseError(f"{name} is a {type(got).__name__} ({got!r:.60}): return one number, "
-                            "e.g. float(np.exp(np.mean(nll))).")
+        raise ExerciseError(
+            f"{name} is a {type(got).__name__} ({got!r:.60}): return one number, "
+            "e.g. float(np.exp(np.mean(nll)))."
+        )
     arr = np.asarray(got)
     if arr.shape != ():
-        raise ExerciseError(f"{name} has shape {arr.shape}, expected one number: average over "
-                            "every character (all axes: np.mean(nll) without an axis), then "
-                            "take one exp.")
+        raise ExerciseError(
+            f"{name} has shape {arr.shape}, expected one number: average over "
+            "every character (all axes: np.mean(nll) without an axis), then "
+            "take one exp."
+        )
     if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
         raise ExerciseError(f"{name} is a {type(got).__name__}, expected one number (a float).")
     return float(arr)
@@ -74,8 +79,10 @@ def _perplexity_of(fn: Callable[..., Any], nll: np.ndarray) -> float:
     with np.errstate(all="ignore"):
         got = call(fn, given)
     if not np.array_equal(given, nll):
-        raise ExerciseError("your function changed the `nll` array it was given: compute on a "
-                            "new array (np.mean(nll) makes one), not in place.")
+        raise ExerciseError(
+            "your function changed the `nll` array it was given: compute on a "
+            "new array (np.mean(nll) makes one), not in place."
+        )
     return _as_number(got, "the perplexity")
 
 
@@ -92,32 +99,43 @@ def check_perplexity_from_nll(fn: Callable[..., Any]) -> None:
     nll = rng.uniform(0.3, 3.0, size=(4, 25))
     got = _perplexity_of(fn, nll)
     mean = nll.mean()
-    expect_close("perplexity", got, np.exp(mean), rtol=1e-6, likely_bugs={
-        "you used base 2 (2 ** mean). Keras' cross-entropy uses the natural log (nats), so "
-        "undo it with np.exp(mean).": 2.0 ** mean,
-        "you used base 10 (10 ** mean). Keras' cross-entropy uses the natural log (nats), so "
-        "undo it with np.exp(mean).": 10.0 ** mean,
-        "you returned the mean loss itself: perplexity is its exponential, np.exp(mean).": mean,
-        "you summed the losses instead of averaging them: perplexity is per character, "
-        "np.exp(nll.mean()).": np.exp(nll.sum()),
-        "you averaged exp(nll) per character: take the mean first, then one exp, "
-        "np.exp(nll.mean()).": np.exp(nll).mean(),
-        "you averaged the perplexities of the rows: average the losses over every character "
-        "first, then take one exp.": np.exp(nll.mean(axis=-1)).mean(),
-        "you used only the first row: average over every character of every row, "
-        "np.exp(nll.mean()).": np.exp(nll[0].mean()),
-        "the sign is flipped: nll is already -log p, so perplexity is np.exp(+mean).": np.exp(-mean),
-        "you took the log of the mean; perplexity is the exponential: np.exp(mean).": np.log(mean),
-    })
+    expect_close(
+        "perplexity",
+        got,
+        np.exp(mean),
+        rtol=1e-6,
+        likely_bugs={
+            "you used base 2 (2 ** mean). Keras' cross-entropy uses the natural log (nats), so "
+            "undo it with np.exp(mean).": 2.0**mean,
+            "you used base 10 (10 ** mean). Keras' cross-entropy uses the natural log (nats), so "
+            "undo it with np.exp(mean).": 10.0**mean,
+            "you returned the mean loss itself: perplexity is its exponential, np.exp(mean).": mean,
+            "you summed the losses instead of averaging them: perplexity is per character, "
+            "np.exp(nll.mean()).": np.exp(nll.sum()),
+            "you averaged exp(nll) per character: take the mean first, then one exp, "
+            "np.exp(nll.mean()).": np.exp(nll).mean(),
+            "you averaged the perplexities of the rows: average the losses over every character "
+            "first, then take one exp.": np.exp(nll.mean(axis=-1)).mean(),
+            "you used only the first row: average over every character of every row, "
+            "np.exp(nll.mean()).": np.exp(nll[0].mean()),
+            "the sign is flipped: nll is already -log p, so perplexity is np.exp(+mean).": np.exp(-mean),
+            "you took the log of the mean; perplexity is the exponential: np.exp(mean).": np.log(mean),
+        },
+    )
 
     # Other shapes: one character, a vector, three axes. Right above but wrong here means
     # the shape (4, 25) is built in somewhere.
     for shape in [(1, 1), (7,), (2, 3, 5)]:
         nll = rng.uniform(0.3, 3.0, size=shape)
         got = _perplexity_of(fn, nll)
-        expect_close(f"perplexity of an nll array of shape {shape}", got, np.exp(nll.mean()),
-                     rtol=1e-6, hint="It was right for shape (4, 25): do not build a shape or a "
-                     "count into the formula; np.mean(nll) averages over every axis.")
+        expect_close(
+            f"perplexity of an nll array of shape {shape}",
+            got,
+            np.exp(nll.mean()),
+            rtol=1e-6,
+            hint="It was right for shape (4, 25): do not build a shape or a "
+            "count into the formula; np.mean(nll) averages over every axis.",
+        )
 
     # Long and wide-ranging: 10,000 losses between 0 and 25 nats. exp(sum) overflows, and so
     # does a product of exp(nll); the mean first, then one exp, is about 2e5.
@@ -128,15 +146,20 @@ def check_perplexity_from_nll(fn: Callable[..., Any]) -> None:
             f"for 10,000 losses between 0 and 25 nats your function returns {got}, but the "
             f"perplexity is {np.exp(nll.mean()):.4g}: it overflows. Multiplying many exp(nll) "
             "(or taking exp of their sum) leaves the float range; average the losses first and "
-            "take a single exp: np.exp(np.mean(nll)).")
-    expect_close("perplexity of 10,000 losses between 0 and 25 nats", got, np.exp(nll.mean()),
-                 rtol=1e-6)
+            "take a single exp: np.exp(np.mean(nll))."
+        )
+    expect_close("perplexity of 10,000 losses between 0 and 25 nats", got, np.exp(nll.mean()), rtol=1e-6)
 
     # A model that guesses uniformly among |V| characters has perplexity exactly |V|.
     for size in (65, 2):
         got = _perplexity_of(fn, np.full(30, np.log(size)))
-        expect_close(f"perplexity of a uniform guess over {size} characters", got, float(size),
-                     rtol=1e-6, hint=f"A uniform guess over {size} characters must give {size}.")
+        expect_close(
+            f"perplexity of a uniform guess over {size} characters",
+            got,
+            float(size),
+            rtol=1e-6,
+            hint=f"A uniform guess over {size} characters must give {size}.",
+        )
 
 
 # --------------------------------------------------------------------------- 03.2 temperature
@@ -155,16 +178,21 @@ def _as_index(k: Any, size: int) -> int:
     if arr is None or arr.ndim != 0 or not np.issubdtype(arr.dtype, np.integer):
         shape = f" of shape {arr.shape}" if arr is not None and arr.ndim else ""
         kind = f" (dtype {arr.dtype})" if arr is not None and arr.ndim == 0 else ""
-        raise ExerciseError(f"return ONE character index, an int; got {type(k).__name__}{shape}"
-                            f"{kind}: e.g. int(rng.choice(len(q), p=q)).")
+        raise ExerciseError(
+            f"return ONE character index, an int; got {type(k).__name__}{shape}"
+            f"{kind}: e.g. int(rng.choice(len(q), p=q))."
+        )
     if not 0 <= int(arr) < size:
-        raise ExerciseError(f"returned index {int(arr)} is outside 0..{size - 1}. If you sample "
-                            "with a cumulative sum, did you renormalise so that it ends at 1?")
+        raise ExerciseError(
+            f"returned index {int(arr)} is outside 0..{size - 1}. If you sample "
+            "with a cumulative sum, did you renormalise so that it ends at 1?"
+        )
     return int(arr)
 
 
-def _draw(fn: Callable[..., Any], t: float, n: int, rng: np.random.Generator,
-          probs: np.ndarray = _P) -> np.ndarray:
+def _draw(
+    fn: Callable[..., Any], t: float, n: int, rng: np.random.Generator, probs: np.ndarray = _P
+) -> np.ndarray:
     """``n`` indices from the learner's sampler at temperature ``t``, each checked to be one
     int in range, with ``probs`` left unchanged."""
     out = np.empty(n, dtype=int)
@@ -177,8 +205,10 @@ def _draw(fn: Callable[..., Any], t: float, n: int, rng: np.random.Generator,
                 _explain_sampler_error(str(err), t, len(probs))
                 raise
         if not np.array_equal(given, probs):
-            raise ExerciseError("your function changed the `probs` array it was given: work on a "
-                                "new array (e.g. q = np.log(probs) / temperature), not in place.")
+            raise ExerciseError(
+                "your function changed the `probs` array it was given: work on a "
+                "new array (e.g. q = np.log(probs) / temperature), not in place."
+            )
         out[i] = _as_index(k, len(probs))
     return out
 
@@ -190,27 +220,31 @@ def _explain_sampler_error(text: str, t: float, size: int) -> None:
             f"at τ = {t:g} rng.choice got NaN probabilities: exp(log(p) / τ) (or p ** (1 / τ)) "
             "underflows to 0 for every token when τ is small, and 0 / 0 is NaN. Subtract the "
             "largest log(p) / τ before exp, as a stable softmax does; then the most likely "
-            "token gets exp(0) = 1.\n" + text) from None
+            "token gets exp(0) = 1.\n" + text
+        ) from None
     if "contain NaN" in text:
-        raise ExerciseError(f"at τ = {t:g} rng.choice got NaN probabilities: check each step "
-                            "(log, divide by τ, subtract the max, exp, normalise).\n" + text) from None
+        raise ExerciseError(
+            f"at τ = {t:g} rng.choice got NaN probabilities: check each step "
+            "(log, divide by τ, subtract the max, exp, normalise).\n" + text
+        ) from None
     if "sum to 1" in text:
         raise ExerciseError(
             "rng.choice complains that the probabilities do not sum to 1: after reshaping "
-            "them with the temperature, renormalise (q = q / q.sum()).\n" + text) from None
+            "them with the temperature, renormalise (q = q / q.sum()).\n" + text
+        ) from None
     if "same size" in text:
         raise ExerciseError(
             f"rng.choice got a number of choices that differs from the {size} probabilities: "
             "use len(probs) (the vocabulary size of the distribution you are given), not a "
-            "fixed number.\n" + text) from None
+            "fixed number.\n" + text
+        ) from None
 
 
 def _total_variation(freq: np.ndarray, dist: np.ndarray) -> float:
     return float(0.5 * np.abs(freq - dist).sum())
 
 
-def _frequencies(fn: Callable[..., Any], t: float, n: int, seed: int,
-                 probs: np.ndarray = _P) -> np.ndarray:
+def _frequencies(fn: Callable[..., Any], t: float, n: int, seed: int, probs: np.ndarray = _P) -> np.ndarray:
     draws = _draw(fn, t, n, np.random.default_rng(seed), probs)
     return np.bincount(draws, minlength=len(probs)) / n
 
@@ -225,13 +259,17 @@ def _check_rng_use(fn: Callable[..., Any]) -> None:
         np.random.seed(2)
         reseeded = _draw(fn, 1.0, 20, np.random.default_rng(7))
     if not np.array_equal(first, again):
-        raise ExerciseError("the same seeded rng gave different draws: sample with the `rng` you "
-                            "are given (rng.choice(...)). np.random.default_rng() without a seed, "
-                            "or Python's random module, gives new numbers every time.")
+        raise ExerciseError(
+            "the same seeded rng gave different draws: sample with the `rng` you "
+            "are given (rng.choice(...)). np.random.default_rng() without a seed, "
+            "or Python's random module, gives new numbers every time."
+        )
     if not np.array_equal(first, reseeded):
-        raise ExerciseError("your draws change when NumPy's global generator is reseeded: "
-                            "np.random.choice (or np.random.seed) uses that global generator. "
-                            "Sample with the `rng` you are given: rng.choice(...).")
+        raise ExerciseError(
+            "your draws change when NumPy's global generator is reseeded: "
+            "np.random.choice (or np.random.seed) uses that global generator. "
+            "Sample with the `rng` you are given: rng.choice(...)."
+        )
     if np.array_equal(first, _draw(fn, 1.0, 20, np.random.default_rng(8))):
         if np.all(first == first[0]):
             likely = ", the most likely one" if first[0] == np.argmax(_P) else ""
@@ -239,10 +277,13 @@ def _check_rng_use(fn: Callable[..., Any]) -> None:
                 f"your function returns index {first[0]} every time{likely}, whatever the seed "
                 "of the `rng` it is given: it does not draw at random. Greedy decoding "
                 "(np.argmax) does this, and so does a generator with a fixed seed of its own; "
-                "draw with the rng you are given: rng.choice(len(q), p=q).")
-        raise ExerciseError("two differently seeded rngs gave the same 20 draws: your function "
-                            "does not use the `rng` it is given (a generator with a fixed seed "
-                            "of its own?). Sample with rng.choice(...).")
+                "draw with the rng you are given: rng.choice(len(q), p=q)."
+            )
+        raise ExerciseError(
+            "two differently seeded rngs gave the same 20 draws: your function "
+            "does not use the `rng` it is given (a generator with a fixed seed "
+            "of its own?). Sample with rng.choice(...)."
+        )
 
 
 @exercise("03.2", "sample_with_temperature")
@@ -256,7 +297,7 @@ def check_sample_with_temperature(fn: Callable[..., Any]) -> None:
     most likely token, without NaN), a large τ (nearly uniform, but a token of probability 0
     stays impossible), and the use of ``rng``.
     """
-    _draw(fn, 1.0, 5, np.random.default_rng(0))             # the contract: one int, probs untouched
+    _draw(fn, 1.0, 5, np.random.default_rng(0))  # the contract: one int, probs untouched
     _check_rng_use(fn)
     for t, seed in ((0.5, 0), (2.0, 1)):
         freq = _frequencies(fn, t, _N_DRAWS, seed)
@@ -268,8 +309,7 @@ def check_sample_with_temperature(fn: Callable[..., Any]) -> None:
             "you multiplied by the temperature instead of dividing: use log(probs) / temperature "
             "(a low temperature must sharpen the distribution).": apply_temperature(_P, 1.0 / t),
             "you divided the probabilities themselves by τ and took a softmax: the temperature "
-            "divides the log-probabilities (the logits), softmax(np.log(probs) / τ).":
-                ref.softmax(_P / t),
+            "divides the log-probabilities (the logits), softmax(np.log(probs) / τ).": ref.softmax(_P / t),
             "the temperature has no effect: dividing probabilities by τ and renormalising gives "
             "them back unchanged. Divide the log-probabilities instead: softmax(np.log(probs) / τ).": _P,
             "every index comes up equally often: pass the reshaped probabilities to the sampler "
@@ -281,7 +321,8 @@ def check_sample_with_temperature(fn: Callable[..., Any]) -> None:
         raise ExerciseError(
             f"at τ = {t} your draws have frequencies {np.round(freq, 3).tolist()}, but "
             f"softmax(log(probs) / τ) is {np.round(expected, 3).tolist()} "
-            f"(total variation {tv:.2f}). Check each step: log, divide by τ, softmax, sample.")
+            f"(total variation {tv:.2f}). Check each step: log, divide by τ, softmax, sample."
+        )
 
     # Another vocabulary size: two tokens and sixty-one (a size the lesson never uses).
     for size, seed in ((2, 3), (61, 4)):
@@ -292,18 +333,20 @@ def check_sample_with_temperature(fn: Callable[..., Any]) -> None:
             raise ExerciseError(
                 f"with a distribution over {size} tokens (τ = 0.7) your draws are off (total "
                 f"variation {tv:.2f}), although they were right for 5 tokens: do not build the "
-                "number of tokens into your code; use len(probs).")
+                "number of tokens into your code; use len(probs)."
+            )
 
     # τ near 0, many small probabilities: nearly always the most likely token, never NaN.
     probs = np.full(200, 0.995 / 199)
-    probs[17] = 0.005 + 0.995 / 199                      # the most likely, by a hair
+    probs[17] = 0.005 + 0.995 / 199  # the most likely, by a hair
     probs = probs / probs.sum()
     draws = _draw(fn, 0.002, 30, np.random.default_rng(5), probs)
     if not np.all(draws == 17):
         raise ExerciseError(
             f"at τ = 0.002 your sampler must (almost) always return the most likely token, "
             f"index 17 of 200, but it returned {sorted(set(draws.tolist()))[:8]}: with a tiny "
-            "τ, subtract the largest log(p) / τ before exp, or everything underflows to 0.")
+            "τ, subtract the largest log(p) / τ before exp, or everything underflows to 0."
+        )
 
     # A large τ flattens the distribution, but a token of probability 0 stays impossible.
     probs = np.array([0.4, 0.3, 0.2, 0.1, 0.0])
@@ -312,11 +355,14 @@ def check_sample_with_temperature(fn: Callable[..., Any]) -> None:
         raise ExerciseError(
             f"at τ = 50 a token of probability 0 was drawn {freq[-1]:.0%} of the time: adding a "
             "small number before the log (np.log(probs + 1e-9)) gives impossible tokens a real "
-            "chance at high temperature. np.log(0) = -inf is fine: exp(-inf) = 0.")
+            "chance at high temperature. np.log(0) = -inf is fine: exp(-inf) = 0."
+        )
     tv = _total_variation(freq, apply_temperature(probs, 50.0))
     if tv > 0.08:
-        raise ExerciseError(f"at τ = 50 the four possible tokens should come up about equally "
-                            f"often; your frequencies are {np.round(freq, 3).tolist()}.")
+        raise ExerciseError(
+            f"at τ = 50 the four possible tokens should come up about equally "
+            f"often; your frequencies are {np.round(freq, 3).tolist()}."
+        )
 
 
 # --------------------------------------------------------------------------- 03.3 generation
@@ -338,22 +384,38 @@ class _FakeModel:
     def __call__(self, token: int, state: Any) -> tuple[np.ndarray, int]:
         if isinstance(token, np.ndarray) and token.size == 1:
             token = token.item()
-        if (isinstance(token, (bool, np.bool_)) or not isinstance(token, (int, np.integer))
-                or not 0 <= int(token) < _V):
-            raise ExerciseError(f"step_fn was called with token {token!r}: pass one character id "
-                                f"(an int in 0..{_V - 1}), e.g. the id you just sampled.")
+        if (
+            isinstance(token, (bool, np.bool_))
+            or not isinstance(token, (int, np.integer))
+            or not 0 <= int(token) < _V
+        ):
+            raise ExerciseError(
+                f"step_fn was called with token {token!r}: pass one character id "
+                f"(an int in 0..{_V - 1}), e.g. the id you just sampled."
+            )
         if isinstance(state, (bool, np.bool_)) or not isinstance(state, (int, np.integer)):
-            raise ExerciseError(f"step_fn was called with state {state!r}: pass back exactly the "
-                                "state that the previous call returned (or the initial state).")
+            raise ExerciseError(
+                f"step_fn was called with state {state!r}: pass back exactly the "
+                "state that the previous call returned (or the initial state)."
+            )
         self.calls.append((int(token), int(state)))
         new_state = (int(state) * 5 + int(token) + 1) % 101
         return np.eye(_V)[(int(token) * 3 + new_state) % _V], new_state
 
 
-def _buggy_generate(step: Callable[..., Any], state: Any, prompt: list[int], n: int, *,
-                    feed_back: bool = True, warm_state: str = "carry", loop_state: str = "carry",
-                    whole_prompt: bool = True, refeed_last: bool = False,
-                    start: Any = None) -> list[int]:
+def _buggy_generate(
+    step: Callable[..., Any],
+    state: Any,
+    prompt: list[int],
+    n: int,
+    *,
+    feed_back: bool = True,
+    warm_state: str = "carry",
+    loop_state: str = "carry",
+    whole_prompt: bool = True,
+    refeed_last: bool = False,
+    start: Any = None,
+) -> list[int]:
     """The generation loop with one known bug switched on, to name what a learner got wrong.
 
     ``warm_state`` (while reading the prompt) and ``loop_state`` (while generating) say which
@@ -365,7 +427,7 @@ def _buggy_generate(step: Callable[..., Any], state: Any, prompt: list[int], n: 
         state = start
     init = state
     probs = None
-    for tok in (prompt if whole_prompt else prompt[-1:]):
+    for tok in prompt if whole_prompt else prompt[-1:]:
         probs, new = step(tok, state)
         state = new if warm_state == "carry" else init
     frozen = state
@@ -388,37 +450,56 @@ def _as_ids(got: Any, n: int, n_prompt: int) -> np.ndarray:
     if got is None:
         raise ExerciseError("your function returned None: did you forget to `return` the new ids?")
     if isinstance(got, (str, bytes)):
-        raise ExerciseError("your function returned text: return the new ids (a list of ints); "
-                            "vocab.decode turns them into text afterwards.")
+        raise ExerciseError(
+            "your function returned text: return the new ids (a list of ints); "
+            "vocab.decode turns them into text afterwards."
+        )
     try:
         arr = np.asarray(list(got) if not hasattr(got, "shape") else got)
     except Exception:
-        raise ExerciseError(f"your function returned {type(got).__name__}: return the {n} new "
-                            "ids as a list or array of ints.") from None
+        raise ExerciseError(
+            f"your function returned {type(got).__name__}: return the {n} new ids as a list or array of ints."
+        ) from None
     if arr.shape == (n_prompt + n,):
-        raise ExerciseError(f"you returned {n_prompt + n} ids: return only the {n} NEW ids, "
-                            "not the prompt in front of them.")
+        raise ExerciseError(
+            f"you returned {n_prompt + n} ids: return only the {n} NEW ids, not the prompt in front of them."
+        )
     if arr.shape == (n, 1) or arr.shape == (1, n):
-        raise ExerciseError(f"the generated ids have shape {arr.shape}, expected ({n},): one int "
-                            "per new token (int(...) around each sampled id).")
+        raise ExerciseError(
+            f"the generated ids have shape {arr.shape}, expected ({n},): one int "
+            "per new token (int(...) around each sampled id)."
+        )
     if arr.shape != (n,):
-        raise ExerciseError(f"the generated ids have shape {arr.shape}, expected ({n},): return "
-                            f"the {n} new ids as a list or array.")
+        raise ExerciseError(
+            f"the generated ids have shape {arr.shape}, expected ({n},): return "
+            f"the {n} new ids as a list or array."
+        )
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise ExerciseError(f"the generated ids have dtype {arr.dtype}: token ids are integers. "
-                            "Keep each sampled id an int (decoding.sample returns one).")
+        raise ExerciseError(
+            f"the generated ids have dtype {arr.dtype}: token ids are integers. "
+            "Keep each sampled id an int (decoding.sample returns one)."
+        )
     return arr
 
 
-def _generate(fn: Callable[..., Any], step: Callable[..., Any], state: Any, prompt: Any, n: int,
-              temperature: float, rng: np.random.Generator) -> np.ndarray:
+def _generate(
+    fn: Callable[..., Any],
+    step: Callable[..., Any],
+    state: Any,
+    prompt: Any,
+    n: int,
+    temperature: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Run the learner's loop; fail if it changes the prompt it was given or returns odd ids."""
     given = prompt.copy()
-    with np.errstate(divide="ignore"):   # log(0) of the fake models' one-hot outputs
+    with np.errstate(divide="ignore"):  # log(0) of the fake models' one-hot outputs
         got = call(fn, step, state, given, n, temperature, rng)
     if not np.array_equal(np.asarray(given), np.asarray(prompt)) or len(given) != len(prompt):
-        raise ExerciseError("your function changed the `prompt_ids` it was given (appending to "
-                            "it?): build a new list for the generated ids, new_ids = [].")
+        raise ExerciseError(
+            "your function changed the `prompt_ids` it was given (appending to "
+            "it?): build a new list for the generated ids, new_ids = []."
+        )
     return _as_ids(got, n, len(prompt))
 
 
@@ -447,30 +528,42 @@ def check_generate_ids(fn: Callable[..., Any]) -> None:
         "only the last prompt character is read: feed the WHOLE prompt, one id at a time, "
         "before sampling.": dict(whole_prompt=False),
         "the last prompt character is fed twice: the distribution after the prompt already "
-        "gives the first new character; sample from it before calling step_fn again.":
-            dict(refeed_last=True),
+        "gives the first new character; sample from it before calling step_fn again.": dict(refeed_last=True),
         "the loop does not start from the `state` it is given (it starts from 0 instead): the "
         "first call must be step_fn(prompt_ids[0], state).": dict(start=0),
     }
-    expect_close("the generated ids", got, expected, atol=0, rtol=0, likely_bugs={
-        d: _buggy_generate(_FakeModel(), start, list(prompt), n, **kw) for d, kw in variants.items()})
+    expect_close(
+        "the generated ids",
+        got,
+        expected,
+        atol=0,
+        rtol=0,
+        likely_bugs={
+            d: _buggy_generate(_FakeModel(), start, list(prompt), n, **kw) for d, kw in variants.items()
+        },
+    )
     max_calls = len(prompt) + n
     if len(model.calls) > max_calls:
         raise ExerciseError(
             f"the ids are right, but step_fn was called {len(model.calls)} times for a "
             f"{len(prompt)}-character prompt and {n} new characters (at most {max_calls} are "
-            "needed): you re-run the prefix. Carry the state instead: one call per character.")
+            "needed): you re-run the prefix. Carry the state instead: one call per character."
+        )
 
     # Prompts given as arrays (what vocab.encode returns), one id long and longer; n = 1.
     for prompt_a, n_a, start_a in ((np.array([4]), 1, 41), (np.array([6, 0, 3, 3, 1], "int32"), 7, 11)):
         got = _generate(fn, _FakeModel(), start_a, prompt_a, n_a, 0.8, np.random.default_rng(1))
-        expected = reference_generate(_FakeModel(), start_a, prompt_a, n_a, 0.8,
-                                      np.random.default_rng(1))
-        expect_close(f"the {n_a} ids generated after the prompt {prompt_a.tolist()} (an array)",
-                     got, expected, atol=0, rtol=0,
-                     hint="It was right for a list prompt: treat prompt_ids as a sequence of ids "
-                     "(for token in prompt_ids: ...), not as a list to add to (+ on an array adds "
-                     "numbers).")
+        expected = reference_generate(_FakeModel(), start_a, prompt_a, n_a, 0.8, np.random.default_rng(1))
+        expect_close(
+            f"the {n_a} ids generated after the prompt {prompt_a.tolist()} (an array)",
+            got,
+            expected,
+            atol=0,
+            rtol=0,
+            hint="It was right for a list prompt: treat prompt_ids as a sequence of ids "
+            "(for token in prompt_ids: ...), not as a list to add to (+ on an array adds "
+            "numbers).",
+        )
 
     # temperature and rng must reach the sampler: a fixed distribution, peaked on id 0
     probs = np.array([0.6, 0.1, 0.1, 0.1, 0.1])
@@ -483,14 +576,17 @@ def check_generate_ids(fn: Callable[..., Any]) -> None:
 
     cold, hot = float(np.mean(ids(300, 0.1, 1) == 0)), float(np.mean(ids(300, 3.0, 2) == 0))
     if cold > 0.97 and hot > 0.97:
-        raise ExerciseError("you always pick the most likely id (greedy): sample instead, e.g. "
-                            "decoding.sample(probs, temperature, rng).")
+        raise ExerciseError(
+            "you always pick the most likely id (greedy): sample instead, e.g. "
+            "decoding.sample(probs, temperature, rng)."
+        )
     if not (cold > 0.97 and hot < 0.45):
         raise ExerciseError(
             f"the temperature is not applied as it should be: with a distribution whose top id has "
             f"probability 0.6, your loop picked it {cold:.0%} of the time at τ = 0.1 (expected "
             f"nearly always) and {hot:.0%} at τ = 3 (expected about 30%). Pass the temperature "
-            "on to the sampler: decoding.sample(probs, temperature, rng).")
+            "on to the sampler: decoding.sample(probs, temperature, rng)."
+        )
     with _global_rng_kept():
         np.random.seed(1)
         a = ids(30, 1.0, 5)
@@ -499,14 +595,20 @@ def check_generate_ids(fn: Callable[..., Any]) -> None:
         np.random.seed(2)
         c = ids(30, 1.0, 5)
     if not np.array_equal(a, b):
-        raise ExerciseError("the same seeded rng gave different ids: pass the `rng` you are given "
-                            "to the sampler (decoding.sample(probs, temperature, rng)), so that a "
-                            "seed reproduces a sample.")
+        raise ExerciseError(
+            "the same seeded rng gave different ids: pass the `rng` you are given "
+            "to the sampler (decoding.sample(probs, temperature, rng)), so that a "
+            "seed reproduces a sample."
+        )
     if not np.array_equal(a, c):
-        raise ExerciseError("your ids change when NumPy's global generator is reseeded: "
-                            "something draws from np.random instead of the `rng` you are given. "
-                            "Pass rng on: decoding.sample(probs, temperature, rng).")
+        raise ExerciseError(
+            "your ids change when NumPy's global generator is reseeded: "
+            "something draws from np.random instead of the `rng` you are given. "
+            "Pass rng on: decoding.sample(probs, temperature, rng)."
+        )
     if np.array_equal(a, ids(30, 1.0, 6)):
-        raise ExerciseError("two differently seeded rngs gave the same 30 ids: your loop does "
-                            "not pass the `rng` it is given to the sampler (a fixed seed?). Pass "
-                            "it on: decoding.sample(probs, temperature, rng).")
+        raise ExerciseError(
+            "two differently seeded rngs gave the same 30 ids: your loop does "
+            "not pass the `rng` it is given to the sampler (a fixed seed?). Pass "
+            "it on: decoding.sample(probs, temperature, rng)."
+        )

@@ -17,6 +17,7 @@ a wrong answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely
 answer is matched against the bugs of the lesson, one direction at a time. 06.2 probes the
 model: change one word and see which outputs move.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,19 +28,24 @@ import numpy as np
 import seqkeras.reference as ref
 from seqkeras.grading import ExerciseError, NotAttempted, call, exercise, expect_array, expect_model
 
-__all__ = ["check_birnn_forward", "check_build_bidirectional_tagger", "check_merge_shapes",
-           "MERGE_QUESTION", "MERGE_KEYS"]
+__all__ = [
+    "check_birnn_forward",
+    "check_build_bidirectional_tagger",
+    "check_merge_shapes",
+    "MERGE_QUESTION",
+    "MERGE_KEYS",
+]
 
 
 # --------------------------------------------------------------------------- 06.1 birnn_forward
 def _rnn_params(rng: np.random.Generator, n_in: int, n_h: int) -> tuple[np.ndarray, ...]:
     """Random (U, W, b) with a non-zero bias."""
-    return (rng.normal(size=(n_in, n_h)) * 0.6, rng.normal(size=(n_h, n_h)) * 0.5,
-            rng.normal(size=n_h) * 0.3)
+    return (rng.normal(size=(n_in, n_h)) * 0.6, rng.normal(size=(n_h, n_h)) * 0.5, rng.normal(size=n_h) * 0.3)
 
 
-def _case(seed: int, batch: int, T: int, lengths: list[int], n_in: int, n_f: int, n_b: int,
-          scale: float = 1.0) -> tuple[np.ndarray, np.ndarray, tuple, tuple]:
+def _case(
+    seed: int, batch: int, T: int, lengths: list[int], n_in: int, n_f: int, n_b: int, scale: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, tuple, tuple]:
     """A padded batch (junk, not zeros, in the padded steps) and two sets of weights."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(batch, T, n_in)) * scale
@@ -60,39 +66,45 @@ _CASES = [
 
 def _bwd_variants(x: np.ndarray, lengths: np.ndarray, fwd: tuple, bwd: tuple) -> dict[str, np.ndarray]:
     """What the backward half looks like under each likely bug, ``(batch, T, n_h)``."""
-    flipped = ref.rnn_forward(x[:, ::-1], None, *bwd)                    # padding read first
+    flipped = ref.rnn_forward(x[:, ::-1], None, *bwd)  # padding read first
     within = ref.rnn_forward(ref.reverse_padded(x, lengths), None, *bwd)
-    h_last = np.stack([ref.rnn_forward(x[i:i + 1, :n], None, *fwd)[0, -1] if n else
-                       np.zeros(fwd[0].shape[1]) for i, n in enumerate(lengths)])
+    h_last = np.stack(
+        [
+            ref.rnn_forward(x[i : i + 1, :n], None, *fwd)[0, -1] if n else np.zeros(fwd[0].shape[1])
+            for i, n in enumerate(lengths)
+        ]
+    )
     variants = {
         "the backward states are still in the order the backward RNN made them (the state after "
         "x_T first): reverse them back, within each sequence's length, so that position t holds "
         "the state that has read x_T ... x_t.": within,
         "the backward RNN read the padding first: x[:, ::-1] moves the padding of a short "
         "sequence to the front, so its backward pass starts with junk. Reverse each sequence "
-        "within its own length (x[i, :lengths[i]]) so that the padding stays at the end.":
-            flipped[:, ::-1],
+        "within its own length (x[i, :lengths[i]]) so that the padding stays at the end.": flipped[:, ::-1],
         "the backward states were computed from x[:, ::-1], which moves the padding to the front, "
         "and were never reversed back: reverse each sequence within its own length, and reverse "
         "the states back the same way.": flipped,
         "the backward direction reads from left to right: it must read each sequence from its "
-        "last real step to its first (reverse it within its length, run, reverse back).":
-            ref.rnn_forward(x, None, *bwd),
+        "last real step to its first (reverse it within its length, run, reverse back).": ref.rnn_forward(
+            x, None, *bwd
+        ),
     }
     if fwd[0].shape == bwd[0].shape:
-        variants["the backward direction uses the forward weights: each direction has its own "
-                 "(U, W, b), and the backward RNN must use `backward`."] = ref.reverse_padded(
-            ref.rnn_forward(ref.reverse_padded(x, lengths), None, *fwd), lengths)
+        variants[
+            "the backward direction uses the forward weights: each direction has its own "
+            "(U, W, b), and the backward RNN must use `backward`."
+        ] = ref.reverse_padded(ref.rnn_forward(ref.reverse_padded(x, lengths), None, *fwd), lengths)
         if np.all(lengths > 0):
-            variants["the backward RNN starts from the forward RNN's final state: the two "
-                     "directions share nothing, and each starts from zeros (h0=None)."] = \
-                ref.reverse_padded(ref.rnn_forward(ref.reverse_padded(x, lengths), h_last, *bwd),
-                                   lengths)
+            variants[
+                "the backward RNN starts from the forward RNN's final state: the two "
+                "directions share nothing, and each starts from zeros (h0=None)."
+            ] = ref.reverse_padded(ref.rnn_forward(ref.reverse_padded(x, lengths), h_last, *bwd), lengths)
     return variants
 
 
-def _diagnose_birnn(got: np.ndarray, x: np.ndarray, lengths: np.ndarray, fwd: tuple, bwd: tuple,
-                    where: str) -> None:
+def _diagnose_birnn(
+    got: np.ndarray, x: np.ndarray, lengths: np.ndarray, fwd: tuple, bwd: tuple, where: str
+) -> None:
     """Raise an ExerciseError naming the bug, or return if ``got`` is right."""
     f_ref, b_ref = ref.birnn_forward(x, lengths, fwd, bwd, merge_mode=None)
     n_f, n_b = f_ref.shape[-1], b_ref.shape[-1]
@@ -111,37 +123,49 @@ def _diagnose_birnn(got: np.ndarray, x: np.ndarray, lengths: np.ndarray, fwd: tu
             msg += " The batch and time axes look swapped."
         raise ExerciseError(msg)
     real = np.arange(T)[None, :] < lengths[:, None]
-    close = lambda a, b: np.allclose(a[real], b[real], atol=1e-6, rtol=1e-6)  # noqa: E731
+
+    def close(a: np.ndarray, b: np.ndarray) -> bool:
+        return np.allclose(a[real], b[real], atol=1e-6, rtol=1e-6)
+
     if close(got, expected):
         if not np.allclose(got[~real], 0.0, atol=1e-9):
-            raise ExerciseError(f"the states at the real steps are right {where}, but the padded "
-                                "steps are not 0: set them to 0 (Keras' Bidirectional gives 0 there "
-                                "with a mask), e.g. by multiplying with the mask.")
+            raise ExerciseError(
+                f"the states at the real steps are right {where}, but the padded "
+                "steps are not 0: set them to 0 (Keras' Bidirectional gives 0 there "
+                "with a mask), e.g. by multiplying with the mask."
+            )
         return
     got_f, got_b = got[..., :n_f], got[..., n_f:]
     if n_f == n_b and close(got, np.concatenate([b_ref, f_ref], axis=-1)):
-        raise ExerciseError(f"the two halves are swapped {where}: Keras puts the forward states "
-                            "first, then the backward ones, [fwd, bwd] along the last axis.")
+        raise ExerciseError(
+            f"the two halves are swapped {where}: Keras puts the forward states "
+            "first, then the backward ones, [fwd, bwd] along the last axis."
+        )
     if not close(got_f, f_ref):
         if n_f == n_b and close(got_f, b_ref):
-            raise ExerciseError(f"the first half holds the backward states {where}: the forward "
-                                "states go first.")
+            raise ExerciseError(
+                f"the first half holds the backward states {where}: the forward states go first."
+            )
         raise ExerciseError(
             f"the forward half (the first {n_f} numbers of each step) is wrong {where}: it should "
             "be ref.rnn_forward(x, None, *forward), the states that have read x_1 ... x_t. "
-            f"Largest difference {np.abs(got_f - f_ref)[real].max():.3g}.")
+            f"Largest difference {np.abs(got_f - f_ref)[real].max():.3g}."
+        )
     for diagnosis, wrong in _bwd_variants(x, lengths, fwd, bwd).items():
         if close(got_b, wrong):
             raise ExerciseError(f"the backward half is wrong {where}: {diagnosis}")
     if np.allclose(got_b[real], f_ref[real], atol=1e-6) and n_f == n_b:
-        raise ExerciseError(f"the backward half repeats the forward states {where}: run a second "
-                            "RNN with the `backward` weights over the reversed sequences.")
+        raise ExerciseError(
+            f"the backward half repeats the forward states {where}: run a second "
+            "RNN with the `backward` weights over the reversed sequences."
+        )
     raise ExerciseError(
         f"the backward half (the last {n_b} numbers of each step) is wrong {where} (largest "
         f"difference {np.abs(got_b - b_ref)[real].max():.3g}). At step t it should hold the "
         "state of the backward RNN after reading x_T ... x_t, where T is that sequence's own "
         "length: reverse each sequence within its length, run ref.rnn_forward with `backward`, "
-        "and reverse the states back the same way.")
+        "and reverse the states back the same way."
+    )
 
 
 @exercise("06.1", "birnn_forward")
@@ -159,9 +183,11 @@ def check_birnn_forward(fn: Callable[..., Any]) -> None:
         got = expect_array("the result", call(fn, x, lens, fwd, bwd))
         where = f"(batch {batch}, T = {T}, lengths {lengths})"
         if not np.array_equal(x, x_before) or not np.array_equal(lens, lens_before):
-            raise ExerciseError(f"your function changed its input in place {where}: reverse into a "
-                                "new array (ref.reverse_padded returns a copy; x[:, ::-1] is a "
-                                "view, so assigning into it writes into x).")
+            raise ExerciseError(
+                f"your function changed its input in place {where}: reverse into a "
+                "new array (ref.reverse_padded returns a copy; x[:, ::-1] is a "
+                "view, so assigning into it writes into x)."
+            )
         _diagnose_birnn(got, x, lens, fwd, bwd, where)
 
 
@@ -193,12 +219,14 @@ def _tagger_output(model: Any, x: np.ndarray, what: str) -> np.ndarray:
         first = str(err).strip().splitlines()[0] if str(err).strip() else ""
         raise ExerciseError(
             f"calling your model on {what} of shape {x.shape} raised {type(err).__name__}: {first}. "
-            "The model should take keras.Input(shape=(None,), dtype='int32'): any length.") from None
+            "The model should take keras.Input(shape=(None,), dtype='int32'): any length."
+        ) from None
     if isinstance(out, (list, tuple)):
         raise ExerciseError(
             f"your model returns {len(out)} tensors; it should return one. With merge_mode=None "
             "a Bidirectional layer returns the two directions separately: use 'concat' (the "
-            "default), or drop return_state=True.")
+            "default), or drop return_state=True."
+        )
     return np.asarray(keras.ops.convert_to_numpy(out), dtype=float)
 
 
@@ -233,7 +261,7 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
     """
     import keras
 
-    vocab_size, num_tags, units = 23, 5, 7          # sizes the lesson never uses
+    vocab_size, num_tags, units = 23, 5, 7  # sizes the lesson never uses
     try:
         built = call(fn, vocab_size, num_tags, units)
     except ExerciseError as err:
@@ -241,7 +269,8 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
             raise ExerciseError(
                 "building the model failed: a layer received 2 tensors where it expects one. "
                 "With merge_mode=None a Bidirectional layer returns the two directions "
-                "separately: use 'concat' (the default), 'sum', 'ave' or 'mul'.\n" + str(err)) from None
+                "separately: use 'concat' (the default), 'sum', 'ave' or 'mul'.\n" + str(err)
+            ) from None
         raise
     model = expect_model("the returned model", built)
     rng = np.random.default_rng(6)
@@ -249,65 +278,89 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
     x = _ids(rng, vocab_size, [T, T, T], T)
     out = _tagger_output(model, x, "a batch of token ids")
     if out.ndim == 2 and out.shape[0] == 3:
-        raise ExerciseError(f"your model returns one vector per sentence, shape {out.shape}: a "
-                            "tagger needs one per word. Set return_sequences=True on the recurrent "
-                            "layer (inside Bidirectional too).")
+        raise ExerciseError(
+            f"your model returns one vector per sentence, shape {out.shape}: a "
+            "tagger needs one per word. Set return_sequences=True on the recurrent "
+            "layer (inside Bidirectional too)."
+        )
     if out.shape != (3, T, num_tags):
-        extra = (f" Did you hard-code the number of tags? This call had num_tags={num_tags}."
-                 if out.ndim == 3 and out.shape[:2] == (3, T) else "")
-        raise ExerciseError(f"the output has shape {out.shape}, expected (3, {T}, {num_tags}): "
-                            "(batch, T, num_tags)." + extra)
+        extra = (
+            f" Did you hard-code the number of tags? This call had num_tags={num_tags}."
+            if out.ndim == 3 and out.shape[:2] == (3, T)
+            else ""
+        )
+        raise ExerciseError(
+            f"the output has shape {out.shape}, expected (3, {T}, {num_tags}): (batch, T, num_tags)." + extra
+        )
     if out.min() < -1e-6 or not np.allclose(out.sum(axis=-1), 1.0, atol=1e-4):
-        raise ExerciseError("the outputs are not probabilities over the tags (each vector along the "
-                            "last axis should be >= 0 and sum to 1): end with "
-                            "Dense(num_tags, activation='softmax').")
+        raise ExerciseError(
+            "the outputs are not probabilities over the tags (each vector along the "
+            "last axis should be >= 0 and sum to 1): end with "
+            "Dense(num_tags, activation='softmax')."
+        )
     # Which words does each output read? Change one word at a time (one call for all probes).
     probes = np.concatenate([_other_word(x, t, vocab_size) for t in (2, T - 1, 0)])
     moved = _tagger_output(model, probes, "a batch of token ids").reshape(3, 3, T, num_tags)
-    later = _moves(moved[0][:, 0], out[:, 0])        # step 1 sees the word at step 3
-    last = _moves(moved[1][:, 0], out[:, 0])         # step 1 sees the last word
-    earlier = _moves(moved[2][:, 4], out[:, 4])      # step 5 sees the first word
+    later = _moves(moved[0][:, 0], out[:, 0])  # step 1 sees the word at step 3
+    last = _moves(moved[1][:, 0], out[:, 0])  # step 1 sees the last word
+    earlier = _moves(moved[2][:, 4], out[:, 4])  # step 5 sees the first word
     if not later and last:
         raise ExerciseError(
             "the output at step 1 depends on the last word but not on the word at step 3: the "
             "backward direction's outputs are still in the order it produced them (last word "
             "first). A layer with go_backwards=True returns its sequence reversed: flip it back "
-            "(keras.ops.flip(..., axis=1)) before merging, or use keras.layers.Bidirectional.")
+            "(keras.ops.flip(..., axis=1)) before merging, or use keras.layers.Bidirectional."
+        )
     if not later and not earlier:
-        raise ExerciseError("no output depends on the other words of the sentence: put a "
-                            "bidirectional recurrent layer between the Embedding and the Dense layer.")
+        raise ExerciseError(
+            "no output depends on the other words of the sentence: put a "
+            "bidirectional recurrent layer between the Embedding and the Dense layer."
+        )
     if not later:
         raise ExerciseError(
             "the output at step 1 does not change when the word at step 3 changes: your model "
             "reads only from left to right. Wrap the recurrent layer in keras.layers.Bidirectional "
-            "so that a backward pass brings in the words that follow.")
+            "so that a backward pass brings in the words that follow."
+        )
     if not earlier:
         raise ExerciseError(
             "the output at step 5 does not change when the first word changes: your model reads "
             "only from right to left. Keep a forward direction too (keras.layers.Bidirectional "
-            "runs both).")
+            "runs both)."
+        )
     # Padding: more of it must not change the tags of the real words.
     lengths = [6, 3, 1]
     xp = _ids(np.random.default_rng(8), vocab_size, lengths, 6)
     base = _tagger_output(model, xp, "a padded batch")
-    more = _tagger_output(model, np.concatenate([xp, np.zeros((3, 5), "int32")], axis=1),
-                          "the same batch with 5 more padding ids")
+    more = _tagger_output(
+        model,
+        np.concatenate([xp, np.zeros((3, 5), "int32")], axis=1),
+        "the same batch with 5 more padding ids",
+    )
     real = xp != 0
     if not np.allclose(more[:, :6][real], base[real], atol=1e-5):
         raise ExerciseError(
             "adding padding (id 0) at the end changes the tags of the real words (largest change "
             f"{np.abs(more[:, :6][real] - base[real]).max():.3g}): the backward direction reads "
-            "the padding before the last real word. Mask it: Embedding(..., mask_zero=True).")
+            "the padding before the last real word. Mask it: Embedding(..., mask_zero=True)."
+        )
     one = _tagger_output(model, xp[:1, :1], "one sentence of one word")
     if one.shape != (1, 1, num_tags):
-        raise ExerciseError(f"for one sentence of one word the output has shape {one.shape}, "
-                            f"expected (1, 1, {num_tags}): keep the batch and time axes.")
-    recurrent = [layer for layer in _layers_of(model)
-                 if isinstance(layer, keras.layers.RNN) or hasattr(layer, "recurrent_kernel")]
+        raise ExerciseError(
+            f"for one sentence of one word the output has shape {one.shape}, "
+            f"expected (1, 1, {num_tags}): keep the batch and time axes."
+        )
+    recurrent = [
+        layer
+        for layer in _layers_of(model)
+        if isinstance(layer, keras.layers.RNN) or hasattr(layer, "recurrent_kernel")
+    ]
     sizes = {getattr(getattr(layer, "cell", layer), "units", None) for layer in recurrent}
     if recurrent and units not in sizes:
-        raise ExerciseError(f"the recurrent layers have {sorted(s for s in sizes if s)} units, but "
-                            f"this call asked for units={units}: use the argument, not a fixed number.")
+        raise ExerciseError(
+            f"the recurrent layers have {sorted(s for s in sizes if s)} units, but "
+            f"this call asked for units={units}: use the argument, not a fixed number."
+        )
 
 
 # --------------------------------------------------------------------------- 06.3 shapes
@@ -355,8 +408,11 @@ def _merge_expected() -> dict[str, Any]:
         "none": shape(layers.Bidirectional(seq(), merge_mode=None)(x)),
         "last": shape(layers.Bidirectional(layers.GRU(_N))(x)),
         "lstm_state": shape(layers.Bidirectional(layers.LSTM(_N, return_state=True))(x)),
-        "gru_state_sum": shape(layers.Bidirectional(
-            layers.GRU(_N, return_sequences=True, return_state=True), merge_mode="sum")(x)),
+        "gru_state_sum": shape(
+            layers.Bidirectional(layers.GRU(_N, return_sequences=True, return_state=True), merge_mode="sum")(
+                x
+            )
+        ),
     }
 
 
@@ -383,31 +439,41 @@ def _merge_diagnosis(key: str, got: Any, want: Any) -> str:
         return f"keep the batch axis: every shape starts with the batch size, {_B}."
     if key == "concat":
         if got == seq:
-            return (f"'concat' puts the two directions side by side along the last axis: "
-                    f"{_N} + {_N} numbers per step.")
+            return (
+                f"'concat' puts the two directions side by side along the last axis: "
+                f"{_N} + {_N} numbers per step."
+            )
         if got == (_B, 2 * _T, _N):
             return "the directions are concatenated along the last axis (features), not along time."
     if key in ("sum", "ave", "mul") and got == (_B, _T, 2 * _N):
-        return (f"'{key}' combines the two directions element by element, so each step keeps "
-                f"{_N} numbers; only 'concat' doubles them.")
+        return (
+            f"'{key}' combines the two directions element by element, so each step keeps "
+            f"{_N} numbers; only 'concat' doubles them."
+        )
     if key == "none":
         if _n_tensors(got) == 1:
-            return ("with merge_mode=None nothing is merged: the layer returns a list of two "
-                    "tensors, the forward and the backward outputs. Give a tuple of 2 shapes.")
+            return (
+                "with merge_mode=None nothing is merged: the layer returns a list of two "
+                "tensors, the forward and the backward outputs. Give a tuple of 2 shapes."
+            )
         if got == ((_B, _T, 2 * _N), (_B, _T, 2 * _N)):
             return f"each direction alone has {_N} numbers per step."
     if key == "last":
         if got == (_B, _T, 2 * _N):
-            return ("without return_sequences each direction returns only its final state: no "
-                    "time axis, (batch, 2 * units).")
+            return (
+                "without return_sequences each direction returns only its final state: no "
+                "time axis, (batch, 2 * units)."
+            )
         if got == half:
             return f"the default merge is 'concat': the two final states side by side, {2 * _N} numbers."
     if key == "lstm_state":
         n = _n_tensors(got)
         if n != 5:
-            return ("a bidirectional LSTM with return_state=True returns 5 tensors: the merged "
-                    "output, then h and C of the forward LSTM, then h and C of the backward one. "
-                    f"You gave {n}.")
+            return (
+                "a bidirectional LSTM with return_state=True returns 5 tensors: the merged "
+                "output, then h and C of the forward LSTM, then h and C of the backward one. "
+                f"You gave {n}."
+            )
         if got[0] == half:
             return f"the first tensor is the merged output, 'concat' by default: {2 * _N} numbers."
         if got[1] == (_B, 2 * _N):
@@ -415,8 +481,10 @@ def _merge_diagnosis(key: str, got: Any, want: Any) -> str:
     if key == "gru_state_sum":
         n = _n_tensors(got)
         if n != 3:
-            return ("a GRU has one state, so a bidirectional GRU with return_state=True returns 3 "
-                    f"tensors: the merged output, the forward h, the backward h. You gave {n}.")
+            return (
+                "a GRU has one state, so a bidirectional GRU with return_state=True returns 3 "
+                f"tensors: the merged output, the forward h, the backward h. You gave {n}."
+            )
         if got[0] == (_B, _T, 2 * _N):
             return f"'sum' adds the directions element by element: {_N} numbers per step."
         if got[0] == half:
@@ -443,8 +511,9 @@ def check_merge_shapes(answer: Any) -> None:
         raise NotAttempted("every shape is still None")
     missing = [k for k in MERGE_KEYS if k not in answer]
     if missing:
-        raise ExerciseError(f"your dict has no entry for {missing}; it needs one for each of "
-                            f"{list(MERGE_KEYS)}.")
+        raise ExerciseError(
+            f"your dict has no entry for {missing}; it needs one for each of {list(MERGE_KEYS)}."
+        )
     expected = _merge_expected()
     wrong = []
     for key in MERGE_KEYS:

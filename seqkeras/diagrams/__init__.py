@@ -27,6 +27,7 @@ Example::
     from seqkeras import diagrams
     diagrams.unrolled("n_to_1", steps=5)
 """
+
 from __future__ import annotations
 
 from seqkeras.diagrams._base import ROLE_COLORS, TOPOLOGIES, WEIGHT_COLORS
@@ -36,6 +37,19 @@ from seqkeras.diagrams.seq2seq import attention, bidirectional, encoder_decoder
 from seqkeras.diagrams.series import multi_step, series_windows
 from seqkeras.diagrams.topologies import topologies, unrolled
 
-__all__ = ["dense_layer", "rnn_cell", "lstm_cell", "gru_cell", "rolled", "unrolled", "topologies", "encoder_decoder",
-           "bidirectional", "attention", "TOPOLOGIES", "ROLE_COLORS", "WEIGHT_COLORS"]
-__all__ += ["series_windows", "multi_step"]   # lesson 05: forecasting a time series
+__all__ = [
+    "dense_layer",
+    "rnn_cell",
+    "lstm_cell",
+    "gru_cell",
+    "rolled",
+    "unrolled",
+    "topologies",
+    "encoder_decoder",
+    "bidirectional",
+    "attention",
+    "TOPOLOGIES",
+    "ROLE_COLORS",
+    "WEIGHT_COLORS",
+]
+__all__ += ["series_windows", "multi_step"]  # lesson 05: forecasting a time series

@@ -1,7 +1,9 @@
 """Two-part pictures: the encoder–decoder (both variants), bidirectional RNNs, attention."""
+
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -38,9 +40,15 @@ from seqkeras.diagrams._base import (
 from seqkeras.diagrams.topologies import _bus
 
 
-def encoder_decoder(variant: str = "init_state", in_steps: int = 4, out_steps: int = 3, *,
-                    cell_label: str = "RNN", ax: Axes | None = None,
-                    title: str | None = None) -> Figure:
+def encoder_decoder(
+    variant: str = "init_state",
+    in_steps: int = 4,
+    out_steps: int = 3,
+    *,
+    cell_label: str = "RNN",
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
     """Sequence to sequence: an encoder reads ``x_1..x_N`` into a context ``c``, a decoder
     writes ``ŷ_1..ŷ_M`` one step at a time, each output fed back as the next input.
 
@@ -73,47 +81,70 @@ def encoder_decoder(variant: str = "init_state", in_steps: int = 4, out_steps: i
     cell_label = _check_label(cell_label)
     cv = _Canvas(_check_ax(ax))
     w = _Weights(True, False)
-    enc = _chain(cv, 0.0, n, start="$h_0$", inputs=[f"$x_{{{t}}}$" for t in range(1, n + 1)],
-                 outputs=[None] * n, cell_label=cell_label, state="$h_{{{t}}}$", weights=w)
+    enc = _chain(
+        cv,
+        0.0,
+        n,
+        start="$h_0$",
+        inputs=[f"$x_{{{t}}}$" for t in range(1, n + 1)],
+        outputs=[None] * n,
+        cell_label=cell_label,
+        state="$h_{{{t}}}$",
+        weights=w,
+    )
     xc = enc[-1].x + _DX
     dec_in = ["<start>"] + [f"$\\hat y_{{{t}}}$" for t in range(1, m)]
     dec_out = [f"$\\hat y_{{{t}}}$" for t in range(1, m + 1)]
     dw = _Weights(True, False, prime=True)
     if variant == "init_state":
         c = _box(cv, xc, _Y_H, "$c$", "context", w=_IO_W, h=_IO_H, gid="context")
-        _label(cv, xc, _Y_H - _IO_H / 2 - 0.1, "$= h'_0$", size=_CAPTION, va="top",
-               color=_MUTED)
+        _label(cv, xc, _Y_H - _IO_H / 2 - 0.1, "$= h'_0$", size=_CAPTION, va="top", color=_MUTED)
         start: _Node | str = c
     else:
         c = _box(cv, xc, _Y_OUT, "$c$", "context", w=_IO_W, h=_IO_H, gid="context")
         start = "$h'_0$"
     _arrow(cv, enc[-1], c)
-    dec = _chain(cv, xc + _DX, m, start=start, inputs=dec_in, outputs=dec_out,
-                 cell_label=cell_label, state="$h'_{{{t}}}$", weights=dw, w_label_at=0.3)
+    dec = _chain(
+        cv,
+        xc + _DX,
+        m,
+        start=start,
+        inputs=dec_in,
+        outputs=dec_out,
+        cell_label=cell_label,
+        state="$h'_{{{t}}}$",
+        weights=dw,
+        w_label_at=0.3,
+    )
     if variant == "every_step":
-        _bus(cv, c, _Y_H + _CELL_H / 2 + 0.28, dec, color=ROLE_COLORS["context"][1], dx=-0.28,
-             gid="arrow_c")
+        _bus(cv, c, _Y_H + _CELL_H / 2 + 0.28, dec, color=ROLE_COLORS["context"][1], dx=-0.28, gid="arrow_c")
     # feedback: each output becomes the next step's input (an S-curve through the gap)
     for t in range(m - 1):
         x_a, x_b = dec[t].x + _IO_W / 2, dec[t + 1].x - _IO_W / 2
         x_mid = (dec[t].x + dec[t + 1].x) / 2 + 0.2
-        path = Path([(x_a, _Y_OUT), (x_mid + 0.1, _Y_OUT), (x_mid - 0.1, _Y_IN), (x_b, _Y_IN)],
-                    [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4])
-        _arrow(cv, dec[t], dec[t + 1], path=path, color=_MUTED, dashed=True, gid="feedback",
-               zorder=1.5)
+        path = Path(
+            [(x_a, _Y_OUT), (x_mid + 0.1, _Y_OUT), (x_mid - 0.1, _Y_IN), (x_b, _Y_IN)],
+            [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4],
+        )
+        _arrow(cv, dec[t], dec[t + 1], path=path, color=_MUTED, dashed=True, gid="feedback", zorder=1.5)
     lo, hi = _Y_IN - _IO_H / 2 - 0.45, _Y_OUT + _IO_H / 2 + 0.15
     _group(cv, -_DX - 0.55, enc[-1].x + 0.62, lo, hi, "encoder")
     _group(cv, xc + _DX - 0.62, dec[-1].x + 0.62, lo, hi, "decoder")
-    note = ("the context $c$ is the decoder's initial state" if variant == "init_state"
-            else "the context $c$ is an input to every decoder step")
-    _caption(cv, (dec[-1].x - _DX) / 2, lo - 0.15,
-             note + "; dashed: each output is fed back as the next input")
+    note = (
+        "the context $c$ is the decoder's initial state"
+        if variant == "init_state"
+        else "the context $c$ is an input to every decoder step"
+    )
+    _caption(
+        cv, (dec[-1].x - _DX) / 2, lo - 0.15, note + "; dashed: each output is fed back as the next input"
+    )
     _title(cv, title)
     return cv.finish()
 
 
-def bidirectional(steps: int = 4, *, cell_label: str = "RNN", ax: Axes | None = None,
-                  title: str | None = None) -> Figure:
+def bidirectional(
+    steps: int = 4, *, cell_label: str = "RNN", ax: Axes | None = None, title: str | None = None
+) -> Figure:
     """A bidirectional RNN: a forward chain (left to right) and a backward chain (right to
     left) read the same inputs; each output ``y_t`` merges both states at step t.
 
@@ -136,10 +167,28 @@ def bidirectional(steps: int = 4, *, cell_label: str = "RNN", ax: Axes | None = 
     for i in range(T):
         x = i * dx
         xb = _box(cv, x, _Y_IN, f"$x_{{{i + 1}}}$", "input", w=_IO_W, h=_IO_H)
-        f = _box(cv, x - off, y_f, f"$\\overrightarrow{{h}}_{{{i + 1}}}$", "hidden",
-                 sub=cell_label, w=0.86, h=0.86, gid="cell")
-        b = _box(cv, x + off, y_b, f"$\\overleftarrow{{h}}_{{{i + 1}}}$", "hidden",
-                 sub=cell_label, w=0.86, h=0.86, gid="cell")
+        f = _box(
+            cv,
+            x - off,
+            y_f,
+            f"$\\overrightarrow{{h}}_{{{i + 1}}}$",
+            "hidden",
+            sub=cell_label,
+            w=0.86,
+            h=0.86,
+            gid="cell",
+        )
+        b = _box(
+            cv,
+            x + off,
+            y_b,
+            f"$\\overleftarrow{{h}}_{{{i + 1}}}$",
+            "hidden",
+            sub=cell_label,
+            w=0.86,
+            h=0.86,
+            gid="cell",
+        )
         yb = _box(cv, x, y_o, f"$y_{{{i + 1}}}$", "output", w=_IO_W, h=_IO_H)
         # straight lines between centres pass beside the other chain's box (offset ±off)
         _arrow(cv, xb, f)
@@ -148,26 +197,45 @@ def bidirectional(steps: int = 4, *, cell_label: str = "RNN", ax: Axes | None = 
         _arrow(cv, b, yb)
         fwd.append(f)
         bwd.append(b)
-    f0 = _box(cv, -dx - off, y_f, r"$\overrightarrow{h}_0$", "hidden", w=_IO_W, h=_IO_H,
-              dashed=True, gid="initial")
-    bT = _box(cv, T * dx + off, y_b, f"$\\overleftarrow{{h}}_{{{T + 1}}}$", "hidden", w=_IO_W,
-              h=_IO_H, dashed=True, gid="initial")
+    f0 = _box(
+        cv, -dx - off, y_f, r"$\overrightarrow{h}_0$", "hidden", w=_IO_W, h=_IO_H, dashed=True, gid="initial"
+    )
+    bT = _box(
+        cv,
+        T * dx + off,
+        y_b,
+        f"$\\overleftarrow{{h}}_{{{T + 1}}}$",
+        "hidden",
+        w=_IO_W,
+        h=_IO_H,
+        dashed=True,
+        gid="initial",
+    )
     for a, b in zip([f0] + fwd[:-1], fwd):
         _arrow(cv, a, b, r"$\overrightarrow{W}$")
     for a, b in zip([bT] + bwd[::-1][:-1], bwd[::-1]):
         _arrow(cv, a, b, r"$\overleftarrow{W}$", side="right")
     _label(cv, -dx - off - 0.5, y_f, "forward", size=_SMALL, color=_MUTED, ha="right")
     _label(cv, T * dx + off + 0.5, y_b, "backward", size=_SMALL, color=_MUTED, ha="left")
-    _caption(cv, (T - 1) * dx / 2, _Y_IN - 0.55,
-             r"$y_t = g([\,\overrightarrow{h}_t,\ \overleftarrow{h}_t\,]\,V + c)$"
-             "   both directions, merged at every step")
+    _caption(
+        cv,
+        (T - 1) * dx / 2,
+        _Y_IN - 0.55,
+        r"$y_t = g([\,\overrightarrow{h}_t,\ \overleftarrow{h}_t\,]\,V + c)$"
+        "   both directions, merged at every step",
+    )
     _title(cv, title)
     return cv.finish()
 
 
-def attention(in_steps: int = 4, out_steps: int = 3, *,
-              alpha: Sequence[Sequence[float]] | None = None, ax: Axes | None = None,
-              title: str | None = None) -> Figure:
+def attention(
+    in_steps: int = 4,
+    out_steps: int = 3,
+    *,
+    alpha: Sequence[Sequence[float]] | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
     """Attention: every decoder step i gets its own context ``c_i = Σ_j α_ij h_j``.
 
     Each line from an encoder state ``h_j`` to a context ``c_i`` is as thick as its weight
@@ -189,22 +257,40 @@ def attention(in_steps: int = 4, out_steps: int = 3, *,
     alpha = _attention_weights(n, m, alpha)
     cv = _Canvas(_check_ax(ax))
     w = _Weights(True, False)
-    enc = _chain(cv, 0.0, n, start=None, inputs=[f"$x_{{{t}}}$" for t in range(1, n + 1)],
-                 outputs=[None] * n, cell_label="", state="$h_{{{t}}}$", weights=w)
+    enc = _chain(
+        cv,
+        0.0,
+        n,
+        start=None,
+        inputs=[f"$x_{{{t}}}$" for t in range(1, n + 1)],
+        outputs=[None] * n,
+        cell_label="",
+        state="$h_{{{t}}}$",
+        weights=w,
+    )
     y_c, y_d, y_y = 3.6, 5.0, 6.5
     span = (n - 1) * _DX
     dxd = _DX * 1.25
     xs = [span / 2 + (i - (m - 1) / 2) * dxd for i in range(m)]
-    ctx = [_box(cv, x, y_c, f"$c_{{{i + 1}}}$", "context", w=_IO_W, h=_IO_H, gid="context")
-           for i, x in enumerate(xs)]
+    ctx = [
+        _box(cv, x, y_c, f"$c_{{{i + 1}}}$", "context", w=_IO_W, h=_IO_H, gid="context")
+        for i, x in enumerate(xs)
+    ]
     for i, c in enumerate(ctx):
         for j, h in enumerate(enc):
-            _arrow(cv, h, c, color=ROLE_COLORS["context"][1], width=0.3 + 6 * alpha[i][j],
-                   head=False, gid="attention", zorder=1)
+            _arrow(
+                cv,
+                h,
+                c,
+                color=ROLE_COLORS["context"][1],
+                width=0.3 + 6 * alpha[i][j],
+                head=False,
+                gid="attention",
+                zorder=1,
+            )
     prev: _Node | None = None
     for i, x in enumerate(xs):
-        d = _box(cv, x, y_d, f"$h'_{{{i + 1}}}$", "hidden", w=_IO_W * 1.1, h=_IO_H * 1.2,
-                 gid="cell")
+        d = _box(cv, x, y_d, f"$h'_{{{i + 1}}}$", "hidden", w=_IO_W * 1.1, h=_IO_H * 1.2, gid="cell")
         yb = _box(cv, x, y_y, f"$\\hat y_{{{i + 1}}}$", "output", w=_IO_W, h=_IO_H)
         _arrow(cv, ctx[i], d)
         _arrow(cv, d, yb)
@@ -213,9 +299,14 @@ def attention(in_steps: int = 4, out_steps: int = 3, *,
         prev = d
     _label(cv, span + 0.8, _Y_H, "encoder", size=_SMALL, color=_MUTED, ha="left")
     _label(cv, xs[-1] + 0.8, y_d, "decoder", size=_SMALL, color=_MUTED, ha="left")
-    _caption(cv, span / 2, _Y_IN - 0.5,
-             r"$c_i = \sum_j \alpha_{ij} h_j$  (line width $\propto \alpha_{ij}$; "
-             r"each $c_i$ weighs all of $h_1 \ldots h_N$ differently)", size=_SMALL)
+    _caption(
+        cv,
+        span / 2,
+        _Y_IN - 0.5,
+        r"$c_i = \sum_j \alpha_{ij} h_j$  (line width $\propto \alpha_{ij}$; "
+        r"each $c_i$ weighs all of $h_1 \ldots h_N$ differently)",
+        size=_SMALL,
+    )
     _title(cv, title)
     return cv.finish()
 
@@ -224,6 +315,7 @@ def _attention_weights(n: int, m: int, alpha: Any) -> list[list[float]]:
     """The given ``(m, n)`` weights, checked, or a made-up alignment near the diagonal."""
     if alpha is None:
         import math
+
         rows = []
         for i in range(m):
             centre = i * (n - 1) / max(1, m - 1) if m > 1 else (n - 1) / 2
@@ -233,10 +325,14 @@ def _attention_weights(n: int, m: int, alpha: Any) -> list[list[float]]:
         return rows
     rows = [list(map(float, r)) for r in alpha]
     if len(rows) != m or any(len(r) != n for r in rows):
-        raise ValueError(f"alpha must have shape (out_steps, in_steps) = ({m}, {n}), got "
-                         f"{len(rows)} rows of lengths {[len(r) for r in rows]}.")
+        raise ValueError(
+            f"alpha must have shape (out_steps, in_steps) = ({m}, {n}), got "
+            f"{len(rows)} rows of lengths {[len(r) for r in rows]}."
+        )
     for i, r in enumerate(rows):
         if any(v < 0 for v in r) or abs(sum(r) - 1) > 1e-3:
-            raise ValueError(f"row {i} of alpha must be non-negative and sum to 1 (a "
-                             f"softmax), got {r}; normalise it with r / r.sum().")
+            raise ValueError(
+                f"row {i} of alpha must be non-negative and sum to 1 (a "
+                f"softmax), got {r}; normalise it with r / r.sum()."
+            )
     return rows
