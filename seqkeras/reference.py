@@ -598,13 +598,14 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 # input side, one for the recurrent side) or (3 n_h,) (reset_after=False). The functions below
 # take the weights exactly as ``layer.get_weights()`` returns them. Row vectors, as above:
 #
-#   LSTM  i_t = sigmoid(x_t U_i + h_{t-1} W_i + b_i)        GRU  z_t = sigmoid(x_t U_z + h_{t-1} W_z + b_z)
-#         f_t = sigmoid(x_t U_f + h_{t-1} W_f + b_f)             r_t = sigmoid(x_t U_r + h_{t-1} W_r + b_r)
-#         C~_t = tanh(x_t U_c + h_{t-1} W_c + b_c)               h~_t = tanh(x_t U_h + r_t * (h_{t-1} W_h + b'_h))
-#         o_t = sigmoid(x_t U_o + h_{t-1} W_o + b_o)                      (reset_after=True)
-#         C_t = f_t * C_{t-1} + i_t * C~_t                       h~_t = tanh(x_t U_h + (r_t * h_{t-1}) W_h + b_h)
-#         h_t = o_t * tanh(C_t)                                           (reset_after=False)
-#                                                                h_t = z_t * h_{t-1} + (1 - z_t) * h~_t
+#   LSTM  i_t = sigmoid(x_t U_i + h_{t-1} W_i + b_i)      f_t = sigmoid(x_t U_f + h_{t-1} W_f + b_f)
+#         C~_t = tanh(x_t U_c + h_{t-1} W_c + b_c)        o_t = sigmoid(x_t U_o + h_{t-1} W_o + b_o)
+#         C_t = f_t * C_{t-1} + i_t * C~_t                h_t = o_t * tanh(C_t)
+#
+#   GRU   z_t = sigmoid(x_t U_z + h_{t-1} W_z + b_z)      r_t = sigmoid(x_t U_r + h_{t-1} W_r + b_r)
+#         h~_t = tanh(x_t U_h + b_h + r_t * (h_{t-1} W_h + b'_h))     (reset_after=True; b' = bias[1])
+#         h~_t = tanh(x_t U_h + (r_t * h_{t-1}) W_h + b_h)            (reset_after=False)
+#         h_t = z_t * h_{t-1} + (1 - z_t) * h~_t
 
 __all__ += [
     "GRU_GATES",
