@@ -9,6 +9,11 @@ JAX_STAMP := $(VENV)/.seqkeras-jax-installed
 # Python sources only for now: the notebooks still have findings, and fixing them means re-executing them.
 LINTED := seqkeras tests data/curate.py conftest.py
 KERNEL := seqkeras
+# Test files run side by side in this many processes (pytest-xdist; each notebook stays whole in
+# one process). Two suits a 2-core laptop: much of a notebook's time is single-threaded Python.
+# JOBS=0 runs everything in one process.
+JOBS ?= 2
+XDIST := -n $(JOBS) --dist loadfile
 # JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -41,18 +46,18 @@ lab: install
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 # The course promises backend-agnostic Keras 3: the same tests, with JAX doing the maths.
 test-jax: $(JAX_STAMP)
-	KERAS_BACKEND=jax $(BIN)/python -m pytest tests notebooks/solutions
+	KERAS_BACKEND=jax $(BIN)/python -m pytest $(XDIST) tests notebooks/solutions
 
 lint: install
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 
 unit: install
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest $(XDIST) tests
 
 notebooks: install
 	$(BIN)/python -m seqkeras.exercises build
