@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import os
 
-# Quiet TensorFlow's C++ start-up chatter; must happen before TensorFlow is first imported.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Quiet TensorFlow's C++ logging; must happen before TensorFlow is first imported. Level 3 also
+# hides notices TensorFlow logs at error level although they are only about speed (e.g. "oneDNN
+# supports DT_BOOL only on platforms with AVX-512", printed by every masked RNN on most CPUs).
+# Real failures still raise Python exceptions. Set the variable yourself to see everything.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 __version__ = "0.1.0"
 __all__ = ["__version__"]

@@ -30,11 +30,12 @@ def setup(seed: int = 0, *, quiet: bool = True, show_versions: bool = True) -> N
 
     Args:
         seed: seed for ``random``, ``numpy.random`` and Keras (``keras.utils.set_random_seed``).
-        quiet: hide TensorFlow's info/warning logs.
+        quiet: hide TensorFlow's C++ log lines (info, warnings, and speed notices it logs as
+            errors; real failures still raise exceptions) and its Python warnings.
         show_versions: print the Python, NumPy, Keras and backend versions.
     """
     if quiet:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     keras = _import_keras_quietly()
 
     random.seed(seed)
