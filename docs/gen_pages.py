@@ -4,11 +4,14 @@ Nothing here is written to disk in the repository: the pages exist only inside t
 
 - ``index.md``: the README (the lesson table, measured times, headline results).
 - ``lessons/NN_name.ipynb``: every ``notebooks/solutions/NN_*.ipynb`` that exists, with its
-  stored outputs (rendered by mkdocs-jupyter, never executed), plus a note after the title
-  linking to the learner copy, which is offered for download at ``notebooks/NN_name.ipynb``.
+  stored outputs (rendered by mkdocs-jupyter, never executed), plus a note under the title
+  linking to the learner copy, which is offered for download at ``notebooks/NN_name.ipynb``;
+  nbval's ``# NBVAL_…`` marker lines are left out of the code shown.
 - ``notation.md`` and ``datasheet.md``: ``NOTATION.md`` and ``data/README.md``.
 - ``api/…``: one page per public module of ``seqkeras``, filled by mkdocstrings from the
   docstrings.
+- ``vendor/mathjax/…``: MathJax 2.7 from the jupyter-server-mathjax package, so that the
+  equations render without a network, like the rest of the course.
 - the navigation, lessons in number order.
 
 Links between these files are rewritten to where the pages live on the site; a link to
@@ -17,6 +20,7 @@ anything the site does not have is left alone, so the strict build reports it.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import posixpath
 import re
@@ -98,22 +102,34 @@ def short_title(notebook: dict, number: str) -> str:
     raise ValueError(f"notebooks/solutions: lesson {number} has no '# title' line in a markdown cell")
 
 
-def run_note(name: str) -> dict:
-    """A markdown cell, placed after the title, linking to the learner copy of the lesson."""
+def run_note(name: str) -> str:
+    """Markdown, placed under the lesson's title, linking to the learner copy of the lesson."""
     learner = f"notebooks/{name}"
     if not (ROOT / learner).is_file():
         raise FileNotFoundError(
             f"{learner} is missing: the site links every lesson to its learner copy; "
             "run `make notebooks` to generate it from the solution notebook"
         )
-    text = (
+    return (
         f"> **Run it yourself.** This page is the worked solution, shown with the outputs it "
         f"produced. Your copy, with the exercises left for you to do, is "
         f'<a href="../../{learner}" download><code>{learner}</code></a>: '
         f"in your copy of the course, `make lab` opens it (the first run installs the "
         f"`seqkeras` helpers and a kernel; the data ships with the course)."
     )
-    return {"cell_type": "markdown", "id": "seqkeras-site-run-note", "metadata": {}, "source": text}
+
+
+def add_run_note(notebook: dict, name: str) -> None:
+    """Put :func:`run_note` right under the first "# title" line of the notebook."""
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            lines = "".join(cell["source"]).splitlines()
+            for i, line in enumerate(lines):
+                if line.startswith("# "):
+                    lines[i + 1 : i + 1] = ["", run_note(name), ""]
+                    cell["source"] = "\n".join(lines)
+                    return
+    raise ValueError(f"notebooks/solutions/{name} has no '# title' line in a markdown cell")
 
 
 def write_lessons() -> list[tuple[str, str]]:
@@ -123,17 +139,16 @@ def write_lessons() -> list[tuple[str, str]]:
         number = LESSON.match(path.name).group(1)
         notebook = json.loads(path.read_text(encoding="utf-8"))
         for cell in notebook["cells"]:
+            source = "".join(cell["source"])
             if cell["cell_type"] == "markdown":
-                source = "".join(cell["source"])
                 cell["source"] = rewrite_links(source, "notebooks/solutions", "lessons/x", to_urls=True)
-        first_heading = next(
-            i for i, c in enumerate(notebook["cells"]) if c["cell_type"] == "markdown"
-        )
-        notebook["cells"].insert(first_heading + 1, run_note(path.name))
+            elif cell["cell_type"] == "code":
+                # nbval's marker says which outputs the tests compare: noise for a reader.
+                cell["source"] = re.sub(r"(?m)^[ \t]*# NBVAL_\w+[ \t]*\n?", "", source)
+        add_run_note(notebook, path.name)
         page = f"lessons/{path.name}"
         with mkdocs_gen_files.open(page, "w", encoding="utf-8") as f:
             json.dump(notebook, f, ensure_ascii=False, indent=1)
-        mkdocs_gen_files.set_edit_path(page, f"notebooks/solutions/{path.name}")
         with mkdocs_gen_files.open(f"notebooks/{path.name}", "wb") as f:
             f.write((ROOT / "notebooks" / path.name).read_bytes())
         nav.append((f"{number} · {short_title(notebook, number)}", page))
@@ -149,7 +164,6 @@ def write_markdown_pages() -> None:
         text = rewrite_links(text, posixpath.dirname(repo_path), posixpath.dirname(page))
         with mkdocs_gen_files.open(page, "w", encoding="utf-8") as f:
             f.write(text)
-        mkdocs_gen_files.set_edit_path(page, repo_path)
 
 
 def api_modules() -> list[str]:
@@ -165,20 +179,58 @@ def api_modules() -> list[str]:
     return names
 
 
+def is_package(name: str) -> bool:
+    return (ROOT / name.replace(".", "/") / "__init__.py").is_file()
+
+
+def api_page(name: str) -> str:
+    """seqkeras -> api/index.md; a subpackage -> api/NAME/index.md (its section's own page);
+    a module in a subpackage -> api/PACKAGE/MODULE.md; any other module -> api/NAME.md."""
+    if name == "seqkeras":
+        return "api/index.md"
+    if is_package(name):
+        return f"api/{name}/index.md"
+    parent, _, last = name.rpartition(".")
+    return f"api/{parent}/{last}.md" if parent != "seqkeras" else f"api/{name}.md"
+
+
 def write_api() -> list[tuple[str, str]]:
     """One page per module; return (title, page path) pairs, the package overview first."""
     nav = []
     for name in api_modules():
-        page = "api/index.md" if name == "seqkeras" else f"api/{name}.md"
+        page = api_page(name)
         with mkdocs_gen_files.open(page, "w", encoding="utf-8") as f:
             # The overview's title: without it MkDocs would call the page "Index".
             front = "---\ntitle: The seqkeras package\n---\n\n" if name == "seqkeras" else ""
             f.write(f"{front}::: {name}\n")
-        module_file = name.replace(".", "/")
-        is_package = (ROOT / module_file / "__init__.py").is_file()
-        mkdocs_gen_files.set_edit_path(page, f"{module_file}/__init__.py" if is_package else f"{module_file}.py")
         nav.append((name, page))
     return nav
+
+
+# What the pages need of MathJax: no translations, no SVG output, no accessibility add-ons.
+MATHJAX_SKIP = ("localization/", "jax/output/SVG/", "extensions/a11y/")
+# Only STIX-Web fonts ship with the package: tell the HTML-CSS output to use them.
+MATHJAX_LOCAL_CONFIG = """MathJax.Hub.Config({
+  "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null},
+  MathMenu: {showLocale: false, showFontMenu: false}
+});
+MathJax.Ajax.loadComplete("[MathJax]/config/local/seqkeras.js");
+"""
+
+
+def write_mathjax() -> None:
+    """Copy MathJax into the site (pages load it with ?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/seqkeras)."""
+    spec = importlib.util.find_spec("jupyter_server_mathjax")  # found, not imported (no server)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("jupyter-server-mathjax is missing: install the site extra (make site)")
+    static = Path(spec.submodule_search_locations[0]) / "static"
+    for path in sorted(static.rglob("*")):
+        rel = path.relative_to(static).as_posix()
+        if path.is_file() and not rel.startswith(MATHJAX_SKIP):
+            with mkdocs_gen_files.open(f"vendor/mathjax/{rel}", "wb") as f:
+                f.write(path.read_bytes())
+    with mkdocs_gen_files.open("vendor/mathjax/config/local/seqkeras.js", "w", encoding="utf-8") as f:
+        f.write(MATHJAX_LOCAL_CONFIG)
 
 
 def set_nav(lesson_nav, api_nav) -> None:
@@ -187,15 +239,36 @@ def set_nav(lesson_nav, api_nav) -> None:
     It cannot be a fixed list in mkdocs.yml (the lessons are whatever notebooks exist), so it
     is set here, before MkDocs builds the navigation from the config.
     """
-    (_, overview), *modules = api_nav
     mkdocs_gen_files.config["nav"] = [
         {"Home": "index.md"},
         {"Lessons": [{title: page} for title, page in lesson_nav]},
         {"Notation": "notation.md"},
         {"Datasheet": "datasheet.md"},
-        {"API reference": [overview] + [{title: page} for title, page in modules]},
+        {"API reference": api_tree(api_nav)},
     ]
 
 
+def api_tree(api_nav: list[tuple[str, str]]) -> list:
+    """Modules in a list, and each subpackage as a section opening on the package's page."""
+    tree: list = []
+    sections: dict[str, list] = {}
+    for name, page in api_nav:
+        parent = name.rpartition(".")[0]
+        if name == "seqkeras":
+            tree.append(page)  # the section's own page (navigation.indexes)
+        elif parent in sections:
+            sections[parent].append({name.rpartition(".")[2]: page})
+        elif is_package(name):
+            sections[name] = [page]
+            tree.append({name: sections[name]})
+        else:
+            tree.append({name: page})
+    # Plain modules first, then the subpackages.
+    return sorted(
+        tree, key=lambda item: isinstance(item, dict) and isinstance(next(iter(item.values())), list)
+    )
+
+
 write_markdown_pages()
+write_mathjax()
 set_nav(write_lessons(), write_api())

@@ -1,18 +1,18 @@
-// Equations: lesson pages load MathJax 2.7 themselves (mkdocs-jupyter's notebook template).
-// Markdown pages (home, notation) get the same MathJax here, reading the \( \) and \[ \]
-// that pymdownx.arithmatex writes; it is loaded from a CDN when the page is viewed
-// (the build itself needs no network).
+// Equations on the Markdown pages (home, notation, API reference): pymdownx.arithmatex
+// writes them as \( \) and \[ \]; this loads the MathJax that the site carries (vendor/mathjax,
+// the same one the lesson pages load themselves), so no network is needed to read them.
 (function () {
   if (window.MathJax || !document.querySelector(".arithmatex")) return;
+  var root = new URL("../vendor/mathjax/", document.currentScript.src);
   window.MathJax = {
-    tex2jax: { inlineMath: [["\\(", "\\)"]], displayMath: [["\\[", "\\]"]],
-               processEscapes: true, processEnvironments: true,
-               ignoreClass: ".*", processClass: "arithmatex" },
+    tex2jax: {
+      inlineMath: [["\\(", "\\)"]], displayMath: [["\\[", "\\]"]],
+      processEscapes: true, processEnvironments: true,
+      ignoreClass: ".*", processClass: "arithmatex",
+    },
     messageStyle: "none",
-    "HTML-CSS": { linebreaks: { automatic: true } },
-    CommonHTML: { linebreaks: { automatic: true } },
   };
   var script = document.createElement("script");
-  script.src = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js?config=TeX-AMS_CHTML";
+  script.src = root + "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/seqkeras";
   document.head.appendChild(script);
 })();
