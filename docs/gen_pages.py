@@ -56,6 +56,11 @@ def site_source(repo_path: str) -> str | None:
     if LESSON.match(name) and folder in ("notebooks", "notebooks/solutions"):
         # A lesson named anywhere (learner or solution copy) links to its page.
         return f"lessons/{name}"
+    if repo_path.startswith("seqkeras/") and repo_path.endswith(".py") and (ROOT / repo_path).is_file():
+        # A module's source links to its API reference.
+        module = repo_path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        if module in api_modules():
+            return api_page(module)
     return None
 
 
@@ -78,9 +83,9 @@ def rewrite_links(markdown: str, repo_dir: str, page_dir: str, *, to_urls: bool 
         source = site_source(posixpath.join(repo_dir, path.rstrip("/")) if path else "")
         if source is None:
             return match.group(0)
-        if to_urls:
-            source = source.removesuffix(".md").removesuffix(".ipynb") + "/"
-            source = "" if source == "index/" else source
+        if to_urls:  # a/index.md -> a/, a/b.md -> a/b/ (directory URLs)
+            source = re.sub(r"(^|/)index\.md$", r"\1", source)
+            source = re.sub(r"\.(md|ipynb)$", "/", source)
         new = posixpath.relpath(source or ".", page_dir or ".")
         if to_urls and not new.endswith("/"):
             new += "/"
