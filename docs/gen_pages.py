@@ -146,7 +146,8 @@ def write_lessons() -> list[tuple[str, str]]:
         for cell in notebook["cells"]:
             source = "".join(cell["source"])
             if cell["cell_type"] == "markdown":
-                cell["source"] = rewrite_links(source, "notebooks/solutions", "lessons/x", to_urls=True)
+                # The page's URL is lessons/NN_name/: links start two folders down.
+                cell["source"] = rewrite_links(source, "notebooks/solutions", "lessons/NN_name", to_urls=True)
             elif cell["cell_type"] == "code":
                 # nbval's marker says which outputs the tests compare: noise for a reader.
                 cell["source"] = re.sub(r"(?m)^[ \t]*# NBVAL_\w+[ \t]*\n?", "", source)
