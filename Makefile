@@ -6,8 +6,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.seqkeras-installed
 JAX_STAMP := $(VENV)/.seqkeras-jax-installed
+SITE_STAMP := $(VENV)/.seqkeras-site-installed
+# The MkDocs plugins print a notice about MkDocs' future on every run; the build is unaffected.
+MKDOCS := NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs
 # Python sources only for now: the notebooks still have findings, and fixing them means re-executing them.
-LINTED := seqkeras tests data/curate.py conftest.py
+LINTED := seqkeras tests data/curate.py conftest.py docs
 KERNEL := seqkeras
 # Test files run side by side in this many processes (pytest-xdist; each notebook stays whole in
 # one process). Two suits a 2-core laptop: much of a notebook's time is single-threaded Python.
@@ -17,7 +20,7 @@ XDIST := -n $(JOBS) --dist loadfile
 # JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test test-jax lint unit notebooks execute clean
+.PHONY: help install lab test test-jax lint unit notebooks execute site serve clean
 
 help:
 	@echo "make lab        open JupyterLab on notebooks/ (installs into .venv on first use)"
@@ -27,6 +30,8 @@ help:
 	@echo "make unit       unit tests only (fast)"
 	@echo "make notebooks  regenerate the learner notebooks from notebooks/solutions/"
 	@echo "make execute    regenerate, then re-run every notebook in place to refresh stored outputs"
+	@echo "make site       build the course website into site/ from the committed notebooks (no execution)"
+	@echo "make serve      serve the website at http://127.0.0.1:8000, rebuilding when a file changes"
 
 # Re-install only when the dependency list changes; the package itself is installed editable.
 $(STAMP): pyproject.toml
@@ -41,6 +46,10 @@ install: $(STAMP)
 $(JAX_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,jax]'
 	@touch $(JAX_STAMP)
+
+$(SITE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,site]'
+	@touch $(SITE_STAMP)
 
 lab: install
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
@@ -65,5 +74,13 @@ notebooks: install
 execute: notebooks
 	$(BIN)/python -m seqkeras.exercises execute
 
+# Strict: a broken link, a missing image or a notebook that fails to render stops the build.
+site: $(SITE_STAMP)
+	$(MKDOCS) build --strict
+	@du -sh site | sed 's/\t.*//; s/^/site\/ is /'
+
+serve: $(SITE_STAMP)
+	$(MKDOCS) serve
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache site .cache

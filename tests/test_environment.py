@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _pyproject_requirements() -> set[str]:
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = meta["optional-dependencies"]
-    return set(meta["dependencies"]) | {req for name in ("dev", "jax") for req in extras[name]}
+    return set(meta["dependencies"]) | {req for name in ("dev", "jax", "site") for req in extras[name]}
 
 
 def _environment_pip_requirements() -> set[str]:
