@@ -95,12 +95,12 @@ def test_luong_dot_and_general_equal_the_reference():
 
 
 def model_with_keras_masks(units=6):
-    """Encoder ids -> Embedding(mask_zero) -> GRU -> attention <- GRU <- Embedding <- decoder ids:
+    """Encoder ids -> Embedding(mask_zero) -> RNN -> attention <- RNN <- Embedding <- decoder ids:
     no mask is passed by hand; Keras hands both on."""
     x_ids = keras.Input((None,), dtype="int32", name="x_ids")
     y_ids = keras.Input((None,), dtype="int32", name="y_ids")
-    hs = keras.layers.GRU(5, return_sequences=True)(keras.layers.Embedding(13, 4, mask_zero=True)(x_ids))
-    s = keras.layers.GRU(3, return_sequences=True)(keras.layers.Embedding(11, 4, mask_zero=True)(y_ids))
+    hs = keras.layers.SimpleRNN(5, return_sequences=True)(keras.layers.Embedding(13, 4, mask_zero=True)(x_ids))
+    s = keras.layers.SimpleRNN(3, return_sequences=True)(keras.layers.Embedding(11, 4, mask_zero=True)(y_ids))
     context, alpha = BahdanauAttention(units, name="attention")([s, hs])
     logits = keras.layers.Dense(11)(keras.layers.Concatenate()([s, context]))
     return keras.Model([x_ids, y_ids], [logits, alpha, context, s, hs])
@@ -211,3 +211,13 @@ def test_bad_inputs_are_named():
         LuongAttention("dot")([s, hs])
     with pytest.raises(ValueError, match="'dot' or 'general'"):
         LuongAttention("additive")
+
+
+def test_output_shapes_for_one_query_and_for_a_sequence():
+    layer = BahdanauAttention(4)
+    assert layer.compute_output_shape([(None, 5, 3), (None, 7, 6)]) == ((None, 5, 6), (None, 5, 7))
+    assert layer.compute_output_shape([(2, 3), (2, 7, 6)]) == ((2, 6), (2, 7))
+    s = keras.Input((None, 3))
+    hs = keras.Input((9, 6))
+    context, alpha = LuongAttention("general")([s, hs])
+    assert tuple(context.shape) == (None, None, 6) and tuple(alpha.shape) == (None, None, 9)
