@@ -99,7 +99,9 @@ def model_with_keras_masks(units=6):
     no mask is passed by hand; Keras hands both on."""
     x_ids = keras.Input((None,), dtype="int32", name="x_ids")
     y_ids = keras.Input((None,), dtype="int32", name="y_ids")
-    hs = keras.layers.SimpleRNN(5, return_sequences=True)(keras.layers.Embedding(13, 4, mask_zero=True)(x_ids))
+    hs = keras.layers.SimpleRNN(5, return_sequences=True)(
+        keras.layers.Embedding(13, 4, mask_zero=True)(x_ids)
+    )
     s = keras.layers.SimpleRNN(3, return_sequences=True)(keras.layers.Embedding(11, 4, mask_zero=True)(y_ids))
     context, alpha = BahdanauAttention(units, name="attention")([s, hs])
     logits = keras.layers.Dense(11)(keras.layers.Concatenate()([s, context]))
