@@ -13,6 +13,7 @@ Usage, from the repository root::
     python data/curate.py --digits WHEEL_OR_CSV   # digits from a scikit-learn wheel (or the csv.gz)
     python data/curate.py --co2 WHEEL_OR_CSV      # CO2 series from a statsmodels wheel (or its co2.csv)
     python data/curate.py --only co2_weekly.csv.gz --co2 WHEEL   # remake one file only (no raw files needed)
+    python data/curate.py --only NotoSansSC-subset.ttf --font WHEEL   # remake the font only
     python data/curate.py --check                 # only print the sha256s of the files now in data/
 
 Without ``--digits`` the script runs ``pip download --no-deps scikit-learn`` into a
@@ -37,6 +38,13 @@ The raw inputs (see ``../shared/datasets/README.md``) are:
 - ``brown-corpus.tgz``         -> ``brown_universal.txt.gz``     (raw Brown tags -> 12 universal tags)
 - scikit-learn's digits        -> ``digits.csv.gz``              (copied byte for byte)
 - statsmodels' ``co2.csv``     -> ``co2_weekly.csv.gz``          (ISO dates; gaps kept empty)
+- Noto Sans SC (and TC)        -> ``NotoSansSC-subset.ttf``      (cut to the characters of ``eng_cmn.tsv.gz``)
+
+The font is cut from the Noto Sans SC and TC fonts of the PyPI package
+``justmytype-intl-cjk`` 0.1.0 (``pip download --no-deps justmytype-intl-cjk``, or pass the
+wheel with ``--font WHEEL``) with fontTools (``pip install fonttools``; 4.68.0 made the
+committed file). Both are needed by this script only: the course reads the finished ``.ttf``
+with matplotlib alone. The font needs ``eng_cmn.tsv.gz`` in the output folder first.
 
 Every ``.gz`` file is written with a fixed header (no file name, mtime 0) so that running
 the script twice gives byte-identical files and the same sha256s. After regenerating,
@@ -83,6 +91,7 @@ OUTPUTS = (
     "brown_universal.txt.gz",
     "digits.csv.gz",
     "co2_weekly.csv.gz",
+    "NotoSansSC-subset.ttf",
 )
 
 # --------------------------------------------------------------------------------------
@@ -430,6 +439,124 @@ def make_co2(co2: Path | None, out: Path) -> str:
     )
 
 
+# --------------------------------------------------------------------------------------
+# a CJK font for the plots (lesson 08): Noto Sans SC, cut to the characters of the data
+# --------------------------------------------------------------------------------------
+FONT_WHEEL = "justmytype-intl-cjk"
+FONT_IN_WHEEL = "justmytype_intl_cjk/fonts/ofl/notosans{}/NotoSans{}[wght].ttf"
+#: The family name of the cut font, so that it never passes for a full Noto Sans SC.
+FONT_FAMILY = "Noto Sans SC Subset"
+#: Characters beyond the data's that a plot of tokens may want: printable ASCII, the middle
+#: dot, dashes, curly quotes, the ellipsis, CJK punctuation and full-width ASCII forms.
+FONT_EXTRA = (
+    {chr(c) for c in range(0x20, 0x7F)}
+    | set("·–—‘’“”…␣")
+    | {chr(c) for c in range(0x3000, 0x3040)}
+    | {chr(c) for c in range(0xFF01, 0xFF5F)}
+)
+
+
+def chinese_characters(out: Path) -> set[str]:
+    """Every character of the Chinese side of ``eng_cmn.tsv.gz`` (simplified, as curated)."""
+    text = gzip.decompress((out / "eng_cmn.tsv.gz").read_bytes()).decode("utf-8")
+    return {ch for line in text.split("\n")[1:] if line for ch in line.split("\t")[1]}
+
+
+def make_cjk_font(wheel: Path | None, out: Path) -> str:
+    """Cut Noto Sans SC to the characters the course shows, at the regular weight (400).
+
+    Steps (fontTools): keep the glyphs of the Chinese side of ``eng_cmn.tsv.gz`` plus
+    :data:`FONT_EXTRA` (no hinting, no OpenType layout features: matplotlib uses neither);
+    fix the variable ``wght`` axis at 400; take any character Noto Sans SC lacks from Noto
+    Sans TC of the same wheel (same designers and metrics; one Extension B character,
+    U+21861); map invisible format characters of the data (the zero-width space U+200B) to
+    an empty glyph of zero width; name the family :data:`FONT_FAMILY`. The font's
+    licence (SIL OFL 1.1, Reserved Font Name "Source", not used) is copied beside it.
+    """
+    try:
+        from fontTools import subset
+        from fontTools.merge import Merger
+        from fontTools.ttLib import TTFont
+        from fontTools.ttLib.tables._g_l_y_f import Glyph
+        from fontTools.varLib import instancer
+    except ImportError:
+        sys.exit("the CJK font is cut with fontTools: pip install fonttools (for this script only)")
+    wanted = chinese_characters(out) | FONT_EXTRA
+    invisible = {ch for ch in wanted if unicodedata.category(ch) == "Cf"}
+    wanted -= invisible
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        if wheel is None:
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", FONT_WHEEL, "-d", tmp],
+                check=True,
+            )
+            wheel = next(tmp.glob("justmytype_intl_cjk-*.whl"))
+        parts, todo, stamp = [], {ord(ch) for ch in wanted}, 0
+        with zipfile.ZipFile(wheel) as zf:
+            licence = zf.read("justmytype_intl_cjk/fonts/ofl/notosanssc/OFL.txt")
+            for short, name in (("sc", "SC"), ("tc", "TC")):
+                if not todo:
+                    break
+                font = TTFont(io.BytesIO(zf.read(FONT_IN_WHEEL.format(short, name))), recalcTimestamp=False)
+                have = todo & set(font.getBestCmap())
+                options = subset.Options()
+                options.hinting = False
+                options.layout_features = []
+                options.name_IDs = ["*"]
+                options.notdef_outline = True
+                cutter = subset.Subsetter(options)
+                cutter.populate(unicodes=have)
+                cutter.subset(font)
+                stamp = stamp or font["head"].created  # the source's date, not today's
+                font = instancer.instantiateVariableFont(font, {"wght": 400})
+                font.recalcTimestamp = False
+                part = tmp / f"{short}.ttf"
+                font.save(part)
+                parts.append((name, part, len(have)))
+                todo -= have
+        required = todo & {ord(ch) for ch in chinese_characters(out)}
+        if required:  # an extra character that neither has is only left out
+            missing = ", ".join(f"U+{c:04X}" for c in sorted(required))
+            sys.exit(f"neither Noto Sans SC nor TC has {missing}: choose another font or drop the characters")
+        font = Merger().merge([str(p) for _, p, _ in parts]) if len(parts) > 1 else TTFont(parts[0][1])
+    font.recalcTimestamp = False  # so that running the script twice gives the same bytes
+    font["head"].created = font["head"].modified = stamp
+    if invisible:  # an empty glyph of zero width, so that a zero-width space draws as nothing
+        font["glyf"].glyphs["zerowidth"] = Glyph()
+        font["hmtx"].metrics["zerowidth"] = (0, 0)
+        if "vmtx" in font:
+            font["vmtx"].metrics["zerowidth"] = (0, 0)
+        font.setGlyphOrder(font.getGlyphOrder() + ["zerowidth"])
+        for table in font["cmap"].tables:
+            if table.isUnicode():
+                table.cmap.update({ord(ch): "zerowidth" for ch in invisible})
+    names = font["name"]
+    for name_id in {16, 17, 21, 22, 25} | {n.nameID for n in names.names if n.nameID > 255}:
+        names.removeNames(nameID=name_id)  # typographic and variation names of the source
+    version = names.getDebugName(5).split(";")[0]
+    for name_id, value in (
+        (1, FONT_FAMILY),
+        (2, "Regular"),
+        (3, f"{version};NotoSansSCSubset-Regular;seqkeras"),
+        (4, f"{FONT_FAMILY} Regular"),
+        (6, "NotoSansSCSubset-Regular"),
+    ):
+        names.setName(value, name_id, 3, 1, 0x409)
+        names.removeNames(nameID=name_id, platformID=1)
+    font["OS/2"].usWeightClass = 400
+    target = out / "NotoSansSC-subset.ttf"
+    font.save(target)
+    (out / "NotoSansSC-OFL.txt").write_bytes(licence)
+    n_cmap = len(TTFont(target).getBestCmap())
+    taken = "; ".join(f"{n:,} characters from Noto Sans {name}" for name, _, n in parts)
+    skipped = "".join(chr(c) for c in sorted(todo))
+    return (
+        f"{n_cmap:,} characters ({taken}; {len(invisible)} invisible; extras in neither: {skipped!r}), "
+        f"{target.stat().st_size:,} bytes; licence in NotoSansSC-OFL.txt"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder of the raw datasets")
@@ -441,6 +568,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--co2", type=Path, default=None, help="a statsmodels wheel, or its co2.csv (default: pip download)"
+    )
+    parser.add_argument(
+        "--font", type=Path, default=None, help="a justmytype-intl-cjk wheel (default: pip download)"
     )
     parser.add_argument(
         "--only",
@@ -466,6 +596,7 @@ def main(argv: list[str] | None = None) -> None:
             ("brown_universal.txt.gz", lambda: make_brown(args.raw, args.out)),
             ("digits.csv.gz", lambda: make_digits(args.digits, args.out)),
             ("co2_weekly.csv.gz", lambda: make_co2(args.co2, args.out)),
+            ("NotoSansSC-subset.ttf", lambda: make_cjk_font(args.font, args.out)),
         ]:
             if args.only is None or name in args.only:
                 print(f"{name}: {make()}")

@@ -638,3 +638,14 @@ def make_copy_task(
 
 
 __all__ += ["split_by_source", "group_by_source", "load_translation_split", "make_copy_task"]
+
+
+# ----------------------------------------------------------------------------------------
+# a CJK font for plots of Chinese text (lesson 08)
+# ----------------------------------------------------------------------------------------
+REGISTRY["cjk_font"] = DataFile(
+    "NotoSansSC-subset.ttf",
+    "4f1b5f7430bdf1fbc77e25550cfe8df3be9d54ab1e7e1fb7416511a45c94b7cf",
+    "Noto Sans SC (SIL OFL 1.1), cut to the characters of the translation pairs; "
+    "family 'Noto Sans SC Subset'. Register it with seqkeras.plots.use_cjk_font()",
+)

@@ -3,6 +3,11 @@
 - :class:`DenseRNNCell`: a vanilla RNN cell built from two ``Dense`` layers plus a
   recurrent connection. Wrap it in ``keras.layers.RNN`` to run it over a sequence; it
   computes exactly what ``keras.layers.SimpleRNN`` computes.
+- :class:`Backward` and :class:`WordDropout` (lesson 06): a recurrent layer run from the last
+  step to the first; ``<unk>`` learned by replacing rare words at random in training.
+- :class:`BahdanauAttention` and :class:`LuongAttention` (lesson 08): a context per output
+  step from the encoder's states, with the padded steps masked; equal to
+  :func:`seqkeras.reference.additive_attention` and :func:`seqkeras.reference.luong_attention`.
 
 Every class here is registered for ``.keras`` saving under the package name ``seqkeras``,
 so a saved model loads back with ``keras.saving.load_model(path)`` once ``seqkeras.layers``
@@ -327,4 +332,225 @@ class WordDropout(keras.layers.Layer):
             seed=self.seed,
             rates=None if self.rates is None else int(self.rates.shape[0]),
         )
+        return config
+
+
+# --------------------------------------------------------------------------- lesson 08
+__all__ += ["BahdanauAttention", "LuongAttention"]
+
+
+def _split_mask(mask: Any) -> tuple[Any, Any]:
+    """``mask`` as ``(query_mask, values_mask)``: ``None``, the values' mask alone, or the pair
+    Keras hands a layer whose input is ``[query, values]``."""
+    if mask is None:
+        return None, None
+    if isinstance(mask, (list, tuple)):
+        if len(mask) != 2:
+            raise ValueError(
+                f"mask must be the values' mask (batch, T_x), or a pair [query_mask, values_mask]; "
+                f"got a list of {len(mask)}."
+            )
+        return mask[0], mask[1]
+    return None, mask
+
+
+def _check_attention_shapes(name: str, input_shape: Any) -> tuple[tuple, tuple]:
+    """``[query_shape, values_shape]``: query (batch, n_s) or (batch, T_y, n_s), values (batch, T_x, n_h)."""
+    if (
+        not isinstance(input_shape, (list, tuple))
+        or len(input_shape) != 2
+        or not all(isinstance(s, (list, tuple)) for s in input_shape)
+    ):
+        raise ValueError(
+            f"{name} takes two inputs, [query, values]: the decoder state(s) (batch, n_s) or "
+            "(batch, T_y, n_s), and the encoder states (batch, T_x, n_h). Call it as "
+            f"{name}(units)([s, hs])."
+        )
+    q, v = (tuple(s) for s in input_shape)
+    if len(q) not in (2, 3) or q[-1] is None:
+        raise ValueError(
+            f"{name}: the query has shape {q}, expected (batch, n_s) for one output step or "
+            "(batch, T_y, n_s) for all of them, with n_s known."
+        )
+    if len(v) != 3 or v[-1] is None:
+        raise ValueError(
+            f"{name}: the values have shape {v}, expected (batch, T_x, n_h): every encoder "
+            "state (return_sequences=True on the encoder's recurrent layer), with n_h known."
+        )
+    return q, v
+
+
+def _softmax(scores: Any) -> Any:
+    """Softmax over the last axis (the encoder steps), shifted by the max; also for T_x = 1,
+    where ``ops.softmax`` warns (one step rightly gets weight 1)."""
+    e = ops.exp(scores - ops.max(scores, axis=-1, keepdims=True))
+    return e / ops.sum(e, axis=-1, keepdims=True)
+
+
+class _Attention(keras.layers.Layer):
+    """What both attention layers share: masking, the softmax, the context and the shapes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def _scores(self, query: Any, values: Any) -> Any:  # (batch, T_x) or (batch, T_y, T_x)
+        raise NotImplementedError
+
+    def call(self, inputs: Any, mask: Any = None) -> tuple[Any, Any]:
+        """``inputs = [query, values]``; ``mask`` = the values' mask ``(batch, T_x)``, or
+        ``[query_mask, values_mask]`` (what Keras passes on by itself). Returns
+        ``(context, weights)``."""
+        query, values = inputs
+        _, values_mask = _split_mask(mask)
+        scores = self._scores(query, values)
+        if values_mask is None:
+            weights = _softmax(scores)
+        else:
+            real = ops.cast(values_mask, "bool")
+            if len(query.shape) == 3:
+                real = ops.expand_dims(real, 1)  # one mask for every output step
+            # A finite stand-in for -inf (no NaN when every step is padding), then exact zeros.
+            low = -3.0e4 if keras.backend.standardize_dtype(scores.dtype) == "float16" else -1.0e9
+            weights = _softmax(ops.where(real, scores, low))
+            weights = ops.where(real, weights, ops.zeros_like(weights))
+        if len(query.shape) == 2:
+            context = ops.sum(ops.expand_dims(weights, -1) * values, axis=1)  # (batch, n_h)
+        else:
+            context = ops.matmul(weights, values)  # (batch, T_y, T_x) @ (batch, T_x, n_h)
+        return context, weights
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The query's mask (decoder padding) goes on with both outputs; the values' mask is
+        used up (a context has no encoder-step axis)."""
+        query_mask, _ = _split_mask(mask)
+        if query_mask is None:
+            return None
+        return [query_mask, query_mask]
+
+    def compute_output_shape(self, input_shape: Any) -> tuple[tuple, tuple]:
+        q, v = _check_attention_shapes(type(self).__name__, input_shape)
+        return q[:-1] + (v[-1],), q[:-1] + (v[1],)
+
+
+@keras.saving.register_keras_serializable(package="seqkeras")
+class BahdanauAttention(_Attention):
+    """Additive (Bahdanau) attention: ``e_ij = tanh(s_{i-1} @ W + h_j @ U) @ v``.
+
+    Given the decoder's state(s) and the encoder's states, it returns for each output step
+    a context ``c_i = Σ_j α_ij h_j`` and its weights ``α_i = softmax_j(e_ij)``, with the
+    encoder's padded steps removed before the softmax. It computes exactly
+    :func:`seqkeras.reference.additive_attention` (same weight names and layouts)::
+
+        context, alpha = BahdanauAttention(units)([s, hs], mask=hs_mask)
+        # s (batch, n_s) -> context (batch, n_h), alpha (batch, T_x)
+        # s (batch, T_y, n_s) -> context (batch, T_y, n_h), alpha (batch, T_y, T_x)
+
+    Masking: ``mask`` is the encoder's mask ``(batch, T_x)`` (True at real steps), or the
+    pair ``[query_mask, values_mask]``; in a functional model Keras passes the masks of its
+    inputs on by itself (``Embedding(mask_zero=True)`` → encoder with
+    ``return_sequences=True``). Padded steps get weight exactly 0 and the others sum to 1.
+    A row with no real step gets weights all 0 and a context of 0 (not NaN): the contract of
+    :func:`seqkeras.reference.attention_weights`. The query's mask is not used in the
+    computation; it is passed on as the mask of both outputs, so a loss over the decoder's
+    steps still ignores its padding.
+
+    **How it differs from** ``keras.layers.AdditiveAttention`` (a test checks each point):
+
+    - ``AdditiveAttention`` has no projections: its scores are
+      ``sum(scale * tanh(query + key), axis=-1)`` with a learned vector ``scale`` (our
+      ``v``; ``use_scale=False`` means ``v`` = ones). Given projected inputs it computes the
+      same thing: ``AdditiveAttention()([s @ W, hs, hs @ U])`` (query, value, key) with
+      ``scale = v`` returns our context, and our weights with
+      ``return_attention_scores=True``, to float precision.
+    - Its query must be a sequence ``(batch, T_q, dim)``; for one step use ``s[:, None]``.
+    - It removes padded steps by subtracting 1e9 from their scores: their weights are 0 too,
+      but a row whose every step is padding gets equal weights ``1/T_x`` on the padding (ours:
+      all 0, context 0).
+    - It sets the output to 0 at padded query steps (ours leaves the context there and passes
+      the mask on); it can drop weights (``dropout``) and mask the future
+      (``use_causal_mask``), which an encoder–decoder's attention does not need.
+
+    Args:
+        units: ``n_a``, the number of attention units (the size of the ``tanh`` layer), a
+            positive int.
+        **kwargs: passed to ``keras.layers.Layer`` (``name``, ``dtype``, ...).
+
+    Weights (``layer.W``, ``layer.U``, ``layer.v``): ``W`` ``(n_s, units)``, ``U``
+    ``(n_h, units)``, ``v`` ``(units,)``; no biases, as in the equation.
+    """
+
+    def __init__(self, units: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
+            raise ValueError(
+                f"units must be a positive integer (the number of attention units n_a), got "
+                f"{units!r}. Pass e.g. BahdanauAttention(32)."
+            )
+        self.units = int(units)
+
+    def build(self, input_shape: Any) -> None:
+        """``input_shape = [query_shape, values_shape]``."""
+        q, v = _check_attention_shapes("BahdanauAttention", input_shape)
+        self.W = self.add_weight(shape=(q[-1], self.units), initializer="glorot_uniform", name="W")
+        self.U = self.add_weight(shape=(v[-1], self.units), initializer="glorot_uniform", name="U")
+        self.v = self.add_weight(shape=(self.units,), initializer="glorot_uniform", name="v")
+        super().build(input_shape)
+
+    def _scores(self, query: Any, values: Any) -> Any:
+        keys = ops.matmul(values, self.U)  # (batch, T_x, units)
+        q = ops.matmul(query, self.W)  # (batch, units) or (batch, T_y, units)
+        if len(query.shape) == 2:
+            return ops.sum(ops.tanh(ops.expand_dims(q, 1) + keys) * self.v, axis=-1)
+        return ops.sum(ops.tanh(ops.expand_dims(q, 2) + ops.expand_dims(keys, 1)) * self.v, axis=-1)
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments, for ``.keras`` saving."""
+        config = super().get_config()
+        config.update(units=self.units)
+        return config
+
+
+@keras.saving.register_keras_serializable(package="seqkeras")
+class LuongAttention(_Attention):
+    """Multiplicative (Luong) attention: ``e_ij = s_i · h_j`` ("dot") or ``s_i @ W_a @ h_jᵀ``
+    ("general"); the rest (masking, softmax, context, shapes) as :class:`BahdanauAttention`.
+
+    It computes :func:`seqkeras.reference.luong_attention`. "dot" has no weights and needs
+    ``n_s = n_h``; "general" learns ``W_a`` ``(n_s, n_h)`` (``layer.W_a``). In Luong's
+    decoder the query is the *current* state ``s_i``, where Bahdanau's is ``s_{i-1}``.
+
+    Args:
+        score: ``"dot"`` or ``"general"``.
+        **kwargs: passed to ``keras.layers.Layer``.
+    """
+
+    def __init__(self, score: str = "general", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if score not in ("dot", "general"):
+            raise ValueError(f"score must be 'dot' or 'general', got {score!r}.")
+        self.score = score
+
+    def build(self, input_shape: Any) -> None:
+        q, v = _check_attention_shapes("LuongAttention", input_shape)
+        if self.score == "dot" and q[-1] != v[-1]:
+            raise ValueError(
+                f"LuongAttention(score='dot') needs query and values of one size, got n_s = "
+                f"{q[-1]} and n_h = {v[-1]}: use score='general' (a learned W_a) instead."
+            )
+        self.W_a = None
+        if self.score == "general":
+            self.W_a = self.add_weight(shape=(q[-1], v[-1]), initializer="glorot_uniform", name="W_a")
+        super().build(input_shape)
+
+    def _scores(self, query: Any, values: Any) -> Any:
+        if self.W_a is not None:
+            query = ops.matmul(query, self.W_a)
+        if len(query.shape) == 2:
+            return ops.sum(ops.expand_dims(query, 1) * values, axis=-1)
+        return ops.matmul(query, ops.transpose(values, (0, 2, 1)))
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config.update(score=self.score)
         return config

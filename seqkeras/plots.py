@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -230,4 +231,157 @@ def horizon_errors(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8, ncol=2)
+    return ax
+
+
+# ----------------------------------------------------------------------------------------
+# Chinese text and attention maps (lesson 08)
+# ----------------------------------------------------------------------------------------
+__all__ += ["CJK_FAMILY", "use_cjk_font", "text_families", "attention_map"]
+
+#: The family name of the course's CJK font, ``data/NotoSansSC-subset.ttf``.
+CJK_FAMILY = "Noto Sans SC Subset"
+
+
+def use_cjk_font(*, default: bool = False) -> str:
+    """Make matplotlib able to draw Chinese: register the course's CJK font.
+
+    matplotlib's default font, DejaVu Sans, has no Chinese glyphs: ``"你好"`` draws as two
+    boxes, with a "Glyph ... missing from font(s)" warning. This adds
+    ``data/NotoSansSC-subset.ttf`` (Noto Sans SC, cut to the characters of the
+    English–Chinese pairs; see ``data/README.md``) to matplotlib's font manager, after
+    checking its sha256. Nothing is installed or downloaded; calling it again does nothing.
+
+    Args:
+        default: also make it the fallback of every text in every plot from now on:
+            ``rcParams["font.family"]`` becomes the current families followed by this one,
+            so Latin text keeps its font and Chinese characters come from this one. Without
+            it, only text that asks for the font uses it (:func:`text_families`).
+
+    Returns:
+        The family name, :data:`CJK_FAMILY`, for ``fontfamily=`` arguments.
+
+    Raises:
+        seqkeras.data.DataFileError: the font file is missing or damaged (the message says
+            how to restore it).
+    """
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    from seqkeras import data
+
+    file = data.verify("cjk_font")
+    if not any(Path(entry.fname) == file for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(file))
+    if default:
+        families = list(mpl.rcParams["font.family"])
+        if CJK_FAMILY not in families:
+            mpl.rcParams["font.family"] = families + [CJK_FAMILY]
+    return CJK_FAMILY
+
+
+def text_families() -> list[str]:
+    """Families for text that may mix Latin and Chinese: matplotlib's default sans-serif font
+    first, then the course's CJK font for the characters it lacks (registered on first use).
+
+    Pass them as ``fontfamily=`` (``ax.set_xticklabels(labels, fontfamily=text_families())``):
+    matplotlib takes each character from the first family that has it.
+    """
+    first = [f for f in plt.rcParams["font.sans-serif"] if f != CJK_FAMILY][:1] or ["DejaVu Sans"]
+    return first + [use_cjk_font()]
+
+
+def attention_map(
+    weights: Any,
+    inputs: Sequence[str],
+    outputs: Sequence[str],
+    *,
+    ax: Any = None,
+    title: str | None = None,
+    annotate: bool | None = None,
+    cmap: str = "Blues",
+    colorbar: bool = True,
+) -> Any:
+    """Draw attention weights as a heatmap: input tokens across, output tokens down.
+
+    Cell ``(i, j)`` is ``α_ij``, how much output step ``i`` looked at input step ``j``
+    (each row sums to 1 over the real input steps). A crisp alignment is a bright diagonal;
+    a word translated by two tokens lights two cells of one column. Chinese tokens draw with
+    the course's CJK font (:func:`use_cjk_font`); a space token is shown as ``␣``.
+
+    Args:
+        weights: ``(T_y, T_x)`` attention weights of one example, e.g. ``alpha[b]`` from
+            :class:`seqkeras.layers.BahdanauAttention`. If it is larger than the token lists
+            (a padded batch) it is cropped to ``(len(outputs), len(inputs))``.
+        inputs: the ``T_x`` input tokens (columns), e.g. ``["Tom", "is", "here", "."]``.
+        outputs: the ``T_y`` output tokens (rows), e.g. ``["汤", "姆", "在", "这", "里", "。"]``.
+        ax: an Axes to draw into; a new one, sized to the tokens, if ``None``.
+        title: optional title.
+        annotate: write each weight in its cell (default: when the map has at most 150 cells).
+        cmap: a matplotlib colormap name; weights map to colours from 0 to 1.
+        colorbar: draw a colour bar beside the map.
+
+    Returns:
+        The Axes.
+
+    Raises:
+        ValueError: ``weights`` is not 2-D, is smaller than the token lists, or holds values
+            outside [0, 1] or NaN.
+    """
+    w = np.asarray(weights, dtype=float)
+    inputs, outputs = [str(t) for t in inputs], [str(t) for t in outputs]
+    if w.ndim != 2:
+        hint = " Pick one example of the batch: weights[b]." if w.ndim == 3 else ""
+        raise ValueError(f"weights has shape {w.shape}, expected (T_y, T_x) for one example.{hint}")
+    if w.shape[0] < len(outputs) or w.shape[1] < len(inputs):
+        swapped = w.shape[0] >= len(inputs) and w.shape[1] >= len(outputs)
+        raise ValueError(
+            f"weights has shape {w.shape} but there are {len(outputs)} output and {len(inputs)} input "
+            "tokens: weights must be (T_y, T_x), one row per output token, one column per input "
+            "token."
+            + (" Swapped? Pass weights.T, or inputs and outputs the other way round." if swapped else "")
+        )
+    if not inputs or not outputs:
+        raise ValueError("inputs and outputs must each hold at least one token.")
+    w = w[: len(outputs), : len(inputs)]
+    finite = w[np.isfinite(w)]
+    if finite.size < w.size or w.min() < -1e-6 or w.max() > 1 + 1e-6:
+        seen = f"values from {finite.min():.3g} to {finite.max():.3g}" if finite.size else "no number"
+        raise ValueError(
+            f"weights must be attention weights in [0, 1] (after the softmax), got {seen}"
+            + (" and NaN or inf" if finite.size < w.size else "")
+            + "."
+        )
+    families = text_families()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(1.0 + 0.42 * len(inputs), 14), min(0.8 + 0.36 * len(outputs), 12)))
+    image = ax.imshow(w, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(len(inputs)))
+    ax.set_yticks(range(len(outputs)))
+    show = ["␣" if t == " " else t for t in inputs]
+    ax.set_xticklabels(show, fontfamily=families, rotation=90 if max(map(len, show)) > 2 else 0)
+    ax.set_yticklabels(["␣" if t == " " else t for t in outputs], fontfamily=families)
+    ax.xaxis.tick_top()
+    ax.set_xlabel("input tokens  j")
+    ax.xaxis.set_label_position("top")
+    ax.set_ylabel("output tokens  i")
+    ax.tick_params(length=0)
+    if annotate is None:
+        annotate = w.size <= 150
+    if annotate:
+        for (i, j), value in np.ndenumerate(w):
+            text = f"{value:.2f}"
+            ax.text(
+                j,
+                i,
+                "1" if text == "1.00" else text[1:],  # ".42": two digits fit a cell
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if value > 0.6 else "#333333",
+            )
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03, label="attention weight α")
+    if title:
+        ax.set_title(title, fontfamily=families, pad=12)
     return ax

@@ -1047,3 +1047,245 @@ def birnn_forward(
             f"forward states are {fwd.shape[-1]} wide, the backward {bwd.shape[-1]}."
         )
     return {"sum": fwd + bwd, "ave": (fwd + bwd) / 2, "mul": fwd * bwd}[merge_mode]
+
+
+# --------------------------------------------------------------------------- attention (lesson 08)
+# An encoder has read the input into states h_1 ... h_{T_x}, stacked as hs (batch, T_x, n_h).
+# At output step i the decoder, in state s_{i-1} (batch, n_s), asks which inputs matter now:
+#
+#     e_ij = tanh(s_{i-1} @ W + h_j @ U) @ v          score (the textbook vᵀ tanh(W s_{i-1} + U h_j))
+#     α_ij = softmax over j of e_ij                    weights, Σ_j α_ij = 1 over the real steps
+#     c_i  = Σ_j α_ij h_j                              context (batch, n_h)
+#
+# W (n_s, n_a) and U (n_h, n_a) project both states into n_a attention units, v (n_a,) turns
+# each tanh vector into one number (Bahdanau, Cho & Bengio 2015, "additive" attention). Luong,
+# Pham & Manning (2015) score with a product instead: e_ij = s_i · h_j ("dot", n_s = n_h) or
+# e_ij = s_i @ W_a @ h_jᵀ ("general", W_a (n_s, n_h)). Every function below takes one query
+# (batch, n_s) or a sequence of queries (batch, T_y, n_s), one per output step, and then
+# returns one more axis T_y; the encoder's padded steps are removed by a mask (batch, T_x).
+
+__all__ += [
+    "additive_scores",
+    "dot_scores",
+    "general_scores",
+    "attention_weights",
+    "attention_context",
+    "additive_attention",
+    "luong_attention",
+]
+
+
+def _queries(name: str, s: np.ndarray, hs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``s`` (batch, n_s) or (batch, T_y, n_s) and ``hs`` (batch, T_x, n_h) as float arrays."""
+    s, hs = np.asarray(s, dtype=float), np.asarray(hs, dtype=float)
+    if hs.ndim != 3:
+        hint = " For one sequence add a batch axis: hs[None]." if hs.ndim == 2 else ""
+        raise ValueError(
+            f"hs has shape {hs.shape}, expected (batch, T_x, n_h): every encoder state h_j.{hint}"
+        )
+    if s.ndim not in (2, 3):
+        raise ValueError(
+            f"{name} has shape {s.shape}, expected (batch, n_s) (one output step) or "
+            "(batch, T_y, n_s) (every output step). For one example add a batch axis: "
+            f"{name}[None]."
+        )
+    if s.shape[0] != hs.shape[0]:
+        raise ValueError(
+            f"{name} has {s.shape[0]} examples (axis 0) but hs has {hs.shape[0]}: one query "
+            "per sequence of the batch."
+        )
+    return s, hs
+
+
+def additive_scores(
+    s_prev: np.ndarray, hs: np.ndarray, W: np.ndarray, U: np.ndarray, v: np.ndarray
+) -> np.ndarray:
+    """Bahdanau's additive scores ``e_ij = tanh(s_{i-1} @ W + h_j @ U) @ v``.
+
+    Args:
+        s_prev: the decoder state before output step i, ``(batch, n_s)``; or one per output
+            step, ``(batch, T_y, n_s)``.
+        hs: the encoder states ``(batch, T_x, n_h)``.
+        W: ``(n_s, n_a)``, projects the decoder state into ``n_a`` attention units.
+        U: ``(n_h, n_a)``, projects each encoder state.
+        v: ``(n_a,)`` (or ``(n_a, 1)``), turns each ``tanh`` vector into one score.
+
+    Returns:
+        ``e``: ``(batch, T_x)`` for one query, ``(batch, T_y, T_x)`` for a sequence of them.
+        Unmasked: :func:`attention_weights` removes the padded steps.
+    """
+    s, hs = _queries("s_prev", s_prev, hs)
+    W, U, v = (np.asarray(a, dtype=float) for a in (W, U, v))
+    if v.ndim == 2 and v.shape[1] == 1:
+        v = v[:, 0]
+    check_shape("v (n_a,)", v, (None,), hint="One number per attention unit: a 1-D array.")
+    n_a = v.shape[0]
+    for name, M, n_in, frm in (("W", W, s.shape[-1], "s_prev"), ("U", U, hs.shape[-1], "hs")):
+        sym = "n_s" if name == "W" else "n_h"
+        hint = f"{sym} = {n_in} from {frm}, n_a = {n_a} from v."
+        if np.shape(M) == (n_a, n_in) and n_a != n_in:
+            hint += f" It looks transposed (the textbook layout (n_a, {sym})): pass {name}.T."
+        check_shape(f"{name} ({sym}, n_a)", M, (n_in, n_a), hint=hint)
+    q = s @ W  # (batch, n_a) or (batch, T_y, n_a)
+    k = hs @ U  # (batch, T_x, n_a)
+    if s.ndim == 2:
+        return np.tanh(q[:, None, :] + k) @ v  # (batch, T_x, n_a) @ (n_a,) -> (batch, T_x)
+    return np.tanh(q[:, :, None, :] + k[:, None, :, :]) @ v  # (batch, T_y, T_x)
+
+
+def dot_scores(s: np.ndarray, hs: np.ndarray) -> np.ndarray:
+    """Luong's "dot" scores ``e_ij = s_i · h_j``: no weights, so ``n_s`` must equal ``n_h``.
+
+    Args:
+        s: the decoder state at output step i, ``(batch, n_s)`` or ``(batch, T_y, n_s)``.
+        hs: the encoder states ``(batch, T_x, n_h)``.
+
+    Returns:
+        ``(batch, T_x)`` or ``(batch, T_y, T_x)``.
+    """
+    s, hs = _queries("s", s, hs)
+    if s.shape[-1] != hs.shape[-1]:
+        raise ValueError(
+            f"dot scores need decoder and encoder states of one size, got n_s = {s.shape[-1]} "
+            f"and n_h = {hs.shape[-1]}: use general_scores (a W_a of shape (n_s, n_h)) instead."
+        )
+    e = hs @ s[..., None] if s.ndim == 2 else s @ hs.transpose(0, 2, 1)
+    return e[..., 0] if s.ndim == 2 else e
+
+
+def general_scores(s: np.ndarray, hs: np.ndarray, W_a: np.ndarray) -> np.ndarray:
+    """Luong's "general" scores ``e_ij = s_i @ W_a @ h_jᵀ``.
+
+    Args:
+        s: ``(batch, n_s)`` or ``(batch, T_y, n_s)``; hs: ``(batch, T_x, n_h)``.
+        W_a: ``(n_s, n_h)``.
+
+    Returns:
+        ``(batch, T_x)`` or ``(batch, T_y, T_x)``.
+    """
+    s, hs = _queries("s", s, hs)
+    check_shape("W_a (n_s, n_h)", W_a, (s.shape[-1], hs.shape[-1]))
+    return dot_scores(s @ np.asarray(W_a, dtype=float), hs)
+
+
+def _attention_mask(mask: np.ndarray | None, batch: int, T_x: int) -> np.ndarray | None:
+    """``mask`` as a bool array ``(batch, T_x)``, True at real encoder steps."""
+    if mask is None:
+        return None
+    m = np.asarray(mask)
+    check_shape(
+        "mask (batch, T_x)",
+        m,
+        (batch, T_x),
+        hint="One entry per encoder step of each sequence: True (or 1) where the step is real, "
+        "False (or 0) where it is padding.",
+    )
+    if m.dtype != bool:
+        if not np.all((m == 0) | (m == 1)):
+            raise ValueError(
+                "mask must hold True/False (or 1/0): True where the encoder step is real. Got "
+                f"values {np.unique(m)[:5].tolist()}; build it with e.g. ids != 0."
+            )
+        m = m.astype(bool)
+    return m
+
+
+def attention_weights(scores: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """``α = softmax over the encoder steps of the scores``, with the padded steps removed.
+
+    The mask is applied **before** the softmax: a padded step's score becomes ``-inf``, so its
+    weight is exactly 0 and the real steps' weights sum to 1 (masking after the softmax
+    would leave weights that no longer sum to 1). A row whose every step is padding has
+    nothing to attend to: its weights are all 0 (not NaN), so its context is 0. The same
+    contract holds for :class:`seqkeras.layers.BahdanauAttention`.
+
+    Args:
+        scores: ``e``, ``(batch, T_x)`` or ``(batch, T_y, T_x)``: the last axis is the
+            encoder steps j.
+        mask: ``(batch, T_x)`` bool (or 1/0), True at real encoder steps; ``None``: all real.
+            The same mask serves every output step.
+
+    Returns:
+        ``α``, the shape of ``scores``; each row sums to 1 over the real steps (0 where the
+        row has none).
+    """
+    e = np.asarray(scores, dtype=float)
+    if e.ndim not in (2, 3):
+        raise ValueError(
+            f"scores has shape {e.shape}, expected (batch, T_x) or (batch, T_y, T_x): the "
+            "last axis is the encoder steps."
+        )
+    m = _attention_mask(mask, e.shape[0], e.shape[-1])
+    if m is None:
+        return softmax(e, axis=-1)
+    m = np.broadcast_to(m[:, None, :] if e.ndim == 3 else m, e.shape)
+    alpha = np.zeros_like(e)
+    rows = m.any(axis=-1)  # rows with at least one real step; the others keep weights 0
+    alpha[rows] = softmax(np.where(m[rows], e[rows], -np.inf), axis=-1)
+    return alpha
+
+
+def attention_context(alpha: np.ndarray, hs: np.ndarray) -> np.ndarray:
+    """The context ``c_i = Σ_j α_ij h_j``: the encoder states averaged with the weights.
+
+    Args:
+        alpha: ``(batch, T_x)`` or ``(batch, T_y, T_x)`` attention weights.
+        hs: the encoder states ``(batch, T_x, n_h)``.
+
+    Returns:
+        ``(batch, n_h)`` or ``(batch, T_y, n_h)``.
+    """
+    alpha, hs = np.asarray(alpha, dtype=float), np.asarray(hs, dtype=float)
+    if hs.ndim != 3:
+        raise ValueError(f"hs has shape {hs.shape}, expected (batch, T_x, n_h).")
+    if alpha.ndim not in (2, 3) or alpha.shape[0] != hs.shape[0] or alpha.shape[-1] != hs.shape[1]:
+        raise ValueError(
+            f"alpha has shape {alpha.shape}, expected (batch, T_x) = ({hs.shape[0]}, {hs.shape[1]}) "
+            f"or (batch, T_y, T_x) = ({hs.shape[0]}, T_y, {hs.shape[1]}), to match hs {hs.shape}."
+        )
+    if alpha.ndim == 2:
+        return np.einsum("bj,bjh->bh", alpha, hs)
+    return alpha @ hs  # (batch, T_y, T_x) @ (batch, T_x, n_h)
+
+
+def additive_attention(
+    s_prev: np.ndarray,
+    hs: np.ndarray,
+    W: np.ndarray,
+    U: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bahdanau attention: scores, masked softmax, context, in one call.
+
+    Args:
+        s_prev, hs, W, U, v: as in :func:`additive_scores`.
+        mask: ``(batch, T_x)``, True at real encoder steps (see :func:`attention_weights`).
+
+    Returns:
+        ``(context, alpha)``: ``(batch, n_h)`` and ``(batch, T_x)`` for one query,
+        ``(batch, T_y, n_h)`` and ``(batch, T_y, T_x)`` for a sequence of queries.
+    """
+    alpha = attention_weights(additive_scores(s_prev, hs, W, U, v), mask)
+    return attention_context(alpha, hs), alpha
+
+
+def luong_attention(
+    s: np.ndarray, hs: np.ndarray, W_a: np.ndarray | None = None, mask: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Luong attention: "dot" scores (``W_a=None``) or "general" ones, then as additive.
+
+    Luong's decoder asks with its *current* state ``s_i`` (after reading y_{i-1}), where
+    Bahdanau's asks with the previous one ``s_{i-1}``; the arithmetic is the same.
+
+    Args:
+        s: ``(batch, n_s)`` or ``(batch, T_y, n_s)``; hs: ``(batch, T_x, n_h)``.
+        W_a: ``(n_s, n_h)`` for "general" scores; ``None`` for "dot" (needs ``n_s = n_h``).
+        mask: ``(batch, T_x)``, True at real encoder steps.
+
+    Returns:
+        ``(context, alpha)``, shaped as in :func:`additive_attention`.
+    """
+    e = dot_scores(s, hs) if W_a is None else general_scores(s, hs, W_a)
+    alpha = attention_weights(e, mask)
+    return attention_context(alpha, hs), alpha

@@ -393,7 +393,7 @@ def test_unknown_dataset_message_lists_every_name():
     assert err.value.args[0] == (
         "unknown dataset 'imdb': choose one of 'shakespeare', "
         "'translation_pairs', 'polarity', 'brown_universal', 'digits', "
-        "'co2_weekly'"
+        "'co2_weekly', 'cjk_font'"
     )
 
 
@@ -597,7 +597,7 @@ def test_brown_tokens_split_at_spaces_and_the_last_slash(monkeypatch):
 def test_missing_and_bad_file_messages_word_for_word(data_copy, monkeypatch, tmp_path):
     names = (
         "shakespeare.txt, eng_cmn.tsv.gz, polarity.tsv.gz, brown_universal.txt.gz, digits.csv.gz, "
-        "co2_weekly.csv.gz"
+        "co2_weekly.csv.gz, NotoSansSC-subset.ttf"
     )
     maintainers = (
         "(data/curate.py rebuilds every file from the raw datasets: it is for maintainers "
