@@ -38,6 +38,12 @@ passes a weak check, so each checker should
   models, another recurrent layer where any would do), judging by behaviour;
 - name the likely bug in the message, via ``likely_bugs``.
 
+Helpers for these contracts, so that every lesson does them one way: :func:`call_on_copies`
+and :func:`expect_unchanged` (inputs left unmodified), :func:`expect_array` with a ``shape``
+(kind, shape and kept axes of an array answer), :func:`shape_str`, :func:`to_numpy` (Keras
+tensors and variables), :func:`all_layers` (a model's layers, wrappers opened) and
+:func:`load_weights_hint` (crashes while loading weights into a layer).
+
 Each checker is tested in ``tests/`` against the reference, a correct alternative written
 differently, at least four wrong answers from the classes above, and the untouched stub.
 
@@ -58,7 +64,8 @@ import functools
 import os
 import sys
 import traceback
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -77,6 +84,13 @@ __all__ = [
     "expect_array",
     "expect_model",
     "expect_int",
+    "expect_unchanged",
+    "call_on_copies",
+    "all_layers",
+    "load_weights_hint",
+    "shape_str",
+    "to_numpy",
+    "CHANGED_IN_PLACE",
     "STRICT_ENV",
     "STUB_MESSAGE",
 ]
@@ -219,11 +233,88 @@ def _raise_crash(err: BaseException, args: tuple, kwargs: dict) -> None:
     raise ExerciseError(msg) from err
 
 
-def expect_array(name: str, got: Any) -> np.ndarray:
-    """``got`` as a float array, or a clear "wrong kind of answer" failure (a string, a model,
-    a ragged list, ``None``)."""
+def shape_str(shape: Sequence[int]) -> str:
+    """A shape as a learner reads it: ``(3, 4)``, ``(5,)``, ``()`` (NumPy ints made plain).
+
+    Pass ``np.shape(value)`` to describe a value's shape.
+    """
+    return str(tuple(int(s) for s in shape))
+
+
+def expect_array(
+    name: str,
+    got: Any,
+    shape: Sequence[int] | None = None,
+    axes: Sequence[str] | None = None,
+    given: str = "",
+) -> np.ndarray:
+    """``got`` as a float array, or a clear "wrong kind of answer" failure.
+
+    Without ``shape`` anything NumPy turns into an array of numbers is accepted (a list, a
+    NumPy, TensorFlow or JAX array); a string, a function, a ragged list or ``None`` fails.
+
+    With ``shape`` the answer must be an array of exactly that shape (a list or tuple is
+    refused: the exercise asks for one array, and ``np.stack`` makes one). A wrong shape is
+    explained: a missing axis of size 1 (``np.squeeze``, ``[0]``), a transposed matrix, or
+    the first axis whose size differs (a size written into the code).
+
+    Args:
+        name: what the value is, e.g. ``"y"``.
+        got: the learner's result.
+        shape: the expected shape, or None for any shape.
+        axes: with ``shape``, a name for each axis, e.g. ``("batch", "n_out")``, for the messages.
+        given: with ``shape``, the inputs of this call, e.g. ``"for x (1, 6) and W (6, 4)"``.
+    """
     if got is None:
         raise ExerciseError(f"{name} is None: did you forget to `return` it?")
+    if shape is None:
+        return _any_array(name, got)
+    shape = tuple(int(s) for s in shape)
+    axes = tuple(axes) if axes is not None else tuple(f"number {i}" for i in range(len(shape)))
+    want = f"a NumPy array of shape {shape_str(shape)}"
+    if isinstance(got, (list, tuple)):
+        raise ExerciseError(
+            f"{name} is a {type(got).__name__} of {len(got)} items; return {want} instead "
+            "(np.array(...) or np.stack(...) turn a list of arrays into one array)."
+        )
+    if isinstance(got, (str, bytes, dict, set)) or callable(got):
+        raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.")
+    try:
+        arr = np.asarray(got)  # NumPy, JAX and TensorFlow arrays alike
+    except Exception:  # anything that will not convert is the wrong kind of answer
+        raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.") from None
+    if arr.dtype.kind not in "iuf":
+        raise ExerciseError(
+            f"{name} should be an array of numbers of shape {shape_str(shape)}, "
+            f"got an array of dtype {arr.dtype}."
+        )
+    got_shape = tuple(int(s) for s in arr.shape)
+    if got_shape != shape:
+        msg = f"{name} has shape {shape_str(got_shape)}, expected {shape_str(shape)}" + (
+            f" {given}." if given else "."
+        )
+        squeezed = [i for i, s in enumerate(shape) if s == 1 and shape[:i] + shape[i + 1 :] == got_shape]
+        if squeezed:
+            msg += (
+                f" The {axes[squeezed[0]]} axis of size 1 is missing: keep it (a batch of one "
+                "example, a single step or an output of width one keeps its axis), so do not "
+                "np.squeeze the result or index it with [0]."
+            )
+        elif len(shape) == 2 and got_shape == shape[::-1]:
+            msg += " It looks transposed: check the order of the matrix product."
+        elif len(got_shape) == len(shape):
+            wrong = [i for i, (g, e) in enumerate(zip(got_shape, shape)) if g != e]
+            msg += (
+                f" Its {axes[wrong[0]]} axis has {got_shape[wrong[0]]} entries instead of "
+                f"{shape[wrong[0]]}. The sizes change from call to call: if a size is written "
+                "into your code, take it from the arguments' .shape instead."
+            )
+        raise ExerciseError(msg)
+    return arr.astype(float)
+
+
+def _any_array(name: str, got: Any) -> np.ndarray:
+    """``got`` (not None) as a float array of any shape, or a "wrong kind of answer" failure."""
     if callable(got):
         raise ExerciseError(
             f"{name} should be an array of numbers, got a function "
@@ -239,6 +330,152 @@ def expect_array(name: str, got: Any) -> np.ndarray:
             "NumPy cannot turn into one (ragged lists or non-numbers?)."
         ) from None
     return arr
+
+
+def to_numpy(value: Any) -> np.ndarray:
+    """A Keras variable or tensor (any backend), or an array, as a float64 NumPy array."""
+    import keras
+
+    return np.asarray(keras.ops.convert_to_numpy(value), dtype=float)
+
+
+#: What :func:`expect_unchanged` says by default; ``{name}`` stands for the argument's name.
+CHANGED_IN_PLACE = (
+    "your function changed its argument `{name}` in place (e.g. `{name} -= ...`, "
+    "`{name} *= ...` or `{name}[...] = ...`). The caller still needs it: compute into "
+    "a new array instead, e.g. `{name} = {name} - ...` (which makes a new array), or "
+    "start from `{name}.copy()`."
+)
+
+
+def _copy(value: Any) -> Any:
+    """A copy of the arrays in ``value`` (also inside lists, tuples and dicts); anything
+    else (numbers, functions, layers, random generators) is passed on as it is."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def _same(before: Any, after: Any) -> bool:
+    """True if ``after`` (what the learner's function was given) still equals ``before``."""
+    if isinstance(before, np.ndarray):
+        return (
+            isinstance(after, np.ndarray)
+            and after.shape == before.shape
+            and bool(np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
+        )
+    if isinstance(before, (list, tuple)):
+        return (
+            type(after) is type(before)
+            and len(after) == len(before)
+            and all(_same(b, a) for b, a in zip(before, after))
+        )
+    if isinstance(before, dict):
+        return (
+            isinstance(after, dict)
+            and after.keys() == before.keys()
+            and all(_same(before[k], after[k]) for k in before)
+        )
+    return True  # numbers and strings cannot change; other objects are not the checker's to judge
+
+
+def call_on_copies(
+    fn: Callable[..., Any], inputs: Mapping[str, Any], *, index_hint: bool = True
+) -> tuple[Any, dict[str, Any]]:
+    """Call ``fn`` (via :func:`call`) with copies of ``inputs``, in order; return its result
+    and the copies it was given.
+
+    Arrays are copied, also inside lists, tuples and dicts; everything else (numbers,
+    functions, Keras layers, random generators) is passed as it is. Compare the copies with
+    ``inputs`` afterwards (:func:`expect_unchanged`) to catch a function that modifies its
+    arguments in place. NumPy's floating-point warnings are silenced (an overflow shows up as
+    nan/inf in the result, which the checker then explains).
+
+    Args:
+        fn: the learner's function.
+        inputs: ``{argument name: value}``, in the order of ``fn``'s parameters.
+        index_hint: add a hint about sizes written into the code to a crash with an
+            ``IndexError`` (the checker uses sizes the notebook never does). Turn it off
+            where a checker explains index errors itself.
+    """
+    passed = {k: _copy(v) for k, v in inputs.items()}
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            got = call(fn, *passed.values())
+    except ExerciseError as err:
+        if index_hint and "IndexError" in str(err):
+            raise ExerciseError(
+                f"{err}\nHint: the checker uses sizes your notebook does not. An index out of "
+                "range often comes from a size written into the code (such as range(5)): take "
+                "sizes from the arguments instead, e.g. x.shape[1]."
+            ) from None
+        raise
+    return got, passed
+
+
+def expect_unchanged(inputs: Mapping[str, Any], passed: Mapping[str, Any], message: str = CHANGED_IN_PLACE) -> None:
+    """Fail if the learner's function changed one of the values it was given.
+
+    Args:
+        inputs: the originals, as given to :func:`call_on_copies`.
+        passed: the copies it returned, after the call.
+        message: what to say; ``{name}`` is replaced by the name of the first changed argument
+            (default :data:`CHANGED_IN_PLACE`). Say how to avoid the change in this exercise.
+    """
+    for name, original in inputs.items():
+        if not _same(original, passed[name]):
+            raise ExerciseError(message.replace("{name}", name))
+
+
+def load_weights_hint(
+    message: str,
+    shapes: str = "the kernel must be (n_in, n_out), which is W.T, and the bias (n_out,)",
+    order: str = "[kernel, bias], that is [W.T, b]",
+) -> str:
+    """A hint for a crash while loading weights into a Keras layer.
+
+    Args:
+        message: the crash's message.
+        shapes: what each weight's shape must be.
+        order: the list ``set_weights`` expects.
+    """
+    low = message.lower()
+    if "setter" in low or "can't set attribute" in low:
+        return (
+            "a layer's weights are variables: change their values with "
+            "layer.kernel.assign(new_value) or layer.set_weights([...]); do not "
+            "assign to the attribute."
+        )
+    if "expecting" in low and "weights" in low:
+        return f"set_weights needs every weight of the layer, in the order {order}."
+    if "not compatible" in low or "must match" in low:
+        return f"Keras refused the shapes: {shapes}."
+    return "load the weights with layer.set_weights([...]) or layer.kernel.assign(...)."
+
+
+def all_layers(model: Any) -> list[Any]:
+    """Every layer of a Keras ``model``, once each: nested models, wrappers (``Bidirectional``,
+    ``TimeDistributed``) and the cells of recurrent layers opened up."""
+    import keras
+
+    found: list[Any] = []
+    todo = list(getattr(model, "layers", []) or [])
+    while todo:
+        layer = todo.pop(0)
+        if any(layer is f for f in found):
+            continue
+        found.append(layer)
+        todo.extend(getattr(layer, "layers", []) or [])
+        for attr in ("layer", "forward_layer", "backward_layer", "cell"):
+            inner = getattr(layer, attr, None)
+            if isinstance(inner, keras.layers.Layer):
+                todo.append(inner)
+    return found
 
 
 def expect_model(name: str, got: Any) -> Any:

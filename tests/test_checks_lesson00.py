@@ -10,13 +10,12 @@ import pytest
 import seqkeras.reference as ref
 from seqkeras.checks.lesson00 import (
     PARAM_COUNT_QUESTION,
-    _expect_array,
     check_dense,
     check_load_into_dense,
     check_param_count,
     check_softmax,
 )
-from seqkeras.grading import ExerciseError
+from seqkeras.grading import ExerciseError, expect_array
 
 
 def rejects(checker, answer, diagnosis):
@@ -42,7 +41,7 @@ def rejects(checker, answer, diagnosis):
 )
 def test_expect_array_names_what_was_expected(got, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
-        _expect_array("y", got, (1, 4), ("batch", "n_out"), given="for x")
+        expect_array("y", got, (1, 4), ("batch", "n_out"), given="for x")
 
 
 # ----------------------------------------------------------------------------- 00.1 dense
