@@ -241,6 +241,9 @@ def shape_str(shape: Sequence[int]) -> str:
     return str(tuple(int(s) for s in shape))
 
 
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
 def expect_array(
     name: str,
     got: Any,
@@ -262,7 +265,8 @@ def expect_array(
         name: what the value is, e.g. ``"y"``.
         got: the learner's result.
         shape: the expected shape, or None for any shape.
-        axes: with ``shape``, a name for each axis, e.g. ``("batch", "n_out")``, for the messages.
+        axes: with ``shape``, a name for each axis, e.g. ``("batch", "n_out")``, for the
+            messages (default: "first", "second", ...).
         given: with ``shape``, the inputs of this call, e.g. ``"for x (1, 6) and W (6, 4)"``.
     """
     if got is None:
@@ -270,7 +274,7 @@ def expect_array(
     if shape is None:
         return _any_array(name, got)
     shape = tuple(int(s) for s in shape)
-    axes = tuple(axes) if axes is not None else tuple(f"number {i}" for i in range(len(shape)))
+    axes = tuple(axes) if axes is not None else _ORDINALS[: len(shape)]
     want = f"a NumPy array of shape {shape_str(shape)}"
     if isinstance(got, (list, tuple)):
         raise ExerciseError(
@@ -380,7 +384,12 @@ def _same(before: Any, after: Any) -> bool:
             and after.keys() == before.keys()
             and all(_same(before[k], after[k]) for k in before)
         )
-    return True  # numbers and strings cannot change; other objects are not the checker's to judge
+    if after is before:  # numbers, strings and objects passed on as they are
+        return True
+    try:  # an item of a list replaced by another
+        return bool(before == after)
+    except Exception:  # a comparison that gives no single answer
+        return False
 
 
 def call_on_copies(
@@ -418,7 +427,9 @@ def call_on_copies(
     return got, passed
 
 
-def expect_unchanged(inputs: Mapping[str, Any], passed: Mapping[str, Any], message: str = CHANGED_IN_PLACE) -> None:
+def expect_unchanged(
+    inputs: Mapping[str, Any], passed: Mapping[str, Any], message: str = CHANGED_IN_PLACE
+) -> None:
     """Fail if the learner's function changed one of the values it was given.
 
     Args:

@@ -106,7 +106,6 @@ def check_dense(fn: Callable[..., Any]) -> None:
         likely_bugs={
             "you ignore the argument f (always tanh?): apply the activation function you are "
             "given, f(...).": np.tanh(x @ W + b),
-            "you forgot the bias: add b before the activation, f(x @ W + b).": ref.sigmoid(x @ W),
         },
     )
     unchanged()
@@ -290,7 +289,6 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
             "layer.kernel",
             kernel,
             W.T,
-            atol=1e-6,
             likely_bugs={
                 "you copied W as it is. The textbook W is (n_out, n_in) but a Keras kernel is "
                 "(n_in, n_out): load W.T.": W,
@@ -306,7 +304,6 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
             "layer.bias",
             bias,
             b,
-            atol=1e-6,
             likely_bugs={
                 "the bias was not copied: the layer still has its starting bias; set it too.": bias0,
                 "b was ADDED to the layer's starting bias (assign_add?): the layer starts with its "
@@ -315,7 +312,7 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
         )
         # Behaviour, not only the variables: the layer must now compute x @ W.T + b.
         x = (rng.normal(size=(1, n_in)) * 3).astype("float32")
-        expect_close("layer(x)", to_numpy(layer(x)), x @ W.T.astype(float) + b, atol=1e-5)
+        expect_close("layer(x)", to_numpy(layer(x)), x @ W.T.astype(float) + b)
         expect_unchanged(inputs, passed)
 
 
@@ -362,12 +359,12 @@ def check_param_count(answer: Any) -> None:
         f"into ONE input, so there are {_UNITS} biases, one per "
         "output unit.",
     }
-    is_whole = np.isfinite(float(answer)) and float(answer).is_integer()
+    known = bugs.get(int(answer)) if float(answer).is_integer() else None  # False for nan, inf
     raise ExerciseError(
         f"n_params = {answer} is not right. "
-        + bugs.get(
-            int(answer) if is_whole else -1,
-            "Count the weights (n_in × n_out, where n_in is the length of the whole input vector) "
-            "plus the biases (one per output unit).",
+        + (
+            known
+            or "Count the weights (n_in × n_out, where n_in is the length of the whole input vector) "
+            "plus the biases (one per output unit)."
         )
     )

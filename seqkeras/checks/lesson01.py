@@ -363,7 +363,9 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
         try:
             returned, passed = call_on_copies(fn, {"layer": layer, **inputs})
         except ExerciseError as err:
-            hint = load_weights_hint(str(err), _PORT_SHAPES, "[kernel, recurrent_kernel, bias], that is [U, W, b]")
+            hint = load_weights_hint(
+                str(err), _PORT_SHAPES, "[kernel, recurrent_kernel, bias], that is [U, W, b]"
+            )
             raise ExerciseError(f"{err}\nHint: {hint}") from None
         kernel, recurrent = to_numpy(cell.kernel), to_numpy(cell.recurrent_kernel)
         bias = to_numpy(cell.bias)
@@ -388,7 +390,6 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
             "layer.cell.kernel",
             kernel,
             U,
-            atol=1e-6,
             likely_bugs={
                 "you loaded U transposed: Keras' kernel is (n_in, n_h), the same layout as U, so "
                 "no .T is needed.": U.T,
@@ -401,7 +402,6 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
             "layer.cell.recurrent_kernel",
             recurrent,
             W,
-            atol=1e-6,
             likely_bugs={
                 "you loaded W transposed: Keras' recurrent_kernel is (n_h, n_h) in the same layout "
                 "as W (h_prev @ W), so no .T is needed.": W.T,
@@ -414,7 +414,6 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
             "layer.cell.bias",
             bias,
             b,
-            atol=1e-6,
             likely_bugs={
                 "the bias was not copied: the layer still has its starting bias.": bias0,
                 "b was ADDED to the layer's starting bias (assign_add?): replace it, "
@@ -427,7 +426,6 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
             f"layer(x) for x {shape_str(x.shape)}",
             to_numpy(layer(x)),
             ref.rnn_forward(x, None, U, W, b),
-            atol=1e-5,
         )
         expect_unchanged(inputs, passed)
 

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from seqkeras.grading import ExerciseError, NotAttempted, call, exercise
+from seqkeras.grading import ExerciseError, NotAttempted, all_layers, call, exercise, to_numpy
 
 __all__ = [
     "check_shapes",
@@ -329,10 +329,9 @@ def _fixed_input_shape(model: Any) -> tuple[Any, ...] | None:
 
 def _run(model: Any, x: np.ndarray, what: str) -> np.ndarray:
     """The model's output on ``x`` as a float NumPy array; a crash or odd output becomes a diagnosis."""
-    import keras
-
     try:
-        out = model(x, training=False)
+        with np.errstate(all="ignore"):  # NumPy backend: a broken model's log(0) is reported below
+            out = model(x, training=False)
     except Exception as err:  # learner model: explain, with the underlying error in full
         declared = _fixed_input_shape(model)
         if (
@@ -365,7 +364,7 @@ def _run(model: Any, x: np.ndarray, what: str) -> np.ndarray:
             "(did you leave return_state=True on the last recurrent layer?)."
         )
     try:
-        arr = np.asarray(keras.ops.convert_to_numpy(out), dtype=float)
+        arr = to_numpy(out)
     except (TypeError, ValueError):
         raise ExerciseError(f"your model returned {type(out).__name__}, not a tensor of numbers.") from None
     if not np.all(np.isfinite(arr)):
@@ -389,29 +388,12 @@ def _expect_probabilities(out: np.ndarray, over: str) -> None:
         )
 
 
-def _all_layers(model: Any) -> list[Any]:
-    """Every layer of ``model``, nested models and wrappers (e.g. Bidirectional) opened up."""
-    found: list[Any] = []
-    todo = list(getattr(model, "layers", []) or [])
-    while todo:
-        layer = todo.pop(0)
-        if any(layer is f for f in found):
-            continue
-        found.append(layer)
-        todo.extend(getattr(layer, "layers", []) or [])
-        for attr in ("layer", "forward_layer", "backward_layer"):
-            inner = getattr(layer, attr, None)
-            if inner is not None:
-                todo.append(inner)
-    return found
-
-
 def _recurrent_units(model: Any) -> list[int]:
     """The ``units`` of every recurrent layer in ``model`` (GRU, LSTM, SimpleRNN, RNN(cell))."""
     import keras
 
     units = []
-    for layer in _all_layers(model):
+    for layer in all_layers(model):
         if isinstance(layer, keras.layers.RNN):
             n = getattr(layer, "units", None) or getattr(getattr(layer, "cell", None), "units", None)
             if isinstance(n, (int, np.integer)):
@@ -423,11 +405,12 @@ def _has_layer(model: Any, name: str) -> bool:
     import keras
 
     kind = getattr(keras.layers, name)
-    return any(isinstance(layer, kind) for layer in _all_layers(model))
+    return any(isinstance(layer, kind) for layer in all_layers(model))
 
 
 def _check_built_with(model: Any, *, units: int, vocab_size: int | None = None) -> None:
-    """Fail if the model ignores ``units`` or ``vocab_size`` (inspects its layers after a call)."""
+    """Fail if the model ignores ``units`` or ``vocab_size``, by inspecting its layers (which
+    exist as soon as the builder returns, so this runs before the model is first called)."""
     import keras
 
     found = _recurrent_units(model)
@@ -439,7 +422,7 @@ def _check_built_with(model: Any, *, units: int, vocab_size: int | None = None) 
         )
     if vocab_size is None:
         return
-    rows = [int(layer.input_dim) for layer in _all_layers(model) if isinstance(layer, keras.layers.Embedding)]
+    rows = [int(layer.input_dim) for layer in all_layers(model) if isinstance(layer, keras.layers.Embedding)]
     if rows and not any(vocab_size <= r <= vocab_size + 1 for r in rows):
         raise ExerciseError(
             f"the builder was called with vocab_size={vocab_size}, but your Embedding has a "

@@ -34,7 +34,7 @@ import numpy as np
 import seqkeras.reference as ref
 from seqkeras.decoding import apply_temperature
 from seqkeras.decoding import generate as reference_generate
-from seqkeras.grading import ExerciseError, call, exercise, expect_close
+from seqkeras.grading import ExerciseError, call_on_copies, exercise, expect_close, expect_unchanged
 
 __all__ = ["check_perplexity_from_nll", "check_sample_with_temperature", "check_generate_ids"]
 
@@ -75,14 +75,13 @@ def _as_number(got: Any, name: str) -> float:
 
 def _perplexity_of(fn: Callable[..., Any], nll: np.ndarray) -> float:
     """Call the learner's function on a copy of ``nll``; fail if it changes its argument."""
-    given = nll.copy()
-    with np.errstate(all="ignore"):
-        got = call(fn, given)
-    if not np.array_equal(given, nll):
-        raise ExerciseError(
-            "your function changed the `nll` array it was given: compute on a "
-            "new array (np.mean(nll) makes one), not in place."
-        )
+    got, passed = call_on_copies(fn, {"nll": nll})
+    expect_unchanged(
+        {"nll": nll},
+        passed,
+        "your function changed the `nll` array it was given: compute on a "
+        "new array (np.mean(nll) makes one), not in place.",
+    )
     return _as_number(got, "the perplexity")
 
 
@@ -196,19 +195,19 @@ def _draw(
     """``n`` indices from the learner's sampler at temperature ``t``, each checked to be one
     int in range, with ``probs`` left unchanged."""
     out = np.empty(n, dtype=int)
+    inputs = {"probs": probs, "temperature": t, "rng": rng}
     for i in range(n):
-        given = probs.copy()
-        with np.errstate(all="ignore"):  # log(0) warnings are expected, not the learner's fault
-            try:
-                k = call(fn, given, t, rng)
-            except ExerciseError as err:
-                _explain_sampler_error(str(err), t, len(probs))
-                raise
-        if not np.array_equal(given, probs):
-            raise ExerciseError(
-                "your function changed the `probs` array it was given: work on a "
-                "new array (e.g. q = np.log(probs) / temperature), not in place."
-            )
+        try:  # log(0) warnings are expected, not the learner's fault: call_on_copies silences them
+            k, passed = call_on_copies(fn, inputs)
+        except ExerciseError as err:
+            _explain_sampler_error(str(err), t, len(probs))
+            raise
+        expect_unchanged(
+            inputs,
+            passed,
+            "your function changed the `probs` array it was given: work on a "
+            "new array (e.g. q = np.log(probs) / temperature), not in place.",
+        )
         out[i] = _as_index(k, len(probs))
     return out
 
@@ -492,14 +491,21 @@ def _generate(
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Run the learner's loop; fail if it changes the prompt it was given or returns odd ids."""
-    given = prompt.copy()
-    with np.errstate(divide="ignore"):  # log(0) of the fake models' one-hot outputs
-        got = call(fn, step, state, given, n, temperature, rng)
-    if not np.array_equal(np.asarray(given), np.asarray(prompt)) or len(given) != len(prompt):
-        raise ExerciseError(
-            "your function changed the `prompt_ids` it was given (appending to "
-            "it?): build a new list for the generated ids, new_ids = []."
-        )
+    inputs = {
+        "step_fn": step,
+        "state": state,
+        "prompt_ids": prompt,
+        "n": n,
+        "temperature": temperature,
+        "rng": rng,
+    }
+    got, passed = call_on_copies(fn, inputs)  # silences log(0) of the fake models' one-hot outputs
+    expect_unchanged(
+        inputs,
+        passed,
+        "your function changed the `prompt_ids` it was given (appending to "
+        "it?): build a new list for the generated ids, new_ids = [].",
+    )
     return _as_ids(got, n, len(prompt))
 
 

@@ -26,7 +26,18 @@ from typing import Any
 import numpy as np
 
 import seqkeras.reference as ref
-from seqkeras.grading import ExerciseError, NotAttempted, call, exercise, expect_array, expect_model
+from seqkeras.grading import (
+    ExerciseError,
+    NotAttempted,
+    all_layers,
+    call,
+    call_on_copies,
+    exercise,
+    expect_array,
+    expect_model,
+    expect_unchanged,
+    to_numpy,
+)
 
 __all__ = [
     "check_birnn_forward",
@@ -179,40 +190,23 @@ def check_birnn_forward(fn: Callable[..., Any]) -> None:
     """
     for seed, batch, T, lengths, n_in, n_f, n_b, scale in _CASES:
         x, lens, fwd, bwd = _case(seed, batch, T, lengths, n_in, n_f, n_b, scale)
-        x_before, lens_before = x.copy(), lens.copy()
-        got = expect_array("the result", call(fn, x, lens, fwd, bwd))
+        inputs = {"x": x, "lengths": lens, "forward": fwd, "backward": bwd}
+        got, passed = call_on_copies(fn, inputs)
+        got = expect_array("the result", got)
         where = f"(batch {batch}, T = {T}, lengths {lengths})"
-        if not np.array_equal(x, x_before) or not np.array_equal(lens, lens_before):
-            raise ExerciseError(
-                f"your function changed its input in place {where}: reverse into a "
-                "new array (ref.reverse_padded returns a copy; x[:, ::-1] is a "
-                "view, so assigning into it writes into x)."
-            )
+        expect_unchanged(
+            inputs,
+            passed,
+            f"your function changed its input in place {where}: reverse into a "
+            "new array (ref.reverse_padded returns a copy; x[:, ::-1] is a "
+            "view, so assigning into it writes into x).",
+        )
         _diagnose_birnn(got, x, lens, fwd, bwd, where)
 
 
 # --------------------------------------------------------------------------- 06.2 the tagger
-def _layers_of(model: Any) -> list[Any]:
-    """Every layer of ``model``, nested models and wrappers (Bidirectional, Backward) opened up."""
-    found: list[Any] = []
-    todo = list(getattr(model, "layers", []) or [])
-    while todo:
-        layer = todo.pop(0)
-        if any(layer is f for f in found):
-            continue
-        found.append(layer)
-        todo.extend(getattr(layer, "layers", []) or [])
-        for attr in ("layer", "forward_layer", "backward_layer", "cell"):
-            inner = getattr(layer, attr, None)
-            if inner is not None and hasattr(inner, "built"):
-                todo.append(inner)
-    return found
-
-
 def _tagger_output(model: Any, x: np.ndarray, what: str) -> np.ndarray:
     """The model's output on ``x`` as a float array; a crash or a list becomes a diagnosis."""
-    import keras
-
     try:
         out = model(x, training=False)
     except Exception as err:  # learner model: say what was fed
@@ -227,7 +221,7 @@ def _tagger_output(model: Any, x: np.ndarray, what: str) -> np.ndarray:
             "a Bidirectional layer returns the two directions separately: use 'concat' (the "
             "default), or drop return_state=True."
         )
-    return np.asarray(keras.ops.convert_to_numpy(out), dtype=float)
+    return to_numpy(out)
 
 
 def _ids(rng: np.random.Generator, vocab_size: int, lengths: list[int], T: int) -> np.ndarray:
@@ -352,7 +346,7 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
         )
     recurrent = [
         layer
-        for layer in _layers_of(model)
+        for layer in all_layers(model)
         if isinstance(layer, keras.layers.RNN) or hasattr(layer, "recurrent_kernel")
     ]
     sizes = {getattr(getattr(layer, "cell", layer), "units", None) for layer in recurrent}
