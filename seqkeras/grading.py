@@ -41,7 +41,8 @@ passes a weak check, so each checker should
 Helpers for these contracts, so that every lesson does them one way: :func:`call_on_copies`
 and :func:`expect_unchanged` (inputs left unmodified), :func:`expect_array` with a ``shape``
 (kind, shape and kept axes of an array answer), :func:`shape_str`, :func:`to_numpy` (Keras
-tensors and variables), :func:`all_layers` (a model's layers, wrappers opened) and
+tensors and variables), :func:`all_layers` (a model's layers, wrappers opened), :func:`model_output` (run a learner's
+model on a probe, every odd outcome explained) and
 :func:`load_weights_hint` (crashes while loading weights into a layer).
 
 Each checker is tested in ``tests/`` against the reference, a correct alternative written
@@ -62,6 +63,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import traceback
 import warnings
@@ -87,6 +89,8 @@ __all__ = [
     "expect_unchanged",
     "call_on_copies",
     "all_layers",
+    "declared_input_shape",
+    "model_output",
     "load_weights_hint",
     "shape_str",
     "to_numpy",
@@ -609,3 +613,76 @@ def exercise(number: str, title: str) -> Callable[[Callable[..., Any]], Callable
         return wrapped
 
     return decorate
+
+
+def declared_input_shape(model: Any) -> tuple[Any, ...] | None:
+    """The input shape a functional or Sequential model declares (batch axis included), or
+    None (a subclassed model declares none)."""
+    try:
+        return tuple(model.inputs[0].shape)
+    except Exception:  # subclassed models have no declared inputs
+        return None
+
+
+def model_output(
+    model: Any,
+    x: np.ndarray,
+    what: str,
+    *,
+    many_outputs: str = "Did you leave return_state=True on the last recurrent layer?",
+) -> np.ndarray:
+    """The output of the learner's Keras ``model`` on ``x`` (no training), as a float array.
+
+    Every odd outcome becomes a diagnosis: a crash (its type and full text, without Keras'
+    bold markers, and whether the declared input shape fits ``x``), ``None``, a dict or a
+    list of tensors, something that is not numbers, NaN or infinity. NumPy's warnings of a
+    broken model (NumPy backend) are silenced: the NaN check reports them.
+
+    Args:
+        model: the learner's model.
+        x: the probe input, with its batch axis.
+        what: the probe in words, e.g. ``"a batch of token ids"``.
+        many_outputs: the likely cause when the model returns several tensors.
+    """
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out = model(x, training=False)
+    except Exception as err:  # learner model: explain, with the underlying error in full
+        declared = declared_input_shape(model)
+        if (
+            declared is not None
+            and len(declared) == x.ndim
+            and any(d is not None and d != s for d, s in zip(declared[1:], x.shape[1:], strict=True))
+        ):
+            hint = (
+                f"Your keras.Input declares the shape {declared[1:]} (without the batch "
+                f"axis), which does not fit {x.shape[1:]}: use the builder's arguments, and "
+                "None for the length, so that the model reads sequences of any length."
+            )
+        else:
+            hint = "Check keras.Input(shape=...): it must match that shape without the batch axis."
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip()  # Keras' bold markers
+        raise ExerciseError(
+            f"calling your model on {what} of shape {x.shape} raised {type(err).__name__}: {text}\n{hint}"
+        ) from None
+    if out is None:
+        raise ExerciseError(
+            "your model returned None: does its call() method `return` the output of the last layer?"
+        )
+    if isinstance(out, dict):
+        raise ExerciseError(
+            f"your model returns a dict of {len(out)} tensors; it should return one tensor of probabilities."
+        )
+    if isinstance(out, (list, tuple)):
+        raise ExerciseError(f"your model returns {len(out)} tensors; it should return one. {many_outputs}")
+    try:
+        arr = to_numpy(out)
+    except (TypeError, ValueError):
+        raise ExerciseError(f"your model returned {type(out).__name__}, not a tensor of numbers.") from None
+    if not np.all(np.isfinite(arr)):
+        raise ExerciseError(
+            f"on {what} your model's output contains NaN or infinity: check "
+            "the last layer (activation='softmax')."
+        )
+    return arr

@@ -4,6 +4,7 @@ answers of the wrong kind, and how a wrong answer looks in Jupyter."""
 import re
 import warnings
 
+import keras
 import numpy as np
 import pytest
 
@@ -14,6 +15,7 @@ from seqkeras.grading import (
     all_layers,
     call,
     call_on_copies,
+    declared_input_shape,
     exercise,
     expect_array,
     expect_close,
@@ -23,6 +25,7 @@ from seqkeras.grading import (
     expect_shape,
     expect_unchanged,
     load_weights_hint,
+    model_output,
     require_answer,
     shape_str,
     to_numpy,
@@ -140,8 +143,6 @@ def test_wrong_kind_of_answer_gets_a_sentence(answer, match):
 
 
 def test_expect_model_and_expect_int():
-    import keras
-
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     assert expect_model("model", model) is model
     with pytest.raises(ExerciseError, match="should be a Keras model"):
@@ -494,8 +495,6 @@ def test_expect_unchanged_passes_untouched_inputs_with_nan():
 
 
 def test_to_numpy_reads_keras_variables_and_tensors():
-    import keras
-
     var = keras.Variable(np.ones((2, 3), dtype="float32"))
     got = to_numpy(var)
     assert isinstance(got, np.ndarray) and got.dtype == np.float64 and got.shape == (2, 3)
@@ -503,7 +502,6 @@ def test_to_numpy_reads_keras_variables_and_tensors():
 
 
 def test_all_layers_opens_nested_models_wrappers_and_cells():
-    import keras
     from keras import layers
 
     inner = keras.Sequential(
@@ -531,3 +529,52 @@ def test_all_layers_opens_nested_models_wrappers_and_cells():
 )
 def test_load_weights_hint_matches_the_crash(crash, hint):
     assert re.search(hint, load_weights_hint(crash))
+
+
+class _Returns(keras.Model):
+    """A subclassed model that returns whatever it is told (declares no input shape)."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+    def call(self, x):
+        return self.value
+
+
+def test_declared_input_shape():
+    model = keras.Sequential([keras.layers.Input((None, 3)), keras.layers.Dense(2)])
+    assert declared_input_shape(model) == (None, None, 3)
+    assert declared_input_shape(_Returns(None)) is None
+
+
+@pytest.mark.parametrize(
+    "value, diagnosis",
+    [
+        (None, r"^your model returned None: does its call\(\) method `return`"),
+        ({"y": np.zeros(2)}, r"^your model returns a dict of 1 tensors"),
+        ([np.zeros(2), np.zeros(2)], r"^your model returns 2 tensors; it should return one\. Did you leave"),
+        (np.array([0.5, np.nan]), r"^on a probe your model's output contains NaN or infinity"),
+        ("text", r"^your model returned str, not a tensor of numbers\.$"),
+    ],
+)
+def test_model_output_explains_odd_outputs(value, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        model_output(_Returns(value), np.zeros((2, 3), "float32"), "a probe")
+
+
+def test_model_output_of_a_working_model_and_a_crash():
+    model = keras.Sequential([keras.layers.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    got = model_output(model, np.ones((3, 4), "float32"), "vectors")
+    assert got.dtype == np.float64 and got.shape == (3, 2)
+    with pytest.raises(ExerciseError) as info:
+        model_output(model, np.ones((3, 5), "float32"), "wider vectors")
+    text = str(info.value)
+    assert text.startswith("calling your model on wider vectors of shape (3, 5) raised ")
+    assert (
+        "Your keras.Input declares the shape (4,) (without the batch axis), which does not fit (5,)" in text
+    )
+    assert "\x1b[" not in text
+    many = "Say why."
+    with pytest.raises(ExerciseError, match=r"returns 2 tensors; it should return one\. Say why\.$"):
+        model_output(_Returns([np.zeros(2)] * 2), np.zeros((1, 1)), "x", many_outputs=many)

@@ -29,13 +29,20 @@ and must not change when only padding changes.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from seqkeras.grading import ExerciseError, NotAttempted, all_layers, call, exercise, to_numpy
+from seqkeras.grading import (
+    ExerciseError,
+    NotAttempted,
+    all_layers,
+    call,
+    declared_input_shape,
+    exercise,
+    model_output,
+)
 
 __all__ = [
     "check_shapes",
@@ -319,62 +326,6 @@ def _get_model(fn: Callable[..., Any], *args: Any) -> Any:
     )
 
 
-def _fixed_input_shape(model: Any) -> tuple[Any, ...] | None:
-    """The declared input shape of a functional/Sequential model (batch axis included), if any."""
-    try:
-        return tuple(model.inputs[0].shape)
-    except Exception:  # subclassed models have no declared inputs
-        return None
-
-
-def _run(model: Any, x: np.ndarray, what: str) -> np.ndarray:
-    """The model's output on ``x`` as a float NumPy array; a crash or odd output becomes a diagnosis."""
-    try:
-        with np.errstate(all="ignore"):  # NumPy backend: a broken model's log(0) is reported below
-            out = model(x, training=False)
-    except Exception as err:  # learner model: explain, with the underlying error in full
-        declared = _fixed_input_shape(model)
-        if (
-            declared is not None
-            and len(declared) == x.ndim
-            and any(d is not None and d != s for d, s in zip(declared[1:], x.shape[1:], strict=True))
-        ):
-            hint = (
-                f"Your keras.Input declares the shape {declared[1:]} (without the batch "
-                f"axis), which does not fit {x.shape[1:]}: use the builder's arguments, and "
-                "None for the length, so that the model reads sequences of any length."
-            )
-        else:
-            hint = "Check keras.Input(shape=...): it must match that shape without the batch axis."
-        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip()  # Keras' bold markers
-        raise ExerciseError(
-            f"calling your model on {what} of shape {x.shape} raised {type(err).__name__}: {text}\n{hint}"
-        ) from None
-    if out is None:
-        raise ExerciseError(
-            "your model returned None: does its call() method `return` the output of the last layer?"
-        )
-    if isinstance(out, dict):
-        raise ExerciseError(
-            f"your model returns a dict of {len(out)} tensors; it should return one tensor of probabilities."
-        )
-    if isinstance(out, (list, tuple)):
-        raise ExerciseError(
-            f"your model returns {len(out)} tensors; it should return one "
-            "(did you leave return_state=True on the last recurrent layer?)."
-        )
-    try:
-        arr = to_numpy(out)
-    except (TypeError, ValueError):
-        raise ExerciseError(f"your model returned {type(out).__name__}, not a tensor of numbers.") from None
-    if not np.all(np.isfinite(arr)):
-        raise ExerciseError(
-            f"on {what} your model's output contains NaN or infinity: check "
-            "the last layer (activation='softmax')."
-        )
-    return arr
-
-
 def _expect_probabilities(out: np.ndarray, over: str) -> None:
     """Fail unless the last axis of ``out`` holds probability vectors."""
     sums = out.sum(axis=-1)
@@ -533,9 +484,9 @@ def check_build_n_to_n(fn: Callable[..., Any]) -> None:
         [np.concatenate([w, zeros]) for w in (words, first, swapped)] + [np.concatenate([zeros, words])]
     )  # (4, 10)
     _check_built_with(model, units=units, vocab_size=vocab_size)
-    _expect_per_step(_run(model, probe, "a batch of token ids"), probe.shape + (num_tags,), units)
+    _expect_per_step(model_output(model, probe, "a batch of token ids"), probe.shape + (num_tags,), units)
     _randomise(model, seed=22)
-    out = _run(model, probe, "a batch of token ids")
+    out = model_output(model, probe, "a batch of token ids")
     _expect_probabilities(out, "tags")
     base, last = out[0, :n], n - 1
     change = _moved(out[3, pad:], base)
@@ -558,7 +509,7 @@ def check_build_n_to_n(fn: Callable[..., Any]) -> None:
     vocab_b, tags_b, units_b = 23, 3, units  # other sizes; a batch of 1, one step
     model_b = _get_model(fn, vocab_b, tags_b, units_b)
     _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
-    one = _run(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
+    one = model_output(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
     _expect_per_step(one, (1, 1, tags_b), units_b)
 
 
@@ -615,10 +566,10 @@ def check_build_n_to_1(fn: Callable[..., Any]) -> None:
     )  # (5, 10)
     _check_built_with(model, units=units, vocab_size=vocab_size)
     _expect_per_sequence(
-        _run(model, probe, "a batch of token ids"), (len(probe), num_classes), probe.shape[1]
+        model_output(model, probe, "a batch of token ids"), (len(probe), num_classes), probe.shape[1]
     )
     _randomise(model, seed=23)
-    out = _run(model, probe, "a batch of token ids")
+    out = model_output(model, probe, "a batch of token ids")
     _expect_probabilities(out, "classes")
     if _moved(out[2], out[0]) <= _MOVES:
         raise ExerciseError(
@@ -646,7 +597,7 @@ def check_build_n_to_1(fn: Callable[..., Any]) -> None:
     vocab_b, classes_b, units_b = 19, 6, units  # other sizes; a batch of 1, one step
     model_b = _get_model(fn, vocab_b, classes_b, units_b)
     _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
-    one = _run(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
+    one = model_output(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
     _expect_per_sequence(one, (1, classes_b), 1)
 
 
@@ -677,7 +628,7 @@ def _expect_steps(out: np.ndarray, shape: tuple[int, int, int]) -> None:
 
 def _vectors_of(model: Any, n_features: int) -> None:
     """Fail if the model's declared input does not have ``n_features`` features."""
-    declared = _fixed_input_shape(model)
+    declared = declared_input_shape(model)
     if declared is not None and declared[-1] not in (None, n_features):
         raise ExerciseError(
             f"the builder was called with n_features={n_features}, but your "
@@ -700,9 +651,9 @@ def check_build_1_to_n(fn: Callable[..., Any]) -> None:
     _vectors_of(model, n_features)
     x = np.random.default_rng(4).normal(size=(4, n_features)).astype("float32")
     _check_built_with(model, units=units)
-    _expect_steps(_run(model, x, "a batch of input vectors"), (len(x), steps, num_classes))
+    _expect_steps(model_output(model, x, "a batch of input vectors"), (len(x), steps, num_classes))
     _randomise(model, seed=24)
-    out = _run(model, x, "a batch of input vectors")
+    out = model_output(model, x, "a batch of input vectors")
     _expect_probabilities(out, "classes")
     if _moved(out[1], out[0]) <= _MOVES:
         raise ExerciseError(
@@ -726,6 +677,6 @@ def check_build_1_to_n(fn: Callable[..., Any]) -> None:
     n_features_b, steps_b, classes_b, units_b = 9, 1, 6, units  # other sizes; batch 1, 1 step
     model_b = _get_model(fn, n_features_b, steps_b, classes_b, units_b)
     _vectors_of(model_b, n_features_b)
-    one = _run(model_b, np.ones((1, n_features_b), dtype="float32"), "one input vector")
+    one = model_output(model_b, np.ones((1, n_features_b), dtype="float32"), "one input vector")
     _expect_steps(one, (1, steps_b, classes_b))
     _check_built_with(model_b, units=units_b)

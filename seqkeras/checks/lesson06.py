@@ -20,6 +20,7 @@ model: change one word and see which outputs move.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -36,7 +37,7 @@ from seqkeras.grading import (
     expect_array,
     expect_model,
     expect_unchanged,
-    to_numpy,
+    model_output,
 )
 
 __all__ = [
@@ -205,23 +206,13 @@ def check_birnn_forward(fn: Callable[..., Any]) -> None:
 
 
 # --------------------------------------------------------------------------- 06.2 the tagger
-def _tagger_output(model: Any, x: np.ndarray, what: str) -> np.ndarray:
-    """The model's output on ``x`` as a float array; a crash or a list becomes a diagnosis."""
-    try:
-        out = model(x, training=False)
-    except Exception as err:  # learner model: say what was fed
-        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        raise ExerciseError(
-            f"calling your model on {what} of shape {x.shape} raised {type(err).__name__}: {first}. "
-            "The model should take keras.Input(shape=(None,), dtype='int32'): any length."
-        ) from None
-    if isinstance(out, (list, tuple)):
-        raise ExerciseError(
-            f"your model returns {len(out)} tensors; it should return one. With merge_mode=None "
-            "a Bidirectional layer returns the two directions separately: use 'concat' (the "
-            "default), or drop return_state=True."
-        )
-    return to_numpy(out)
+#: What a tagger that returns several tensors is told.
+_MANY_OUTPUTS = (
+    "With merge_mode=None a Bidirectional layer returns the two directions separately: use "
+    "'concat' (the default), or drop return_state=True."
+)
+#: The tagger's output on a probe, every odd outcome explained: ``_output(model, x, what)``.
+_output = functools.partial(model_output, many_outputs=_MANY_OUTPUTS)
 
 
 def _ids(rng: np.random.Generator, vocab_size: int, lengths: list[int], T: int) -> np.ndarray:
@@ -270,7 +261,7 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
     rng = np.random.default_rng(6)
     T = 7
     x = _ids(rng, vocab_size, [T, T, T], T)
-    out = _tagger_output(model, x, "a batch of token ids")
+    out = _output(model, x, "a batch of token ids")
     if out.ndim == 2 and out.shape[0] == 3:
         raise ExerciseError(
             f"your model returns one vector per sentence, shape {out.shape}: a "
@@ -294,7 +285,7 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
         )
     # Which words does each output read? Change one word at a time (one call for all probes).
     probes = np.concatenate([_other_word(x, t, vocab_size) for t in (2, T - 1, 0)])
-    moved = _tagger_output(model, probes, "a batch of token ids").reshape(3, 3, T, num_tags)
+    moved = _output(model, probes, "a batch of token ids").reshape(3, 3, T, num_tags)
     later = _moves(moved[0][:, 0], out[:, 0])  # step 1 sees the word at step 3
     last = _moves(moved[1][:, 0], out[:, 0])  # step 1 sees the last word
     earlier = _moves(moved[2][:, 4], out[:, 4])  # step 5 sees the first word
@@ -325,8 +316,8 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
     # Padding: more of it must not change the tags of the real words.
     lengths = [6, 3, 1]
     xp = _ids(np.random.default_rng(8), vocab_size, lengths, 6)
-    base = _tagger_output(model, xp, "a padded batch")
-    more = _tagger_output(
+    base = _output(model, xp, "a padded batch")
+    more = _output(
         model,
         np.concatenate([xp, np.zeros((3, 5), "int32")], axis=1),
         "the same batch with 5 more padding ids",
@@ -338,7 +329,7 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
             f"{np.abs(more[:, :6][real] - base[real]).max():.3g}): the backward direction reads "
             "the padding before the last real word. Mask it: Embedding(..., mask_zero=True)."
         )
-    one = _tagger_output(model, xp[:1, :1], "one sentence of one word")
+    one = _output(model, xp[:1, :1], "one sentence of one word")
     if one.shape != (1, 1, num_tags):
         raise ExerciseError(
             f"for one sentence of one word the output has shape {one.shape}, "
