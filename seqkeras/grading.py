@@ -42,7 +42,8 @@ Helpers for these contracts, so that every lesson does them one way: :func:`call
 and :func:`expect_unchanged` (inputs left unmodified), :func:`expect_array` with a ``shape``
 (kind, shape and kept axes of an array answer), :func:`shape_str`, :func:`to_numpy` (Keras
 tensors and variables), :func:`all_layers` (a model's layers, wrappers opened), :func:`model_output` (run a learner's
-model on a probe, every odd outcome explained) and
+model on a probe, every odd outcome explained), :func:`expect_shape_answers` (a "predict the
+shapes" dict) and
 :func:`load_weights_hint` (crashes while loading weights into a layer).
 
 Each checker is tested in ``tests/`` against the reference, a correct alternative written
@@ -91,6 +92,7 @@ __all__ = [
     "all_layers",
     "declared_input_shape",
     "model_output",
+    "expect_shape_answers",
     "load_weights_hint",
     "shape_str",
     "to_numpy",
@@ -686,3 +688,93 @@ def model_output(
             "the last layer (activation='softmax')."
         )
     return arr
+
+
+class _TensorAnswer:
+    """Stands for an answer entry that is a tensor or array of numbers instead of a shape."""
+
+    def __init__(self, value: Any):
+        self.shape = tuple(value.shape)
+
+
+def _shape_answer(value: Any) -> Any:
+    """Normalise one entry of a "predict the shapes" answer: lists and 1-D int arrays become
+    tuples (nested too), NumPy ints ints, a ``TensorShape`` a tuple, strings are lowered; a
+    tensor becomes a :class:`_TensorAnswer` (so that the diagnosis can say so)."""
+    if isinstance(value, str):
+        return value.strip().lower()
+    if isinstance(value, np.ndarray) and value.ndim == 1 and np.issubdtype(value.dtype, np.integer):
+        return tuple(int(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return tuple(_shape_answer(v) for v in value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if hasattr(value, "as_list"):  # a tf.TensorShape
+        return tuple(value.as_list())
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return _TensorAnswer(value)
+    return value
+
+
+def _short(value: Any) -> str:
+    """``repr(value)``, or a short description of a tensor (whose repr can fill a screen)."""
+    if hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, np.generic):
+        return f"a {type(value).__name__} of shape {tuple(value.shape)}"
+    return repr(value)
+
+
+def expect_shape_answers(
+    answer: Any,
+    expected: Mapping[str, Any],
+    diagnose: Callable[[str, Any, Any], str],
+    *,
+    name: str,
+) -> None:
+    """Judge a "predict the shapes" answer: a dict ``{key: shape}``, one entry per line of code.
+
+    ``None`` (or a dict of ``None``) is "not attempted"; anything but a dict, or a dict that
+    lacks a key, gets a sentence. Each entry is normalised (lists for tuples, NumPy ints, a
+    ``TensorShape``, strings lowered) and compared with ``expected``; every wrong entry is
+    listed with ``diagnose``'s reason, and a tensor given instead of its shape is named.
+
+    Args:
+        answer: the learner's dict.
+        expected: ``{key: the right shape}`` in question order; a shape is a tuple of ints, a
+            tuple of such tuples (several tensors), or a string such as ``"error"``.
+        diagnose: ``diagnose(key, got, want)``, the likely misconception behind a wrong entry
+            ``got`` (normalised; ``None`` if not answered).
+        name: the answer's variable in the notebook, e.g. ``"shapes"``.
+    """
+    if answer is None or answer is Ellipsis:
+        raise NotAttempted(f"`{name}` is still None")
+    keys = list(expected)
+    example = f"{keys[0]!r}: {expected[keys[0]]}".replace("'", '"')
+    if not isinstance(answer, dict):
+        raise ExerciseError(
+            f"answer with a dict {{name: shape}}, got {type(answer).__name__}: "
+            f"e.g. {name} = {{{example}, ...}}."
+        )
+    if answer and all(v is None or v is Ellipsis for v in answer.values()):
+        raise NotAttempted("every shape is still None")
+    missing = [k for k in keys if k not in answer]
+    if missing:
+        unknown = [k for k in answer if k not in expected]
+        raise ExerciseError(
+            f"your dict has no entry for {missing}; it needs one for each of "
+            f"{keys}." + (f" (Check the spelling of {unknown}.)" if unknown else "")
+        )
+    wrong = []
+    for key in keys:
+        got, want = _shape_answer(answer[key]), expected[key]
+        if isinstance(got, _TensorAnswer):
+            why = (
+                f"that is a tensor (of shape {got.shape}), not a shape: write the shape "
+                f"itself, a tuple of ints such as {expected[keys[0]]}."
+            )
+        elif got != want:
+            why = diagnose(key, got, want)
+        else:
+            continue
+        wrong.append(f"- {key!r}: you wrote {_short(answer[key])}. {why}")
+    if wrong:
+        raise ExerciseError(f"{len(wrong)} of {len(keys)} shapes are wrong:\n" + "\n".join(wrong))

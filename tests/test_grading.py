@@ -23,6 +23,7 @@ from seqkeras.grading import (
     expect_int,
     expect_model,
     expect_shape,
+    expect_shape_answers,
     expect_unchanged,
     load_weights_hint,
     model_output,
@@ -578,3 +579,53 @@ def test_model_output_of_a_working_model_and_a_crash():
     many = "Say why."
     with pytest.raises(ExerciseError, match=r"returns 2 tensors; it should return one\. Say why\.$"):
         model_output(_Returns([np.zeros(2)] * 2), np.zeros((1, 1)), "x", many_outputs=many)
+
+
+_SHAPES = {"seq": (4, 7, 3), "states": ((4, 3), (4, 3)), "bad": "error"}
+
+
+def _why(key, got, want):
+    return f"(diagnosis of {key})"
+
+
+def test_expect_shape_answers_accepts_lists_numpy_ints_and_any_case():
+    answer = {"seq": [4, np.int64(7), 3], "states": [np.array([4, 3]), (4, 3)], "bad": " Error"}
+    assert expect_shape_answers(answer, _SHAPES, _why, name="shapes") is None
+
+
+@pytest.mark.parametrize(
+    "answer, outcome",
+    [
+        (None, "`shapes` is still None"),
+        ({"seq": None, "states": None, "bad": None}, "every shape is still None"),
+    ],
+)
+def test_expect_shape_answers_not_attempted(answer, outcome):
+    with pytest.raises(NotAttempted, match=outcome):
+        expect_shape_answers(answer, _SHAPES, _why, name="shapes")
+
+
+@pytest.mark.parametrize(
+    "answer, diagnosis",
+    [
+        (
+            [(4, 7, 3)],
+            r'^answer with a dict \{name: shape\}, got list: e\.g\. shapes = \{"seq": \(4, 7, 3\), \.\.\.\}\.$',
+        ),
+        (
+            {"seq": (4, 7, 3), "state": 1},
+            r"no entry for \['states', 'bad'\].*\(Check the spelling of \['state'\]\.\)$",
+        ),
+        (
+            {"seq": np.zeros((4, 7, 3)), "states": ((4, 3), (4, 3)), "bad": "error"},
+            r"^1 of 3 shapes are wrong:\n- 'seq': you wrote a ndarray of shape \(4, 7, 3\)\. that is a tensor",
+        ),
+        (
+            {"seq": (4, 3), "states": ((4, 3),), "bad": "error"},
+            r"^2 of 3 shapes are wrong:\n- 'seq': you wrote \(4, 3\)\. \(diagnosis of seq\)\n- 'states'",
+        ),
+    ],
+)
+def test_expect_shape_answers_lists_every_wrong_entry(answer, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        expect_shape_answers(answer, _SHAPES, _why, name="shapes")

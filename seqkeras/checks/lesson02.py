@@ -36,11 +36,11 @@ import numpy as np
 
 from seqkeras.grading import (
     ExerciseError,
-    NotAttempted,
     all_layers,
     call,
     declared_input_shape,
     exercise,
+    expect_shape_answers,
     model_output,
 )
 
@@ -117,40 +117,10 @@ def _expected_shapes() -> tuple[tuple[str, Any], ...]:
     )
 
 
-class _Tensor:
-    """Stands for an answer that is a tensor or array of numbers instead of a shape."""
-
-    def __init__(self, value: Any):
-        self.shape = tuple(value.shape)
-
-
-def _as_shape(value: Any) -> Any:
-    """Normalise an answer entry: lists and int arrays become tuples (nested too); strings are
-    lowered; a tensor becomes a :class:`_Tensor` (so that the diagnosis can say so)."""
-    if isinstance(value, str):
-        return value.strip().lower()
-    if isinstance(value, np.ndarray) and value.ndim == 1 and np.issubdtype(value.dtype, np.integer):
-        return tuple(int(v) for v in value)
-    if isinstance(value, (list, tuple)):
-        return tuple(_as_shape(v) for v in value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if hasattr(value, "as_list"):  # a tf.TensorShape
-        return tuple(value.as_list())
-    if hasattr(value, "shape") and hasattr(value, "dtype"):
-        return _Tensor(value)
-    return value
-
-
 def _shape_diagnosis(key: str, got: Any, want: Any) -> str:
     """Why the answer ``got`` for ``key`` differs from ``want``: the likely misconception."""
     if got is None or got is Ellipsis:
         return 'not answered yet: replace it with a tuple of ints, or the string "error".'
-    if isinstance(got, _Tensor):
-        return (
-            f"that is a tensor (of shape {got.shape}), not a shape: write the shape "
-            "itself, a tuple of ints such as (16, 12, 8)."
-        )
     if got == "error":
         return (
             "Keras accepts this one: it is not an error. A recurrent layer fails only when "
@@ -222,13 +192,6 @@ def _shape_diagnosis(key: str, got: Any, want: Any) -> str:
     return "check the shapes step by step, writing each intermediate shape down."
 
 
-def _short(value: Any) -> str:
-    """``repr(value)``, or a short description of a tensor (whose repr can fill a screen)."""
-    if hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, np.generic):
-        return f"a {type(value).__name__} of shape {tuple(value.shape)}"
-    return repr(value)
-
-
 @exercise("02.1", "predict the shapes")
 def check_shapes(answer: Any) -> None:
     """Check a dict ``{name: shape}`` against what Keras returns for :data:`SHAPES_QUESTION`.
@@ -239,30 +202,7 @@ def check_shapes(answer: Any) -> None:
             such tuples; for an expression Keras refuses, the string ``"error"``. ``None``
             counts as not attempted.
     """
-    if answer is None or answer is Ellipsis:
-        raise NotAttempted("`shapes` is still None")
-    if not isinstance(answer, dict):
-        raise ExerciseError(
-            f"answer with a dict {{name: shape}}, got {type(answer).__name__}: "
-            'e.g. shapes = {"embedding": (16, 12, 8), ...}.'
-        )
-    if answer and all(v is None or v is Ellipsis for v in answer.values()):
-        raise NotAttempted("every shape is still None")
-    missing = [k for k in SHAPE_KEYS if k not in answer]
-    if missing:
-        unknown = [k for k in answer if k not in SHAPE_KEYS]
-        raise ExerciseError(
-            f"your dict has no entry for {missing}; it needs one for each of "
-            f"{list(SHAPE_KEYS)}." + (f" (Check the spelling of {unknown}.)" if unknown else "")
-        )
-    expected = dict(_expected_shapes())
-    wrong = []
-    for key in SHAPE_KEYS:
-        got, want = _as_shape(answer[key]), expected[key]
-        if isinstance(got, _Tensor) or got != want:
-            wrong.append(f"- {key!r}: you wrote {_short(answer[key])}. {_shape_diagnosis(key, got, want)}")
-    if wrong:
-        raise ExerciseError(f"{len(wrong)} of {len(SHAPE_KEYS)} shapes are wrong:\n" + "\n".join(wrong))
+    expect_shape_answers(answer, dict(_expected_shapes()), _shape_diagnosis, name="shapes")
 
 
 # --------------------------------------------------------------------------- model helpers

@@ -29,13 +29,13 @@ import numpy as np
 import seqkeras.reference as ref
 from seqkeras.grading import (
     ExerciseError,
-    NotAttempted,
     all_layers,
     call,
     call_on_copies,
     exercise,
     expect_array,
     expect_model,
+    expect_shape_answers,
     expect_unchanged,
     model_output,
 )
@@ -401,17 +401,6 @@ def _merge_expected() -> dict[str, Any]:
     }
 
 
-def _as_shape(value: Any) -> Any:
-    """Lists become tuples (nested too), NumPy ints become ints, strings are lowered."""
-    if isinstance(value, str):
-        return value.strip().lower()
-    if isinstance(value, (list, tuple)):
-        return tuple(_as_shape(v) for v in value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
-
-
 def _n_tensors(got: Any) -> int:
     """How many shapes an answer lists: 1 for a plain shape."""
     return len(got) if isinstance(got, tuple) and got and isinstance(got[0], tuple) else 1
@@ -488,22 +477,4 @@ def check_merge_shapes(answer: Any) -> None:
             ``(8, 15, 12)``, or, where a line returns several tensors, a tuple of such tuples.
             Lists are accepted for tuples. ``None`` counts as not attempted.
     """
-    if answer is None or answer is Ellipsis:
-        raise NotAttempted("`merge_shapes` is still None")
-    if not isinstance(answer, dict):
-        raise ExerciseError(f"answer with a dict {{name: shape}}, got {type(answer).__name__}.")
-    if answer and all(v is None or v is Ellipsis for v in answer.values()):
-        raise NotAttempted("every shape is still None")
-    missing = [k for k in MERGE_KEYS if k not in answer]
-    if missing:
-        raise ExerciseError(
-            f"your dict has no entry for {missing}; it needs one for each of {list(MERGE_KEYS)}."
-        )
-    expected = _merge_expected()
-    wrong = []
-    for key in MERGE_KEYS:
-        got, want = _as_shape(answer[key]), expected[key]
-        if got != want:
-            wrong.append(f"- {key!r}: you wrote {answer[key]!r}. {_merge_diagnosis(key, got, want)}")
-    if wrong:
-        raise ExerciseError(f"{len(wrong)} of {len(MERGE_KEYS)} shapes are wrong:\n" + "\n".join(wrong))
+    expect_shape_answers(answer, _merge_expected(), _merge_diagnosis, name="merge_shapes")
