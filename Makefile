@@ -6,8 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.seqkeras-installed
 JAX_STAMP := $(VENV)/.seqkeras-jax-installed
-# Python sources only for now: the notebooks still have findings, and fixing them means re-executing them.
-LINTED := seqkeras tests data/curate.py conftest.py
+# The notebooks too (ruff reads .ipynb): solution and learner copies, so the generator's stubs are linted.
+LINTED := seqkeras tests data/curate.py conftest.py notebooks
 KERNEL := seqkeras
 # JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -18,7 +18,7 @@ help:
 	@echo "make lab        open JupyterLab on notebooks/ (installs into .venv on first use)"
 	@echo "make test       run the whole suite: unit tests, then every notebook under nbval"
 	@echo "make test-jax   the unit tests and the solution notebooks again, on Keras' JAX backend"
-	@echo "make lint       ruff: lint and format check of seqkeras/ and tests/"
+	@echo "make lint       ruff: lint and format check of seqkeras/, tests/ and the notebooks"
 	@echo "make unit       unit tests only (fast)"
 	@echo "make notebooks  regenerate the learner notebooks from notebooks/solutions/"
 	@echo "make execute    regenerate, then re-run every notebook in place to refresh stored outputs"
