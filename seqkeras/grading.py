@@ -43,7 +43,7 @@ and :func:`expect_unchanged` (inputs left unmodified), :func:`expect_array` with
 (kind, shape and kept axes of an array answer), :func:`shape_str`, :func:`to_numpy` (Keras
 tensors and variables), :func:`all_layers` (a model's layers, wrappers opened), :func:`model_output` (run a learner's
 model on a probe, every odd outcome explained), :func:`expect_shape_answers` (a "predict the
-shapes" dict) and
+shapes" dict), :func:`rng_use` (is a given random generator the only source of randomness?) and
 :func:`load_weights_hint` (crashes while loading weights into a layer).
 
 Each checker is tested in ``tests/`` against the reference, a correct alternative written
@@ -93,6 +93,7 @@ __all__ = [
     "declared_input_shape",
     "model_output",
     "expect_shape_answers",
+    "rng_use",
     "load_weights_hint",
     "shape_str",
     "to_numpy",
@@ -778,3 +779,37 @@ def expect_shape_answers(
         wrong.append(f"- {key!r}: you wrote {_short(answer[key])}. {why}")
     if wrong:
         raise ExerciseError(f"{len(wrong)} of {len(keys)} shapes are wrong:\n" + "\n".join(wrong))
+
+
+def rng_use(draw: Callable[[int], Any], seeds: tuple[int, int] = (7, 8)) -> tuple[str | None, Any]:
+    """Probe how the learner's code uses the random generator it is given.
+
+    ``draw(seed)`` must run the learner's code with ``np.random.default_rng(seed)`` and return
+    what it drew (an array or list). It is run four times: twice with ``seeds[0]`` and NumPy's
+    global generator seeded alike, once with the global generator reseeded, once with
+    ``seeds[1]``. NumPy's global state is put back afterwards.
+
+    Returns:
+        ``(problem, first draw)``; ``problem`` is None when the generator is honoured, else
+        ``"not repeatable"`` (the same seed gave different draws: an unseeded generator or
+        Python's ``random``), ``"global"`` (the draws follow ``np.random``'s global state) or
+        ``"ignored"`` (another seed gives the same draws: a fixed seed of its own, or no
+        randomness at all). The checker turns it into a message for its exercise.
+    """
+    saved = np.random.get_state()
+    try:
+        np.random.seed(1)
+        first = draw(seeds[0])
+        np.random.seed(1)
+        again = draw(seeds[0])
+        np.random.seed(2)
+        reseeded = draw(seeds[0])
+    finally:
+        np.random.set_state(saved)
+    if not np.array_equal(first, again):
+        return "not repeatable", first
+    if not np.array_equal(first, reseeded):
+        return "global", first
+    if np.array_equal(first, draw(seeds[1])):
+        return "ignored", first
+    return None, first

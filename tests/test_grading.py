@@ -28,6 +28,7 @@ from seqkeras.grading import (
     load_weights_hint,
     model_output,
     require_answer,
+    rng_use,
     shape_str,
     to_numpy,
 )
@@ -629,3 +630,39 @@ def test_expect_shape_answers_not_attempted(answer, outcome):
 def test_expect_shape_answers_lists_every_wrong_entry(answer, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         expect_shape_answers(answer, _SHAPES, _why, name="shapes")
+
+
+def _sampler(kind):
+    """A draw(seed) for rng_use: five numbers from a sampler that uses its rng one way or another."""
+
+    def draw(seed):
+        rng = np.random.default_rng(seed)
+        if kind == "honoured":
+            return rng.integers(0, 100, size=5)
+        if kind == "fresh":
+            return np.random.default_rng().integers(0, 100, size=5)
+        if kind == "global":
+            return np.random.randint(0, 100, size=5)
+        if kind == "fixed":
+            return np.random.default_rng(0).integers(0, 100, size=5)
+        return np.zeros(5, dtype=int)  # "constant": no randomness at all
+
+    return draw
+
+
+@pytest.mark.parametrize(
+    "kind, problem",
+    [
+        ("honoured", None),
+        ("fresh", "not repeatable"),
+        ("global", "global"),
+        ("fixed", "ignored"),
+        ("constant", "ignored"),
+    ],
+)
+def test_rng_use_names_how_the_generator_is_used(kind, problem):
+    state = np.random.get_state()
+    got, first = rng_use(_sampler(kind))
+    assert got == problem and len(first) == 5
+    after = np.random.get_state()
+    assert np.array_equal(state[1], after[1]) and state[2] == after[2], "the global state is put back"
