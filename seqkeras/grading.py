@@ -38,13 +38,17 @@ passes a weak check, so each checker should
   models, another recurrent layer where any would do), judging by behaviour;
 - name the likely bug in the message, via ``likely_bugs``.
 
-Helpers for these contracts, so that every lesson does them one way: :func:`call_on_copies`
-and :func:`expect_unchanged` (inputs left unmodified), :func:`expect_array` with a ``shape``
-(kind, shape and kept axes of an array answer), :func:`shape_str`, :func:`to_numpy` (Keras
-tensors and variables), :func:`all_layers` (a model's layers, wrappers opened), :func:`model_output` (run a learner's
-model on a probe, every odd outcome explained), :func:`expect_shape_answers` (a "predict the
-shapes" dict), :func:`rng_use` (is a given random generator the only source of randomness?) and
-:func:`load_weights_hint` (crashes while loading weights into a layer).
+Helpers, so that every lesson does these things one way:
+
+- :func:`call_on_copies` and :func:`expect_unchanged`: inputs left unmodified;
+- :func:`expect_array` with a ``shape``: the kind, shape and kept axes of an array answer;
+  :func:`shape_str` to write a shape in a message;
+- :func:`rng_use`: is the given random generator the only source of randomness?
+- :func:`to_numpy`, :func:`all_layers`, :func:`model_output`, :func:`declared_input_shape`:
+  Keras tensors as arrays, a model's layers (wrappers opened), a learner's model run on a
+  probe with every odd outcome explained;
+- :func:`expect_shape_answers`: a "predict the shapes" dict;
+- :func:`load_weights_hint`: a crash while loading weights into a layer.
 
 Each checker is tested in ``tests/`` against the reference, a correct alternative written
 differently, at least four wrong answers from the classes above, and the untouched stub.
