@@ -9,8 +9,8 @@ JAX_STAMP := $(VENV)/.seqkeras-jax-installed
 SITE_STAMP := $(VENV)/.seqkeras-site-installed
 # The MkDocs plugins print a notice about MkDocs' future on every run; the build is unaffected.
 MKDOCS := NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs
-# Python sources only for now: the notebooks still have findings, and fixing them means re-executing them.
-LINTED := seqkeras tests data/curate.py conftest.py docs
+# The notebooks too (ruff reads .ipynb): solution and learner copies, so the generator's stubs are linted.
+LINTED := seqkeras tests data/curate.py conftest.py docs notebooks
 KERNEL := seqkeras
 # Test files run side by side in this many processes (pytest-xdist; each notebook stays whole in
 # one process). Two suits a 2-core laptop: much of a notebook's time is single-threaded Python.
@@ -26,7 +26,7 @@ help:
 	@echo "make lab        open JupyterLab on notebooks/ (installs into .venv on first use)"
 	@echo "make test       run the whole suite: unit tests, then every notebook under nbval"
 	@echo "make test-jax   the unit tests and the solution notebooks again, on Keras' JAX backend"
-	@echo "make lint       ruff: lint and format check of seqkeras/ and tests/"
+	@echo "make lint       ruff: lint and format check of seqkeras/, tests/ and the notebooks"
 	@echo "make unit       unit tests only (fast)"
 	@echo "make notebooks  regenerate the learner notebooks from notebooks/solutions/"
 	@echo "make execute    regenerate, then re-run every notebook in place to refresh stored outputs"

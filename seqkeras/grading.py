@@ -38,6 +38,18 @@ passes a weak check, so each checker should
   models, another recurrent layer where any would do), judging by behaviour;
 - name the likely bug in the message, via ``likely_bugs``.
 
+Helpers, so that every lesson does these things one way:
+
+- :func:`call_on_copies` and :func:`expect_unchanged`: inputs left unmodified;
+- :func:`expect_array` with a ``shape``: the kind, shape and kept axes of an array answer;
+  :func:`shape_str` to write a shape in a message;
+- :func:`rng_use`: is the given random generator the only source of randomness?
+- :func:`to_numpy`, :func:`all_layers`, :func:`model_output`, :func:`declared_input_shape`:
+  Keras tensors as arrays, a model's layers (wrappers opened), a learner's model run on a
+  probe with every odd outcome explained;
+- :func:`expect_shape_answers`: a "predict the shapes" dict;
+- :func:`load_weights_hint`: a crash while loading weights into a layer.
+
 Each checker is tested in ``tests/`` against the reference, a correct alternative written
 differently, at least four wrong answers from the classes above, and the untouched stub.
 
@@ -56,9 +68,11 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import traceback
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -77,6 +91,17 @@ __all__ = [
     "expect_array",
     "expect_model",
     "expect_int",
+    "expect_unchanged",
+    "call_on_copies",
+    "all_layers",
+    "declared_input_shape",
+    "model_output",
+    "expect_shape_answers",
+    "rng_use",
+    "load_weights_hint",
+    "shape_str",
+    "to_numpy",
+    "CHANGED_IN_PLACE",
     "STRICT_ENV",
     "STUB_MESSAGE",
 ]
@@ -219,11 +244,92 @@ def _raise_crash(err: BaseException, args: tuple, kwargs: dict) -> None:
     raise ExerciseError(msg) from err
 
 
-def expect_array(name: str, got: Any) -> np.ndarray:
-    """``got`` as a float array, or a clear "wrong kind of answer" failure (a string, a model,
-    a ragged list, ``None``)."""
+def shape_str(shape: Sequence[int]) -> str:
+    """A shape as a learner reads it: ``(3, 4)``, ``(5,)``, ``()`` (NumPy ints made plain).
+
+    Pass ``np.shape(value)`` to describe a value's shape.
+    """
+    return str(tuple(int(s) for s in shape))
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def expect_array(
+    name: str,
+    got: Any,
+    shape: Sequence[int] | None = None,
+    axes: Sequence[str] | None = None,
+    given: str = "",
+) -> np.ndarray:
+    """``got`` as a float array, or a clear "wrong kind of answer" failure.
+
+    Without ``shape`` anything NumPy turns into an array of numbers is accepted (a list, a
+    NumPy, TensorFlow or JAX array); a string, a function, a ragged list or ``None`` fails.
+
+    With ``shape`` the answer must be an array of exactly that shape (a list or tuple is
+    refused: the exercise asks for one array, and ``np.stack`` makes one). A wrong shape is
+    explained: a missing axis of size 1 (``np.squeeze``, ``[0]``), a transposed matrix, or
+    the first axis whose size differs (a size written into the code).
+
+    Args:
+        name: what the value is, e.g. ``"y"``.
+        got: the learner's result.
+        shape: the expected shape, or None for any shape.
+        axes: with ``shape``, a name for each axis, e.g. ``("batch", "n_out")``, for the
+            messages (default: "first", "second", ...).
+        given: with ``shape``, the inputs of this call, e.g. ``"for x (1, 6) and W (6, 4)"``.
+    """
     if got is None:
         raise ExerciseError(f"{name} is None: did you forget to `return` it?")
+    if shape is None:
+        return _any_array(name, got)
+    shape = tuple(int(s) for s in shape)
+    axes = tuple(axes) if axes is not None else _ORDINALS[: len(shape)]
+    want = f"a NumPy array of shape {shape_str(shape)}"
+    if isinstance(got, (list, tuple)):
+        raise ExerciseError(
+            f"{name} is a {type(got).__name__} of {len(got)} items; return {want} instead "
+            "(np.array(...) or np.stack(...) turn a list of arrays into one array)."
+        )
+    if isinstance(got, (str, bytes, dict, set)) or callable(got):
+        raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.")
+    try:
+        arr = np.asarray(got)  # NumPy, JAX and TensorFlow arrays alike
+    except Exception:  # anything that will not convert is the wrong kind of answer
+        raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.") from None
+    if arr.dtype.kind not in "iuf":
+        raise ExerciseError(
+            f"{name} should be an array of numbers of shape {shape_str(shape)}, "
+            f"got an array of dtype {arr.dtype}."
+        )
+    got_shape = tuple(int(s) for s in arr.shape)
+    if got_shape != shape:
+        msg = f"{name} has shape {shape_str(got_shape)}, expected {shape_str(shape)}" + (
+            f" {given}." if given else "."
+        )
+        squeezed = [i for i, s in enumerate(shape) if s == 1 and shape[:i] + shape[i + 1 :] == got_shape]
+        if squeezed:
+            msg += (
+                f" The {axes[squeezed[0]]} axis of size 1 is missing: keep it (a batch of one "
+                "example, a single step or an output of width one keeps its axis), so do not "
+                "np.squeeze the result or index it with [0]."
+            )
+        elif len(shape) == 2 and got_shape == shape[::-1]:
+            msg += " It looks transposed: check the order of the matrix product."
+        elif len(got_shape) == len(shape):
+            wrong = [i for i, (g, e) in enumerate(zip(got_shape, shape)) if g != e]
+            msg += (
+                f" Its {axes[wrong[0]]} axis has {got_shape[wrong[0]]} entries instead of "
+                f"{shape[wrong[0]]}. The sizes change from call to call: if a size is written "
+                "into your code, take it from the arguments' .shape instead."
+            )
+        raise ExerciseError(msg)
+    return arr.astype(float)
+
+
+def _any_array(name: str, got: Any) -> np.ndarray:
+    """``got`` (not None) as a float array of any shape, or a "wrong kind of answer" failure."""
     if callable(got):
         raise ExerciseError(
             f"{name} should be an array of numbers, got a function "
@@ -239,6 +345,159 @@ def expect_array(name: str, got: Any) -> np.ndarray:
             "NumPy cannot turn into one (ragged lists or non-numbers?)."
         ) from None
     return arr
+
+
+def to_numpy(value: Any) -> np.ndarray:
+    """A Keras variable or tensor (any backend), or an array, as a float64 NumPy array."""
+    import keras
+
+    return np.asarray(keras.ops.convert_to_numpy(value), dtype=float)
+
+
+#: What :func:`expect_unchanged` says by default; ``{name}`` stands for the argument's name.
+CHANGED_IN_PLACE = (
+    "your function changed its argument `{name}` in place (e.g. `{name} -= ...`, "
+    "`{name} *= ...` or `{name}[...] = ...`). The caller still needs it: compute into "
+    "a new array instead, e.g. `{name} = {name} - ...` (which makes a new array), or "
+    "start from `{name}.copy()`."
+)
+
+
+def _copy(value: Any) -> Any:
+    """A copy of the arrays in ``value`` (also inside lists, tuples and dicts); anything
+    else (numbers, functions, layers, random generators) is passed on as it is."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def _same(before: Any, after: Any) -> bool:
+    """True if ``after`` (what the learner's function was given) still equals ``before``."""
+    if isinstance(before, np.ndarray):
+        return (
+            isinstance(after, np.ndarray)
+            and after.shape == before.shape
+            and bool(np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
+        )
+    if isinstance(before, (list, tuple)):
+        return (
+            type(after) is type(before)
+            and len(after) == len(before)
+            and all(_same(b, a) for b, a in zip(before, after))
+        )
+    if isinstance(before, dict):
+        return (
+            isinstance(after, dict)
+            and after.keys() == before.keys()
+            and all(_same(before[k], after[k]) for k in before)
+        )
+    if after is before:  # numbers, strings and objects passed on as they are
+        return True
+    try:  # an item of a list replaced by another
+        return bool(before == after)
+    except Exception:  # a comparison that gives no single answer
+        return False
+
+
+def call_on_copies(
+    fn: Callable[..., Any], inputs: Mapping[str, Any], *, index_hint: bool = True
+) -> tuple[Any, dict[str, Any]]:
+    """Call ``fn`` (via :func:`call`) with copies of ``inputs``, in order; return its result
+    and the copies it was given.
+
+    Arrays are copied, also inside lists, tuples and dicts; everything else (numbers,
+    functions, Keras layers, random generators) is passed as it is. Compare the copies with
+    ``inputs`` afterwards (:func:`expect_unchanged`) to catch a function that modifies its
+    arguments in place. NumPy's floating-point warnings are silenced (an overflow shows up as
+    nan/inf in the result, which the checker then explains).
+
+    Args:
+        fn: the learner's function.
+        inputs: ``{argument name: value}``, in the order of ``fn``'s parameters.
+        index_hint: add a hint about sizes written into the code to a crash with an
+            ``IndexError`` (the checker uses sizes the notebook never does). Turn it off
+            where a checker explains index errors itself.
+    """
+    passed = {k: _copy(v) for k, v in inputs.items()}
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            got = call(fn, *passed.values())
+    except ExerciseError as err:
+        if index_hint and "IndexError" in str(err):
+            raise ExerciseError(
+                f"{err}\nHint: the checker uses sizes your notebook does not. An index out of "
+                "range often comes from a size written into the code (such as range(5)): take "
+                "sizes from the arguments instead, e.g. x.shape[1]."
+            ) from None
+        raise
+    return got, passed
+
+
+def expect_unchanged(
+    inputs: Mapping[str, Any], passed: Mapping[str, Any], message: str = CHANGED_IN_PLACE
+) -> None:
+    """Fail if the learner's function changed one of the values it was given.
+
+    Args:
+        inputs: the originals, as given to :func:`call_on_copies`.
+        passed: the copies it returned, after the call.
+        message: what to say; ``{name}`` is replaced by the name of the first changed argument
+            (default :data:`CHANGED_IN_PLACE`). Say how to avoid the change in this exercise.
+    """
+    for name, original in inputs.items():
+        if not _same(original, passed[name]):
+            raise ExerciseError(message.replace("{name}", name))
+
+
+def load_weights_hint(
+    message: str,
+    shapes: str = "the kernel must be (n_in, n_out), which is W.T, and the bias (n_out,)",
+    order: str = "[kernel, bias], that is [W.T, b]",
+) -> str:
+    """A hint for a crash while loading weights into a Keras layer.
+
+    Args:
+        message: the crash's message.
+        shapes: what each weight's shape must be.
+        order: the list ``set_weights`` expects.
+    """
+    low = message.lower()
+    if "setter" in low or "can't set attribute" in low:
+        return (
+            "a layer's weights are variables: change their values with "
+            "layer.kernel.assign(new_value) or layer.set_weights([...]); do not "
+            "assign to the attribute."
+        )
+    if "expecting" in low and "weights" in low:
+        return f"set_weights needs every weight of the layer, in the order {order}."
+    if "not compatible" in low or "must match" in low:
+        return f"Keras refused the shapes: {shapes}."
+    return "load the weights with layer.set_weights([...]) or layer.kernel.assign(...)."
+
+
+def all_layers(model: Any) -> list[Any]:
+    """Every layer of a Keras ``model``, once each: nested models, wrappers (``Bidirectional``,
+    ``TimeDistributed``) and the cells of recurrent layers opened up."""
+    import keras
+
+    found: list[Any] = []
+    todo = list(getattr(model, "layers", []) or [])
+    while todo:
+        layer = todo.pop(0)
+        if any(layer is f for f in found):
+            continue
+        found.append(layer)
+        todo.extend(getattr(layer, "layers", []) or [])
+        for attr in ("layer", "forward_layer", "backward_layer", "cell"):
+            inner = getattr(layer, attr, None)
+            if isinstance(inner, keras.layers.Layer):
+                todo.append(inner)
+    return found
 
 
 def expect_model(name: str, got: Any) -> Any:
@@ -361,3 +620,200 @@ def exercise(number: str, title: str) -> Callable[[Callable[..., Any]], Callable
         return wrapped
 
     return decorate
+
+
+def declared_input_shape(model: Any) -> tuple[Any, ...] | None:
+    """The input shape a functional or Sequential model declares (batch axis included), or
+    None (a subclassed model declares none)."""
+    try:
+        return tuple(model.inputs[0].shape)
+    except Exception:  # subclassed models have no declared inputs
+        return None
+
+
+def model_output(
+    model: Any,
+    x: np.ndarray,
+    what: str,
+    *,
+    many_outputs: str = "Did you leave return_state=True on the last recurrent layer?",
+) -> np.ndarray:
+    """The output of the learner's Keras ``model`` on ``x`` (no training), as a float array.
+
+    Every odd outcome becomes a diagnosis: a crash (its type and full text, without Keras'
+    bold markers, and whether the declared input shape fits ``x``), ``None``, a dict or a
+    list of tensors, something that is not numbers, NaN or infinity. NumPy's warnings of a
+    broken model (NumPy backend) are silenced: the NaN check reports them.
+
+    Args:
+        model: the learner's model.
+        x: the probe input, with its batch axis.
+        what: the probe in words, e.g. ``"a batch of token ids"``.
+        many_outputs: the likely cause when the model returns several tensors.
+    """
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out = model(x, training=False)
+    except Exception as err:  # learner model: explain, with the underlying error in full
+        declared = declared_input_shape(model)
+        if (
+            declared is not None
+            and len(declared) == x.ndim
+            and any(d is not None and d != s for d, s in zip(declared[1:], x.shape[1:], strict=True))
+        ):
+            hint = (
+                f"Your keras.Input declares the shape {declared[1:]} (without the batch "
+                f"axis), which does not fit {x.shape[1:]}: use the builder's arguments, and "
+                "None for the length, so that the model reads sequences of any length."
+            )
+        else:
+            hint = "Check keras.Input(shape=...): it must match that shape without the batch axis."
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip()  # Keras' bold markers
+        raise ExerciseError(
+            f"calling your model on {what} of shape {x.shape} raised {type(err).__name__}: {text}\n{hint}"
+        ) from None
+    if out is None:
+        raise ExerciseError(
+            "your model returned None: does its call() method `return` the output of the last layer?"
+        )
+    if isinstance(out, dict):
+        raise ExerciseError(
+            f"your model returns a dict of {len(out)} tensors; it should return one tensor of probabilities."
+        )
+    if isinstance(out, (list, tuple)):
+        raise ExerciseError(f"your model returns {len(out)} tensors; it should return one. {many_outputs}")
+    try:
+        arr = to_numpy(out)
+    except (TypeError, ValueError):
+        raise ExerciseError(f"your model returned {type(out).__name__}, not a tensor of numbers.") from None
+    if not np.all(np.isfinite(arr)):
+        raise ExerciseError(
+            f"on {what} your model's output contains NaN or infinity: check "
+            "the last layer (activation='softmax')."
+        )
+    return arr
+
+
+class _TensorAnswer:
+    """Stands for an answer entry that is a tensor or array of numbers instead of a shape."""
+
+    def __init__(self, value: Any):
+        self.shape = tuple(value.shape)
+
+
+def _shape_answer(value: Any) -> Any:
+    """Normalise one entry of a "predict the shapes" answer: lists and 1-D int arrays become
+    tuples (nested too), NumPy ints ints, a ``TensorShape`` a tuple, strings are lowered; a
+    tensor becomes a :class:`_TensorAnswer` (so that the diagnosis can say so)."""
+    if isinstance(value, str):
+        return value.strip().lower()
+    if isinstance(value, np.ndarray) and value.ndim == 1 and np.issubdtype(value.dtype, np.integer):
+        return tuple(int(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return tuple(_shape_answer(v) for v in value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if hasattr(value, "as_list"):  # a tf.TensorShape
+        return tuple(value.as_list())
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return _TensorAnswer(value)
+    return value
+
+
+def _short(value: Any) -> str:
+    """``repr(value)``, or a short description of a tensor (whose repr can fill a screen)."""
+    if hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, np.generic):
+        return f"a {type(value).__name__} of shape {tuple(value.shape)}"
+    return repr(value)
+
+
+def expect_shape_answers(
+    answer: Any,
+    expected: Mapping[str, Any],
+    diagnose: Callable[[str, Any, Any], str],
+    *,
+    name: str,
+) -> None:
+    """Judge a "predict the shapes" answer: a dict ``{key: shape}``, one entry per line of code.
+
+    ``None`` (or a dict of ``None``) is "not attempted"; anything but a dict, or a dict that
+    lacks a key, gets a sentence. Each entry is normalised (lists for tuples, NumPy ints, a
+    ``TensorShape``, strings lowered) and compared with ``expected``; every wrong entry is
+    listed with ``diagnose``'s reason, and a tensor given instead of its shape is named.
+
+    Args:
+        answer: the learner's dict.
+        expected: ``{key: the right shape}`` in question order; a shape is a tuple of ints, a
+            tuple of such tuples (several tensors), or a string such as ``"error"``.
+        diagnose: ``diagnose(key, got, want)``, the likely misconception behind a wrong entry
+            ``got`` (normalised; ``None`` if not answered).
+        name: the answer's variable in the notebook, e.g. ``"shapes"``.
+    """
+    if answer is None or answer is Ellipsis:
+        raise NotAttempted(f"`{name}` is still None")
+    keys = list(expected)
+    example = f"{keys[0]!r}: {expected[keys[0]]}".replace("'", '"')
+    if not isinstance(answer, dict):
+        raise ExerciseError(
+            f"answer with a dict {{name: shape}}, got {type(answer).__name__}: "
+            f"e.g. {name} = {{{example}, ...}}."
+        )
+    if answer and all(v is None or v is Ellipsis for v in answer.values()):
+        raise NotAttempted("every shape is still None")
+    missing = [k for k in keys if k not in answer]
+    if missing:
+        unknown = [k for k in answer if k not in expected]
+        raise ExerciseError(
+            f"your dict has no entry for {missing}; it needs one for each of "
+            f"{keys}." + (f" (Check the spelling of {unknown}.)" if unknown else "")
+        )
+    wrong = []
+    for key in keys:
+        got, want = _shape_answer(answer[key]), expected[key]
+        if isinstance(got, _TensorAnswer):
+            why = (
+                f"that is a tensor (of shape {got.shape}), not a shape: write the shape "
+                f"itself, a tuple of ints such as {expected[keys[0]]}."
+            )
+        elif got != want:
+            why = diagnose(key, got, want)
+        else:
+            continue
+        wrong.append(f"- {key!r}: you wrote {_short(answer[key])}. {why}")
+    if wrong:
+        raise ExerciseError(f"{len(wrong)} of {len(keys)} shapes are wrong:\n" + "\n".join(wrong))
+
+
+def rng_use(draw: Callable[[int], Any], seeds: tuple[int, int] = (7, 8)) -> tuple[str | None, Any]:
+    """Probe how the learner's code uses the random generator it is given.
+
+    ``draw(seed)`` must run the learner's code with ``np.random.default_rng(seed)`` and return
+    what it drew (an array or list). It is run four times: twice with ``seeds[0]`` and NumPy's
+    global generator seeded alike, once with the global generator reseeded, once with
+    ``seeds[1]``. NumPy's global state is put back afterwards.
+
+    Returns:
+        ``(problem, first draw)``; ``problem`` is None when the generator is honoured, else
+        ``"not repeatable"`` (the same seed gave different draws: an unseeded generator or
+        Python's ``random``), ``"global"`` (the draws follow ``np.random``'s global state) or
+        ``"ignored"`` (another seed gives the same draws: a fixed seed of its own, or no
+        randomness at all). The checker turns it into a message for its exercise.
+    """
+    saved = np.random.get_state()
+    try:
+        np.random.seed(1)
+        first = draw(seeds[0])
+        np.random.seed(1)
+        again = draw(seeds[0])
+        np.random.seed(2)
+        reseeded = draw(seeds[0])
+    finally:
+        np.random.set_state(saved)
+    if not np.array_equal(first, again):
+        return "not repeatable", first
+    if not np.array_equal(first, reseeded):
+        return "global", first
+    if np.array_equal(first, draw(seeds[1])):
+        return "ignored", first
+    return None, first

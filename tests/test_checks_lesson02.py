@@ -252,15 +252,11 @@ def n_to_n_centred(vocab_size, num_tags, units):  # sums to 1 without a softmax
     return keras.Model(ids, scores - ops.mean(scores, axis=-1, keepdims=True) + 1 / num_tags)
 
 
-def n_to_n_window(vocab_size, num_tags, units):  # a convolution that shortens T
-    return keras.Sequential(
-        [
-            ids_input(),
-            layers.Embedding(vocab_size, 16),
-            layers.Conv1D(units, 3),
-            layers.Dense(num_tags, activation="softmax"),
-        ]
+def n_to_n_shifted(vocab_size, num_tags, units):  # drops the last step (targets shifted?)
+    states = layers.GRU(units, return_sequences=True)(
+        layers.Embedding(vocab_size, 16, mask_zero=True)(ids := ids_input())
     )
+    return keras.Model(ids, layers.Dense(num_tags, activation="softmax")(states[:, :-1]))
 
 
 def n_to_n_nested(vocab_size, num_tags, units):  # the RNN inside a nested model
@@ -297,7 +293,7 @@ def n_to_n_cell_fixed(vocab_size, num_tags, units):
     [
         (n_to_n_bag, "treats the words before it as a bag"),
         (n_to_n_centred, "not probabilities over the tags.*the smallest entry is -"),
-        (n_to_n_window, r"for a batch of shape \(4, 10\) the output has shape \(4, 8, 5\)"),
+        (n_to_n_shifted, r"for a batch of shape \(4, 10\) the output has shape \(4, 9, 5\)"),
         (n_to_n_nested, "called with units=7, but your recurrent layer has 16 units"),
         (n_to_n_bidirectional_fixed, "called with units=7, but your recurrent layer has 16 units"),
         (n_to_n_cell_fixed, "called with units=7, but your recurrent layer has 16 units"),

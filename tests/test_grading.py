@@ -1,13 +1,21 @@
 """The exercise-check framework: passed, not attempted (lenient and strict), wrong, crashes,
 answers of the wrong kind, and how a wrong answer looks in Jupyter."""
 
+import re
+import warnings
+
+import keras
 import numpy as np
 import pytest
 
 from seqkeras.grading import (
     STUB_MESSAGE,
     ExerciseError,
+    NotAttempted,
+    all_layers,
     call,
+    call_on_copies,
+    declared_input_shape,
     exercise,
     expect_array,
     expect_close,
@@ -15,7 +23,14 @@ from seqkeras.grading import (
     expect_int,
     expect_model,
     expect_shape,
+    expect_shape_answers,
+    expect_unchanged,
+    load_weights_hint,
+    model_output,
     require_answer,
+    rng_use,
+    shape_str,
+    to_numpy,
 )
 
 
@@ -130,8 +145,6 @@ def test_wrong_kind_of_answer_gets_a_sentence(answer, match):
 
 
 def test_expect_model_and_expect_int():
-    import keras
-
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     assert expect_model("model", model) is model
     with pytest.raises(ExerciseError, match="should be a Keras model"):
@@ -367,3 +380,289 @@ def test_outcome_and_label():
     outcome = check_double(lambda x: 2 * x)
     assert repr(outcome) == "<Exercise 99.1 (double): passed>"
     assert outcome.label == "Exercise 99.1 (double)"
+
+
+# ----------------------------------------------------------------------------- shared checker helpers
+def test_shape_str_reads_like_python():
+    assert shape_str((3, np.int64(4))) == "(3, 4)"
+    assert shape_str(np.shape(np.zeros(5))) == "(5,)"
+    assert shape_str(()) == "()"
+
+
+class Unconvertible:
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError("no")
+
+
+@pytest.mark.parametrize(
+    "got, diagnosis",
+    [
+        (np.zeros((4, 1)), r"^y has shape \(4, 1\), expected \(1, 4\) for x\. It looks transposed"),
+        (np.zeros(4), r"^y has shape \(4,\), expected \(1, 4\) for x\. The batch axis of size 1 is missing"),
+        (np.zeros((1, 4, 1)), r"^y has shape \(1, 4, 1\), expected \(1, 4\) for x\.$"),
+        (np.zeros((1, 3)), r"^y has shape \(1, 3\), expected \(1, 4\) for x\. Its n_out axis has 3 "),
+        (np.array([[1, 2, 3, 4]], dtype=object), "array of numbers of shape .1, 4., got an array of dtype"),
+        ({"y": 1}, r"^y should be a NumPy array of shape \(1, 4\), got a dict\.$"),
+        (Unconvertible(), r"^y should be a NumPy array of shape \(1, 4\), got a Unconvertible\.$"),
+        ([np.zeros(4)], r"^y is a list of 1 items; return a NumPy array of shape \(1, 4\) instead"),
+        (np.tanh, r"^y should be a NumPy array of shape \(1, 4\), got a ufunc\.$"),
+        (None, r"^y is None: did you forget to `return` it\?$"),
+    ],
+)
+def test_expect_array_with_a_shape_names_what_was_expected(got, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        expect_array("y", got, (1, 4), ("batch", "n_out"), given="for x")
+
+
+def test_expect_array_with_a_shape_returns_floats_and_names_axes_by_default():
+    got = expect_array("y", np.arange(6, dtype=np.int32).reshape(2, 3), (2, 3))
+    assert got.dtype == np.float64 and got.shape == (2, 3)
+    with pytest.raises(
+        ExerciseError, match=r"^y has shape \(2, 2\), expected \(2, 3\)\. Its second axis has 2 "
+    ):
+        expect_array("y", np.zeros((2, 2)), (2, 3))
+    with pytest.raises(ExerciseError, match=r"The first axis of size 1 is missing"):
+        expect_array("y", np.zeros(3), (1, 3))
+
+
+def test_call_on_copies_passes_copies_and_keeps_other_objects():
+    rng = np.random.default_rng(0)
+    x, pair = np.arange(3.0), [np.ones(2), (np.zeros(1), 5)]
+    seen = {}
+
+    def fn(x_, pair_, rng_, f_):
+        seen.update(x=x_, pair=pair_, rng=rng_, f=f_)
+        return "result"
+
+    got, passed = call_on_copies(fn, {"x": x, "pair": pair, "rng": rng, "f": np.tanh})
+    assert got == "result"
+    assert seen["x"] is passed["x"] and seen["x"] is not x and np.array_equal(seen["x"], x)
+    assert seen["pair"][0] is not pair[0] and seen["pair"][1][0] is not pair[1][0]
+    assert isinstance(seen["pair"][1], tuple)
+    assert seen["rng"] is rng and seen["f"] is np.tanh
+
+
+def test_call_on_copies_silences_floating_point_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got, _ = call_on_copies(lambda z: np.exp(z) / np.exp(z), {"z": np.array([1000.0])})
+    assert np.isnan(got).all()
+
+
+def test_call_on_copies_explains_index_errors_unless_told_not_to():
+    def fixed(x):
+        return [x[i] for i in range(5)]
+
+    with pytest.raises(ExerciseError, match=r"(?s)raised IndexError.*Hint: the checker uses sizes"):
+        call_on_copies(fixed, {"x": np.zeros(3)})
+    with pytest.raises(ExerciseError) as info:
+        call_on_copies(fixed, {"x": np.zeros(3)}, index_hint=False)
+    assert "Hint" not in str(info.value)
+
+
+def test_call_on_copies_treats_the_stub_as_not_attempted(stub):
+    with pytest.raises(NotAttempted):
+        call_on_copies(stub, {"x": np.zeros(2)})
+
+
+def _in_place(x, rows):
+    x *= 2
+
+
+def _replaces_an_item(x, rows):
+    rows[0][1] = "other"
+
+
+def _appends(x, rows):
+    rows.append(["new"])
+
+
+@pytest.mark.parametrize(
+    "fn, name",
+    [(_in_place, "x"), (_replaces_an_item, "rows"), (_appends, "rows")],
+)
+def test_expect_unchanged_catches_every_kind_of_change(fn, name):
+    inputs = {"x": np.array([1.0, np.nan]), "rows": [["a", "b"], ["c"]]}
+    _, passed = call_on_copies(fn, inputs)
+    with pytest.raises(ExerciseError, match=rf"^your function changed its argument `{name}` in place"):
+        expect_unchanged(inputs, passed)
+    with pytest.raises(ExerciseError, match=rf"^`{name}` was changed: copy it first\.$"):
+        expect_unchanged(inputs, passed, "`{name}` was changed: copy it first.")
+
+
+def test_expect_unchanged_passes_untouched_inputs_with_nan():
+    inputs = {"x": np.array([1.0, np.nan]), "ids": np.arange(3), "rows": [["a"]], "n": 3, "f": np.tanh}
+    _, passed = call_on_copies(lambda x, ids, rows, n, f: x.sum(), inputs)
+    expect_unchanged(inputs, passed)
+
+
+def test_to_numpy_reads_keras_variables_and_tensors():
+    var = keras.Variable(np.ones((2, 3), dtype="float32"))
+    got = to_numpy(var)
+    assert isinstance(got, np.ndarray) and got.dtype == np.float64 and got.shape == (2, 3)
+    assert to_numpy(keras.ops.ones((4,))).tolist() == [1.0] * 4
+
+
+def test_all_layers_opens_nested_models_wrappers_and_cells():
+    from keras import layers
+
+    inner = keras.Sequential(
+        [layers.Input((None, 3)), layers.Bidirectional(layers.GRU(4, return_sequences=True))]
+    )
+    model = keras.Sequential([layers.Input((None, 3)), inner, layers.Dense(2)])
+    found = all_layers(model)
+    kinds = [type(layer).__name__ for layer in found]
+    assert kinds.count("GRU") == 2 and kinds.count("GRUCell") == 2
+    assert "Bidirectional" in kinds and "Dense" in kinds
+    assert len({id(layer) for layer in found}) == len(found)
+
+
+@pytest.mark.parametrize(
+    "crash, hint",
+    [
+        ("AttributeError: property 'kernel' of 'Dense' object has no setter", "weights are variables"),
+        (
+            "ValueError: You called `set_weights(weights)` ... expecting 2 weights",
+            r"in the order \[kernel, bias\]",
+        ),
+        ("ValueError: shape (3, 2) not compatible with (2, 3)", r"refused the shapes: the kernel must be"),
+        ("TypeError: something else", r"^load the weights with layer\.set_weights"),
+    ],
+)
+def test_load_weights_hint_matches_the_crash(crash, hint):
+    assert re.search(hint, load_weights_hint(crash))
+
+
+class _Returns(keras.Model):
+    """A subclassed model that returns whatever it is told (declares no input shape)."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+    def call(self, x):
+        return self.value
+
+
+def test_declared_input_shape():
+    model = keras.Sequential([keras.layers.Input((None, 3)), keras.layers.Dense(2)])
+    assert declared_input_shape(model) == (None, None, 3)
+    assert declared_input_shape(_Returns(None)) is None
+
+
+@pytest.mark.parametrize(
+    "value, diagnosis",
+    [
+        (None, r"^your model returned None: does its call\(\) method `return`"),
+        ({"y": np.zeros(2)}, r"^your model returns a dict of 1 tensors"),
+        ([np.zeros(2), np.zeros(2)], r"^your model returns 2 tensors; it should return one\. Did you leave"),
+        (np.array([0.5, np.nan]), r"^on a probe your model's output contains NaN or infinity"),
+        ("text", r"^your model returned str, not a tensor of numbers\.$"),
+    ],
+)
+def test_model_output_explains_odd_outputs(value, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        model_output(_Returns(value), np.zeros((2, 3), "float32"), "a probe")
+
+
+def test_model_output_of_a_working_model_and_a_crash():
+    model = keras.Sequential([keras.layers.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    got = model_output(model, np.ones((3, 4), "float32"), "vectors")
+    assert got.dtype == np.float64 and got.shape == (3, 2)
+    with pytest.raises(ExerciseError) as info:
+        model_output(model, np.ones((3, 5), "float32"), "wider vectors")
+    text = str(info.value)
+    assert text.startswith("calling your model on wider vectors of shape (3, 5) raised ")
+    assert (
+        "Your keras.Input declares the shape (4,) (without the batch axis), which does not fit (5,)" in text
+    )
+    assert "\x1b[" not in text
+    many = "Say why."
+    with pytest.raises(ExerciseError, match=r"returns 2 tensors; it should return one\. Say why\.$"):
+        model_output(_Returns([np.zeros(2)] * 2), np.zeros((1, 1)), "x", many_outputs=many)
+
+
+_SHAPES = {"seq": (4, 7, 3), "states": ((4, 3), (4, 3)), "bad": "error"}
+
+
+def _why(key, got, want):
+    return f"(diagnosis of {key})"
+
+
+def test_expect_shape_answers_accepts_lists_numpy_ints_and_any_case():
+    answer = {"seq": [4, np.int64(7), 3], "states": [np.array([4, 3]), (4, 3)], "bad": " Error"}
+    assert expect_shape_answers(answer, _SHAPES, _why, name="shapes") is None
+
+
+@pytest.mark.parametrize(
+    "answer, outcome",
+    [
+        (None, "`shapes` is still None"),
+        ({"seq": None, "states": None, "bad": None}, "every shape is still None"),
+    ],
+)
+def test_expect_shape_answers_not_attempted(answer, outcome):
+    with pytest.raises(NotAttempted, match=outcome):
+        expect_shape_answers(answer, _SHAPES, _why, name="shapes")
+
+
+@pytest.mark.parametrize(
+    "answer, diagnosis",
+    [
+        (
+            [(4, 7, 3)],
+            r'^answer with a dict \{name: shape\}, got list: e\.g\. shapes = \{"seq": \(4, 7, 3\), \.\.\.\}\.$',
+        ),
+        (
+            {"seq": (4, 7, 3), "state": 1},
+            r"no entry for \['states', 'bad'\].*\(Check the spelling of \['state'\]\.\)$",
+        ),
+        (
+            {"seq": np.zeros((4, 7, 3)), "states": ((4, 3), (4, 3)), "bad": "error"},
+            r"^1 of 3 shapes are wrong:\n- 'seq': you wrote a ndarray of shape \(4, 7, 3\)\. that is a tensor",
+        ),
+        (
+            {"seq": (4, 3), "states": ((4, 3),), "bad": "error"},
+            r"^2 of 3 shapes are wrong:\n- 'seq': you wrote \(4, 3\)\. \(diagnosis of seq\)\n- 'states'",
+        ),
+    ],
+)
+def test_expect_shape_answers_lists_every_wrong_entry(answer, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        expect_shape_answers(answer, _SHAPES, _why, name="shapes")
+
+
+def _sampler(kind):
+    """A draw(seed) for rng_use: five numbers from a sampler that uses its rng one way or another."""
+
+    def draw(seed):
+        rng = np.random.default_rng(seed)
+        if kind == "honoured":
+            return rng.integers(0, 100, size=5)
+        if kind == "fresh":
+            return np.random.default_rng().integers(0, 100, size=5)
+        if kind == "global":
+            return np.random.randint(0, 100, size=5)
+        if kind == "fixed":
+            return np.random.default_rng(0).integers(0, 100, size=5)
+        return np.zeros(5, dtype=int)  # "constant": no randomness at all
+
+    return draw
+
+
+@pytest.mark.parametrize(
+    "kind, problem",
+    [
+        ("honoured", None),
+        ("fresh", "not repeatable"),
+        ("global", "global"),
+        ("fixed", "ignored"),
+        ("constant", "ignored"),
+    ],
+)
+def test_rng_use_names_how_the_generator_is_used(kind, problem):
+    state = np.random.get_state()
+    got, first = rng_use(_sampler(kind))
+    assert got == problem and len(first) == 5
+    after = np.random.get_state()
+    assert np.array_equal(state[1], after[1]) and state[2] == after[2], "the global state is put back"

@@ -12,9 +12,8 @@ a wrong answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely
 The checkers probe behaviour, not one point: several batch sizes and widths (including a
 batch of 1 and an output of width 1, which must keep their axes), sizes the lesson never
 uses, scores with a large spread, layers that start from random non-zero weights, and
-inputs that must come back unmodified. The private helpers below (:func:`_call_on_copies`,
-:func:`_expect_array`, :func:`_expect_unchanged`, :func:`_numpy`) are shared with
-:mod:`seqkeras.checks.lesson01`.
+inputs that must come back unmodified (:func:`~seqkeras.grading.call_on_copies`,
+:func:`~seqkeras.grading.expect_unchanged`).
 """
 
 from __future__ import annotations
@@ -25,7 +24,18 @@ from typing import Any
 import numpy as np
 
 import seqkeras.reference as ref
-from seqkeras.grading import ExerciseError, call, exercise, expect_close, require_answer
+from seqkeras.grading import (
+    ExerciseError,
+    call_on_copies,
+    exercise,
+    expect_array,
+    expect_close,
+    expect_unchanged,
+    load_weights_hint,
+    require_answer,
+    shape_str,
+    to_numpy,
+)
 
 __all__ = [
     "PARAM_COUNT_QUESTION",
@@ -34,139 +44,6 @@ __all__ = [
     "check_param_count",
     "check_softmax",
 ]
-
-
-# --------------------------------------------------------------------------- shared helpers
-def _rng(seed: int) -> np.random.Generator:
-    return np.random.default_rng(seed)
-
-
-def _shape_str(shape: Sequence[int]) -> str:
-    return str(tuple(int(s) for s in shape))
-
-
-def _call_on_copies(
-    fn: Callable[..., Any], inputs: Mapping[str, Any], leading: Sequence[Any] = ()
-) -> tuple[Any, dict[str, Any]]:
-    """Call ``fn(*leading, *copies of inputs)``; return its result and the copies.
-
-    Floating-point warnings are silenced (an overflow shows up as nan/inf in the result,
-    which the checker then explains). A crash with an ``IndexError`` gets a hint about
-    sizes written into the code, since the probes use sizes the lesson never does.
-    Compare the returned copies with ``inputs`` (:func:`_expect_unchanged`) to catch a
-    function that modifies its arguments in place.
-    """
-    passed = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in inputs.items()}
-    try:
-        with np.errstate(all="ignore"):
-            got = call(fn, *leading, *passed.values())
-    except ExerciseError as err:
-        if "IndexError" in str(err):
-            raise ExerciseError(
-                f"{err}\nHint: the checker uses sizes your notebook does not. An index out of "
-                "range often comes from a size written into the code (such as range(5)): take "
-                "sizes from the arguments instead, e.g. x.shape[1]."
-            ) from None
-        raise
-    return got, passed
-
-
-def _expect_unchanged(inputs: Mapping[str, Any], passed: Mapping[str, Any]) -> None:
-    """Fail if the learner's function changed one of the arrays it was given."""
-    for name, original in inputs.items():
-        if isinstance(original, np.ndarray) and not np.array_equal(passed[name], original, equal_nan=True):
-            raise ExerciseError(
-                f"your function changed its argument `{name}` in place (e.g. `{name} -= ...`, "
-                f"`{name} *= ...` or `{name}[...] = ...`). The caller still needs it: compute into "
-                f"a new array instead, e.g. `{name} = {name} - ...` (which makes a new array), or "
-                f"start from `{name}.copy()`."
-            )
-
-
-def _expect_array(name: str, got: Any, shape: Sequence[int], axes: Sequence[str], given: str) -> np.ndarray:
-    """Return ``got`` as a float array of ``shape``, or fail saying what was expected.
-
-    Args:
-        name: what the value is, e.g. ``"y"``.
-        got: the learner's result.
-        shape: the expected shape.
-        axes: a name for each axis, e.g. ``("batch", "n_out")``, for the messages.
-        given: the inputs of this call, e.g. ``"for x (1, 6) and W (6, 4)"``.
-    """
-    shape = tuple(int(s) for s in shape)
-    want = f"a NumPy array of shape {_shape_str(shape)}"
-    if got is None:
-        raise ExerciseError(f"{name} is None: did you forget to `return` it?")
-    if isinstance(got, (list, tuple)):
-        raise ExerciseError(
-            f"{name} is a {type(got).__name__} of {len(got)} items; return {want} instead "
-            "(np.array(...) or np.stack(...) turn a list of arrays into one array)."
-        )
-    if isinstance(got, (str, bytes, dict, set)) or callable(got):
-        raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.")
-    try:
-        arr = np.asarray(got)  # NumPy, JAX and TensorFlow arrays alike
-    except Exception:  # anything that will not convert is the wrong kind of answer
-        raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.") from None
-    if arr.dtype.kind not in "iuf":
-        raise ExerciseError(
-            f"{name} should be an array of numbers of shape {_shape_str(shape)}, "
-            f"got an array of dtype {arr.dtype}."
-        )
-    got_shape = tuple(int(s) for s in arr.shape)
-    if got_shape != shape:
-        msg = f"{name} has shape {_shape_str(got_shape)}, expected {_shape_str(shape)} {given}."
-        squeezed = [i for i, s in enumerate(shape) if s == 1 and shape[:i] + shape[i + 1 :] == got_shape]
-        if squeezed:
-            msg += (
-                f" The {axes[squeezed[0]]} axis of size 1 is missing: keep it (a batch of one "
-                "example, a single step or an output of width one keeps its axis), so do not "
-                "np.squeeze the result or index it with [0]."
-            )
-        elif len(shape) == 2 and got_shape == shape[::-1]:
-            msg += " It looks transposed: check the order of the matrix product."
-        elif len(got_shape) == len(shape):
-            wrong = [i for i, (g, e) in enumerate(zip(got_shape, shape)) if g != e]
-            msg += (
-                f" Its {axes[wrong[0]]} axis has {got_shape[wrong[0]]} entries instead of "
-                f"{shape[wrong[0]]}. The sizes change from call to call: if a size is written "
-                "into your code, take it from the arguments' .shape instead."
-            )
-        raise ExerciseError(msg)
-    return arr.astype(float)
-
-
-def _numpy(v: Any) -> np.ndarray:
-    """A Keras variable or tensor as a float64 NumPy array."""
-    import keras
-
-    return np.asarray(keras.ops.convert_to_numpy(v), dtype=float)
-
-
-def _load_hint(
-    message: str,
-    shapes: str = "the kernel must be (n_in, n_out), which is W.T, and the bias (n_out,)",
-    order: str = "[kernel, bias], that is [W.T, b]",
-) -> str:
-    """A hint for a crash while loading weights into a Keras layer.
-
-    Args:
-        message: the crash's message.
-        shapes: what each weight's shape must be.
-        order: the list ``set_weights`` expects.
-    """
-    low = message.lower()
-    if "setter" in low or "can't set attribute" in low:
-        return (
-            "a layer's weights are variables: change their values with "
-            "layer.kernel.assign(new_value) or layer.set_weights([...]); do not "
-            "assign to the attribute."
-        )
-    if "expecting" in low and "weights" in low:
-        return f"set_weights needs every weight of the layer, in the order {order}."
-    if "not compatible" in low or "must match" in low:
-        return f"Keras refused the shapes: {shapes}."
-    return "load the weights with layer.set_weights([...]) or layer.kernel.assign(...)."
 
 
 # --------------------------------------------------------------------------- 00.1 dense
@@ -182,7 +59,7 @@ def check_dense(fn: Callable[..., Any]) -> None:
             (Keras layout), ``b`` ``(n_out,)``, ``f`` an elementwise activation function;
             it must return ``(batch, n_out)`` (``(n_out,)`` for one example ``x`` ``(n_in,)``).
     """
-    rng = _rng(0)
+    rng = np.random.default_rng(0)
 
     def probe(
         x: np.ndarray,
@@ -192,12 +69,12 @@ def check_dense(fn: Callable[..., Any]) -> None:
         axes: Sequence[str] = _DENSE_AXES,
     ) -> tuple[np.ndarray, Callable[[], None]]:
         inputs = {"x": x, "W": W, "b": b, "f": f}
-        got, passed = _call_on_copies(fn, inputs)
+        got, passed = call_on_copies(fn, inputs)
         shape = (x.shape[0], W.shape[1]) if x.ndim == 2 else (W.shape[1],)
-        got = _expect_array(
-            "y", got, shape, axes, given=f"for x {_shape_str(x.shape)} and W {_shape_str(W.shape)}"
+        got = expect_array(
+            "y", got, shape, axes, given=f"for x {shape_str(x.shape)} and W {shape_str(W.shape)}"
         )
-        return got, lambda: _expect_unchanged(inputs, passed)
+        return got, lambda: expect_unchanged(inputs, passed)
 
     # A square W first: a transposed W then gives wrong numbers instead of a crash,
     # so the bug can be named.
@@ -229,7 +106,6 @@ def check_dense(fn: Callable[..., Any]) -> None:
         likely_bugs={
             "you ignore the argument f (always tanh?): apply the activation function you are "
             "given, f(...).": np.tanh(x @ W + b),
-            "you forgot the bias: add b before the activation, f(x @ W + b).": ref.sigmoid(x @ W),
         },
     )
     unchanged()
@@ -243,7 +119,7 @@ def check_dense(fn: Callable[..., Any]) -> None:
         x = rng.normal(size=(batch, n_in))
         W, b = rng.normal(size=(n_in, n_out)), rng.normal(size=n_out)
         got, unchanged = probe(x, W, b, f)
-        expect_close(f"y for x {_shape_str(x.shape)} and W {_shape_str(W.shape)}", got, f(x @ W + b))
+        expect_close(f"y for x {shape_str(x.shape)} and W {shape_str(W.shape)}", got, f(x @ W + b))
         unchanged()
     # One example given as a 1-D vector (n_in,) must give (n_out,).
     x, W, b = rng.normal(size=3), rng.normal(size=(3, 2)), rng.normal(size=2)
@@ -260,7 +136,7 @@ def _softmax_probe(fn: Callable[..., Any], z: np.ndarray, what: str) -> np.ndarr
     """Call the learner's softmax on a copy of ``z``; check the kind and shape of the
     result and that ``z`` is left alone."""
     try:
-        got, passed = _call_on_copies(fn, {"z": z})
+        got, passed = call_on_copies(fn, {"z": z})
     except ExerciseError as err:
         if "broadcast" in str(err):
             raise ExerciseError(
@@ -268,8 +144,8 @@ def _softmax_probe(fn: Callable[..., Any], z: np.ndarray, what: str) -> np.ndarr
                 "keepdims=True so that it broadcasts against z of shape (batch, k)."
             ) from None
         raise
-    got = _expect_array(what, got, z.shape, _SOFTMAX_AXES, given=f"for z {_shape_str(z.shape)}")
-    _expect_unchanged({"z": z}, passed)
+    got = expect_array(what, got, z.shape, _SOFTMAX_AXES, given=f"for z {shape_str(z.shape)}")
+    expect_unchanged({"z": z}, passed)
     return got
 
 
@@ -296,7 +172,7 @@ def _expect_softmax(
 @exercise("00.2", "softmax")
 def check_softmax(fn: Callable[..., Any]) -> None:
     """Check ``fn(z)``: softmax over the last axis of ``z`` ``(batch, k)``, stable for large ``z``."""
-    rng = _rng(1)
+    rng = np.random.default_rng(1)
     z = rng.normal(size=(3, 5)) * 2
     got = _softmax_probe(fn, z, "softmax(z)")
     with np.errstate(all="ignore"):
@@ -323,8 +199,8 @@ def check_softmax(fn: Callable[..., Any]) -> None:
     # Other sizes: a batch of 1, a width of 1 (every probability is 1), a long row.
     for shape in [(1, 4), (4, 1), (2, 60)]:
         z = rng.normal(size=shape) * 3
-        got = _softmax_probe(fn, z, f"softmax(z) for z {_shape_str(shape)}")
-        _expect_softmax(f"softmax(z) for z {_shape_str(shape)}", got, z)
+        got = _softmax_probe(fn, z, f"softmax(z) for z {shape_str(shape)}")
+        _expect_softmax(f"softmax(z) for z {shape_str(shape)}", got, z)
     # Large scores: exp(1000) overflows to inf, and inf / inf is nan.
     big = np.array([[1000.0, 1001.0, 1002.0], [1000.0, 1000.0, 1000.0]])
     got = _softmax_probe(fn, big, "softmax(z) for large z")
@@ -378,7 +254,7 @@ def _dense_layer(n_in: int, n_out: int, seed: int) -> Any:
 def check_load_into_dense(fn: Callable[..., Any]) -> None:
     """Check ``fn(layer, W, b)``: copy a textbook ``W`` ``(n_out, n_in)`` and ``b`` ``(n_out,)``
     into the built ``keras.layers.Dense`` ``layer`` (kernel ``(n_in, n_out)``), in place."""
-    rng = _rng(2)
+    rng = np.random.default_rng(2)
     # Square first: a missing .T is then silent in Keras and can be named. Then sizes the
     # lesson never uses, an output of width 1, an input of width 1, and float64 weights
     # (what NumPy gives) as well as float32.
@@ -389,15 +265,15 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
         (1, 4, 3, "float32"),
     ):
         layer = _dense_layer(n_in, n_out, seed)
-        kernel0, bias0 = _numpy(layer.kernel), _numpy(layer.bias)
+        kernel0, bias0 = to_numpy(layer.kernel), to_numpy(layer.bias)
         W = rng.normal(size=(n_out, n_in)).astype(dtype)  # textbook layout
         b = rng.normal(size=n_out).astype(dtype)
         inputs = {"W": W, "b": b}
         try:
-            returned, passed = _call_on_copies(fn, inputs, leading=(layer,))
+            returned, passed = call_on_copies(fn, {"layer": layer, **inputs})
         except ExerciseError as err:
-            raise ExerciseError(f"{err}\nHint: {_load_hint(str(err))}") from None
-        kernel, bias = _numpy(layer.kernel), _numpy(layer.bias)
+            raise ExerciseError(f"{err}\nHint: {load_weights_hint(str(err))}") from None
+        kernel, bias = to_numpy(layer.kernel), to_numpy(layer.bias)
         if np.allclose(kernel, kernel0) and np.allclose(bias, bias0):
             extra = (
                 " (you returned a new layer: the checker looks at the one it gave you)"
@@ -413,7 +289,6 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
             "layer.kernel",
             kernel,
             W.T,
-            atol=1e-6,
             likely_bugs={
                 "you copied W as it is. The textbook W is (n_out, n_in) but a Keras kernel is "
                 "(n_in, n_out): load W.T.": W,
@@ -429,7 +304,6 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
             "layer.bias",
             bias,
             b,
-            atol=1e-6,
             likely_bugs={
                 "the bias was not copied: the layer still has its starting bias; set it too.": bias0,
                 "b was ADDED to the layer's starting bias (assign_add?): the layer starts with its "
@@ -438,8 +312,8 @@ def check_load_into_dense(fn: Callable[..., Any]) -> None:
         )
         # Behaviour, not only the variables: the layer must now compute x @ W.T + b.
         x = (rng.normal(size=(1, n_in)) * 3).astype("float32")
-        expect_close("layer(x)", _numpy(layer(x)), x @ W.T.astype(float) + b, atol=1e-5)
-        _expect_unchanged(inputs, passed)
+        expect_close("layer(x)", to_numpy(layer(x)), x @ W.T.astype(float) + b)
+        expect_unchanged(inputs, passed)
 
 
 # --------------------------------------------------------------------------- 00.4 parameters
@@ -485,12 +359,12 @@ def check_param_count(answer: Any) -> None:
         f"into ONE input, so there are {_UNITS} biases, one per "
         "output unit.",
     }
-    is_whole = np.isfinite(float(answer)) and float(answer).is_integer()
+    known = bugs.get(int(answer)) if float(answer).is_integer() else None  # False for nan, inf
     raise ExerciseError(
         f"n_params = {answer} is not right. "
-        + bugs.get(
-            int(answer) if is_whole else -1,
-            "Count the weights (n_in × n_out, where n_in is the length of the whole input vector) "
-            "plus the biases (one per output unit).",
+        + (
+            known
+            or "Count the weights (n_in × n_out, where n_in is the length of the whole input vector) "
+            "plus the biases (one per output unit)."
         )
     )

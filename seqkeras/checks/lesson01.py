@@ -24,15 +24,18 @@ from typing import Any
 import numpy as np
 
 import seqkeras.reference as ref
-from seqkeras.checks.lesson00 import (
-    _call_on_copies,
-    _expect_array,
-    _expect_unchanged,
-    _load_hint,
-    _numpy,
-    _shape_str,
+from seqkeras.grading import (
+    ExerciseError,
+    call,
+    call_on_copies,
+    exercise,
+    expect_array,
+    expect_close,
+    expect_unchanged,
+    load_weights_hint,
+    shape_str,
+    to_numpy,
 )
-from seqkeras.grading import ExerciseError, call, exercise, expect_close
 
 __all__ = [
     "check_rnn_cell_step",
@@ -64,10 +67,10 @@ def check_rnn_cell_step(fn: Callable[..., Any]) -> None:
         x: np.ndarray, h: np.ndarray, U: np.ndarray, W: np.ndarray, b: np.ndarray
     ) -> tuple[np.ndarray, str, Callable[[], None]]:
         inputs = {"x_t": x, "h_prev": h, "U": U, "W": W, "b": b}
-        got, passed = _call_on_copies(fn, inputs)
-        given = f"for x_t {_shape_str(x.shape)} and h_prev {_shape_str(h.shape)}"
-        got = _expect_array("h_t", got, (x.shape[0], U.shape[1]), ("batch", "n_h"), given=given)
-        return got, given, lambda: _expect_unchanged(inputs, passed)
+        got, passed = call_on_copies(fn, inputs)
+        given = f"for x_t {shape_str(x.shape)} and h_prev {shape_str(h.shape)}"
+        got = expect_array("h_t", got, (x.shape[0], U.shape[1]), ("batch", "n_h"), given=given)
+        return got, given, lambda: expect_unchanged(inputs, passed)
 
     # Square U first (n_in = n_h): transposed or swapped weights then give wrong numbers
     # instead of a crash, so the bug can be named.
@@ -133,7 +136,7 @@ def _forward_shape_hint(got: Any, batch: int, T: int, n_h: int) -> str | None:
     if isinstance(got, tuple) and len(got) == 2 and np.shape(got[0]) == (batch, T, n_h):
         return (
             "you returned a tuple of 2 things; return hs alone, one array "
-            f"{_shape_str((batch, T, n_h))} (its last state is hs[:, -1])."
+            f"{shape_str((batch, T, n_h))} (its last state is hs[:, -1])."
         )
     if isinstance(got, (list, tuple)):
         return (
@@ -150,14 +153,14 @@ def _forward_shape_hint(got: Any, batch: int, T: int, n_h: int) -> str | None:
         (batch, T - 1, n_h): "it has one step too few: the loop must run over all T steps, "
         "for t in range(T).",
     }
-    if T > 1:  # with T = 1, (batch, n_h) is a squeezed time axis: _expect_array says so
+    if T > 1:  # with T = 1, (batch, n_h) is a squeezed time axis: expect_array says so
         hints[(batch, n_h)] = (
             "you returned only the last state h_T. Return every state, h_1 ... h_T, stacked along axis 1."
         )
     if shape == (batch, T, n_h) or shape not in hints:
         return None
-    expected = _shape_str((batch, T, n_h))
-    return f"hs has shape {_shape_str(shape)}, expected {expected}: {hints[shape]}"
+    expected = shape_str((batch, T, n_h))
+    return f"hs has shape {shape_str(shape)}, expected {expected}: {hints[shape]}"
 
 
 def _forward_bugs(
@@ -200,16 +203,16 @@ def check_rnn_forward(fn: Callable[..., Any]) -> None:
         x, h0 = rng.normal(size=(batch, T, n_in)), rng.normal(size=(batch, n_h))
         U, W, b = _weights(rng, n_in, n_h)
         inputs = {"x": x, "h0": h0, "U": U, "W": W, "b": b}
-        got, passed = _call_on_copies(fn, inputs)
+        got, passed = call_on_copies(fn, inputs)
         hint = _forward_shape_hint(got, batch, T, n_h)
         if hint:
             raise ExerciseError(hint)
-        given = f"for x {_shape_str(x.shape)}"
-        got = _expect_array("hs", got, (batch, T, n_h), ("batch", "T", "n_h"), given=given)
+        given = f"for x {shape_str(x.shape)}"
+        got = expect_array("hs", got, (batch, T, n_h), ("batch", "T", "n_h"), given=given)
         expected = ref.rnn_forward(x, h0, U, W, b)
         likely_bugs = _forward_bugs(x, h0, U, W, b, expected) if i == 0 else None
         expect_close("hs" if i == 0 else f"hs {given}", got, expected, likely_bugs=likely_bugs)
-        _expect_unchanged(inputs, passed)
+        expect_unchanged(inputs, passed)
 
 
 # --------------------------------------------------------------------------- 01.3 BPTT dL/dW
@@ -292,10 +295,10 @@ def check_bptt_dW(fn: Callable[..., Any]) -> None:
         dhs[:, -1] = dh_last
         expected = ref.rnn_backward(x, h0, hs, W, dhs)["W"]
         inputs = {"hs": hs, "h0": h0, "W": W, "dh_last": dh_last}
-        got, passed = _call_on_copies(fn, inputs)
-        given = f"for hs {_shape_str(hs.shape)}"
+        got, passed = call_on_copies(fn, inputs)
+        given = f"for hs {shape_str(hs.shape)}"
         try:
-            got = _expect_array("dW", got, (n_h, n_h), ("row", "column"), given=given)
+            got = expect_array("dW", got, (n_h, n_h), ("row", "column"), given=given)
         except ExerciseError as err:
             if batch == 1 and got is not None and np.ndim(got) < 2:
                 raise ExerciseError(
@@ -308,7 +311,7 @@ def check_bptt_dW(fn: Callable[..., Any]) -> None:
             raise
         likely_bugs = _bptt_bugs(hs, h0, W, dh_last, expected) if i == 0 else None
         expect_close("dW" if i == 0 else f"dW {given}", got, expected, atol=1e-6, likely_bugs=likely_bugs)
-        _expect_unchanged(inputs, passed)
+        expect_unchanged(inputs, passed)
 
 
 # --------------------------------------------------------------------------- 01.4 port to Keras
@@ -354,16 +357,18 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
     ):
         layer = _simple_rnn(n_in, n_h, seed)
         cell = layer.cell
-        kernel0, recurrent0, bias0 = (_numpy(v) for v in (cell.kernel, cell.recurrent_kernel, cell.bias))
+        kernel0, recurrent0, bias0 = (to_numpy(v) for v in (cell.kernel, cell.recurrent_kernel, cell.bias))
         U, W, b = (w.astype(dtype) for w in _weights(rng, n_in, n_h))
         inputs = {"U": U, "W": W, "b": b}
         try:
-            returned, passed = _call_on_copies(fn, inputs, leading=(layer,))
+            returned, passed = call_on_copies(fn, {"layer": layer, **inputs})
         except ExerciseError as err:
-            hint = _load_hint(str(err), _PORT_SHAPES, "[kernel, recurrent_kernel, bias], that is [U, W, b]")
+            hint = load_weights_hint(
+                str(err), _PORT_SHAPES, "[kernel, recurrent_kernel, bias], that is [U, W, b]"
+            )
             raise ExerciseError(f"{err}\nHint: {hint}") from None
-        kernel, recurrent = _numpy(cell.kernel), _numpy(cell.recurrent_kernel)
-        bias = _numpy(cell.bias)
+        kernel, recurrent = to_numpy(cell.kernel), to_numpy(cell.recurrent_kernel)
+        bias = to_numpy(cell.bias)
         if np.allclose(kernel, kernel0) and np.allclose(recurrent, recurrent0) and np.allclose(bias, bias0):
             extra = (
                 " (you returned a new layer: set the weights of the one you are given instead)"
@@ -385,7 +390,6 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
             "layer.cell.kernel",
             kernel,
             U,
-            atol=1e-6,
             likely_bugs={
                 "you loaded U transposed: Keras' kernel is (n_in, n_h), the same layout as U, so "
                 "no .T is needed.": U.T,
@@ -398,7 +402,6 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
             "layer.cell.recurrent_kernel",
             recurrent,
             W,
-            atol=1e-6,
             likely_bugs={
                 "you loaded W transposed: Keras' recurrent_kernel is (n_h, n_h) in the same layout "
                 "as W (h_prev @ W), so no .T is needed.": W.T,
@@ -411,7 +414,6 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
             "layer.cell.bias",
             bias,
             b,
-            atol=1e-6,
             likely_bugs={
                 "the bias was not copied: the layer still has its starting bias.": bias0,
                 "b was ADDED to the layer's starting bias (assign_add?): replace it, "
@@ -421,12 +423,11 @@ def check_port_to_simple_rnn(fn: Callable[..., Any]) -> None:
         # Behaviour, not only the variables: the layer must now compute the NumPy forward pass.
         x = (rng.normal(size=(batch, T, n_in)) * 3).astype("float32")
         expect_close(
-            f"layer(x) for x {_shape_str(x.shape)}",
-            _numpy(layer(x)),
+            f"layer(x) for x {shape_str(x.shape)}",
+            to_numpy(layer(x)),
             ref.rnn_forward(x, None, U, W, b),
-            atol=1e-5,
         )
-        _expect_unchanged(inputs, passed)
+        expect_unchanged(inputs, passed)
 
 
 # --------------------------------------------------------------------------- 01.5 parameters

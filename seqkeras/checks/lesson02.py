@@ -29,13 +29,20 @@ and must not change when only padding changes.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from seqkeras.grading import ExerciseError, NotAttempted, call, exercise
+from seqkeras.grading import (
+    ExerciseError,
+    all_layers,
+    call,
+    declared_input_shape,
+    exercise,
+    expect_shape_answers,
+    model_output,
+)
 
 __all__ = [
     "check_shapes",
@@ -110,40 +117,10 @@ def _expected_shapes() -> tuple[tuple[str, Any], ...]:
     )
 
 
-class _Tensor:
-    """Stands for an answer that is a tensor or array of numbers instead of a shape."""
-
-    def __init__(self, value: Any):
-        self.shape = tuple(value.shape)
-
-
-def _as_shape(value: Any) -> Any:
-    """Normalise an answer entry: lists and int arrays become tuples (nested too); strings are
-    lowered; a tensor becomes a :class:`_Tensor` (so that the diagnosis can say so)."""
-    if isinstance(value, str):
-        return value.strip().lower()
-    if isinstance(value, np.ndarray) and value.ndim == 1 and np.issubdtype(value.dtype, np.integer):
-        return tuple(int(v) for v in value)
-    if isinstance(value, (list, tuple)):
-        return tuple(_as_shape(v) for v in value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if hasattr(value, "as_list"):  # a tf.TensorShape
-        return tuple(value.as_list())
-    if hasattr(value, "shape") and hasattr(value, "dtype"):
-        return _Tensor(value)
-    return value
-
-
 def _shape_diagnosis(key: str, got: Any, want: Any) -> str:
     """Why the answer ``got`` for ``key`` differs from ``want``: the likely misconception."""
     if got is None or got is Ellipsis:
         return 'not answered yet: replace it with a tuple of ints, or the string "error".'
-    if isinstance(got, _Tensor):
-        return (
-            f"that is a tensor (of shape {got.shape}), not a shape: write the shape "
-            "itself, a tuple of ints such as (16, 12, 8)."
-        )
     if got == "error":
         return (
             "Keras accepts this one: it is not an error. A recurrent layer fails only when "
@@ -215,13 +192,6 @@ def _shape_diagnosis(key: str, got: Any, want: Any) -> str:
     return "check the shapes step by step, writing each intermediate shape down."
 
 
-def _short(value: Any) -> str:
-    """``repr(value)``, or a short description of a tensor (whose repr can fill a screen)."""
-    if hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, np.generic):
-        return f"a {type(value).__name__} of shape {tuple(value.shape)}"
-    return repr(value)
-
-
 @exercise("02.1", "predict the shapes")
 def check_shapes(answer: Any) -> None:
     """Check a dict ``{name: shape}`` against what Keras returns for :data:`SHAPES_QUESTION`.
@@ -232,30 +202,7 @@ def check_shapes(answer: Any) -> None:
             such tuples; for an expression Keras refuses, the string ``"error"``. ``None``
             counts as not attempted.
     """
-    if answer is None or answer is Ellipsis:
-        raise NotAttempted("`shapes` is still None")
-    if not isinstance(answer, dict):
-        raise ExerciseError(
-            f"answer with a dict {{name: shape}}, got {type(answer).__name__}: "
-            'e.g. shapes = {"embedding": (16, 12, 8), ...}.'
-        )
-    if answer and all(v is None or v is Ellipsis for v in answer.values()):
-        raise NotAttempted("every shape is still None")
-    missing = [k for k in SHAPE_KEYS if k not in answer]
-    if missing:
-        unknown = [k for k in answer if k not in SHAPE_KEYS]
-        raise ExerciseError(
-            f"your dict has no entry for {missing}; it needs one for each of "
-            f"{list(SHAPE_KEYS)}." + (f" (Check the spelling of {unknown}.)" if unknown else "")
-        )
-    expected = dict(_expected_shapes())
-    wrong = []
-    for key in SHAPE_KEYS:
-        got, want = _as_shape(answer[key]), expected[key]
-        if isinstance(got, _Tensor) or got != want:
-            wrong.append(f"- {key!r}: you wrote {_short(answer[key])}. {_shape_diagnosis(key, got, want)}")
-    if wrong:
-        raise ExerciseError(f"{len(wrong)} of {len(SHAPE_KEYS)} shapes are wrong:\n" + "\n".join(wrong))
+    expect_shape_answers(answer, dict(_expected_shapes()), _shape_diagnosis, name="shapes")
 
 
 # --------------------------------------------------------------------------- model helpers
@@ -319,63 +266,6 @@ def _get_model(fn: Callable[..., Any], *args: Any) -> Any:
     )
 
 
-def _fixed_input_shape(model: Any) -> tuple[Any, ...] | None:
-    """The declared input shape of a functional/Sequential model (batch axis included), if any."""
-    try:
-        return tuple(model.inputs[0].shape)
-    except Exception:  # subclassed models have no declared inputs
-        return None
-
-
-def _run(model: Any, x: np.ndarray, what: str) -> np.ndarray:
-    """The model's output on ``x`` as a float NumPy array; a crash or odd output becomes a diagnosis."""
-    import keras
-
-    try:
-        out = model(x, training=False)
-    except Exception as err:  # learner model: explain, with the underlying error in full
-        declared = _fixed_input_shape(model)
-        if (
-            declared is not None
-            and len(declared) == x.ndim
-            and any(d is not None and d != s for d, s in zip(declared[1:], x.shape[1:], strict=True))
-        ):
-            hint = (
-                f"Your keras.Input declares the shape {declared[1:]} (without the batch "
-                f"axis), which does not fit {x.shape[1:]}: use the builder's arguments, and "
-                "None for the length, so that the model reads sequences of any length."
-            )
-        else:
-            hint = "Check keras.Input(shape=...): it must match that shape without the batch axis."
-        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip()  # Keras' bold markers
-        raise ExerciseError(
-            f"calling your model on {what} of shape {x.shape} raised {type(err).__name__}: {text}\n{hint}"
-        ) from None
-    if out is None:
-        raise ExerciseError(
-            "your model returned None: does its call() method `return` the output of the last layer?"
-        )
-    if isinstance(out, dict):
-        raise ExerciseError(
-            f"your model returns a dict of {len(out)} tensors; it should return one tensor of probabilities."
-        )
-    if isinstance(out, (list, tuple)):
-        raise ExerciseError(
-            f"your model returns {len(out)} tensors; it should return one "
-            "(did you leave return_state=True on the last recurrent layer?)."
-        )
-    try:
-        arr = np.asarray(keras.ops.convert_to_numpy(out), dtype=float)
-    except (TypeError, ValueError):
-        raise ExerciseError(f"your model returned {type(out).__name__}, not a tensor of numbers.") from None
-    if not np.all(np.isfinite(arr)):
-        raise ExerciseError(
-            f"on {what} your model's output contains NaN or infinity: check "
-            "the last layer (activation='softmax')."
-        )
-    return arr
-
-
 def _expect_probabilities(out: np.ndarray, over: str) -> None:
     """Fail unless the last axis of ``out`` holds probability vectors."""
     sums = out.sum(axis=-1)
@@ -389,29 +279,12 @@ def _expect_probabilities(out: np.ndarray, over: str) -> None:
         )
 
 
-def _all_layers(model: Any) -> list[Any]:
-    """Every layer of ``model``, nested models and wrappers (e.g. Bidirectional) opened up."""
-    found: list[Any] = []
-    todo = list(getattr(model, "layers", []) or [])
-    while todo:
-        layer = todo.pop(0)
-        if any(layer is f for f in found):
-            continue
-        found.append(layer)
-        todo.extend(getattr(layer, "layers", []) or [])
-        for attr in ("layer", "forward_layer", "backward_layer"):
-            inner = getattr(layer, attr, None)
-            if inner is not None:
-                todo.append(inner)
-    return found
-
-
 def _recurrent_units(model: Any) -> list[int]:
     """The ``units`` of every recurrent layer in ``model`` (GRU, LSTM, SimpleRNN, RNN(cell))."""
     import keras
 
     units = []
-    for layer in _all_layers(model):
+    for layer in all_layers(model):
         if isinstance(layer, keras.layers.RNN):
             n = getattr(layer, "units", None) or getattr(getattr(layer, "cell", None), "units", None)
             if isinstance(n, (int, np.integer)):
@@ -423,11 +296,12 @@ def _has_layer(model: Any, name: str) -> bool:
     import keras
 
     kind = getattr(keras.layers, name)
-    return any(isinstance(layer, kind) for layer in _all_layers(model))
+    return any(isinstance(layer, kind) for layer in all_layers(model))
 
 
 def _check_built_with(model: Any, *, units: int, vocab_size: int | None = None) -> None:
-    """Fail if the model ignores ``units`` or ``vocab_size`` (inspects its layers after a call)."""
+    """Fail if the model ignores ``units`` or ``vocab_size``, by inspecting its layers (which
+    exist as soon as the builder returns, so this runs before the model is first called)."""
     import keras
 
     found = _recurrent_units(model)
@@ -439,7 +313,7 @@ def _check_built_with(model: Any, *, units: int, vocab_size: int | None = None) 
         )
     if vocab_size is None:
         return
-    rows = [int(layer.input_dim) for layer in _all_layers(model) if isinstance(layer, keras.layers.Embedding)]
+    rows = [int(layer.input_dim) for layer in all_layers(model) if isinstance(layer, keras.layers.Embedding)]
     if rows and not any(vocab_size <= r <= vocab_size + 1 for r in rows):
         raise ExerciseError(
             f"the builder was called with vocab_size={vocab_size}, but your Embedding has a "
@@ -550,9 +424,9 @@ def check_build_n_to_n(fn: Callable[..., Any]) -> None:
         [np.concatenate([w, zeros]) for w in (words, first, swapped)] + [np.concatenate([zeros, words])]
     )  # (4, 10)
     _check_built_with(model, units=units, vocab_size=vocab_size)
-    _expect_per_step(_run(model, probe, "a batch of token ids"), probe.shape + (num_tags,), units)
+    _expect_per_step(model_output(model, probe, "a batch of token ids"), probe.shape + (num_tags,), units)
     _randomise(model, seed=22)
-    out = _run(model, probe, "a batch of token ids")
+    out = model_output(model, probe, "a batch of token ids")
     _expect_probabilities(out, "tags")
     base, last = out[0, :n], n - 1
     change = _moved(out[3, pad:], base)
@@ -575,7 +449,7 @@ def check_build_n_to_n(fn: Callable[..., Any]) -> None:
     vocab_b, tags_b, units_b = 23, 3, units  # other sizes; a batch of 1, one step
     model_b = _get_model(fn, vocab_b, tags_b, units_b)
     _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
-    one = _run(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
+    one = model_output(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
     _expect_per_step(one, (1, 1, tags_b), units_b)
 
 
@@ -632,10 +506,10 @@ def check_build_n_to_1(fn: Callable[..., Any]) -> None:
     )  # (5, 10)
     _check_built_with(model, units=units, vocab_size=vocab_size)
     _expect_per_sequence(
-        _run(model, probe, "a batch of token ids"), (len(probe), num_classes), probe.shape[1]
+        model_output(model, probe, "a batch of token ids"), (len(probe), num_classes), probe.shape[1]
     )
     _randomise(model, seed=23)
-    out = _run(model, probe, "a batch of token ids")
+    out = model_output(model, probe, "a batch of token ids")
     _expect_probabilities(out, "classes")
     if _moved(out[2], out[0]) <= _MOVES:
         raise ExerciseError(
@@ -663,7 +537,7 @@ def check_build_n_to_1(fn: Callable[..., Any]) -> None:
     vocab_b, classes_b, units_b = 19, 6, units  # other sizes; a batch of 1, one step
     model_b = _get_model(fn, vocab_b, classes_b, units_b)
     _check_built_with(model_b, units=units_b, vocab_size=vocab_b)
-    one = _run(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
+    one = model_output(model_b, np.array([[vocab_b - 1]], dtype="int32"), "one sequence of one token")
     _expect_per_sequence(one, (1, classes_b), 1)
 
 
@@ -694,7 +568,7 @@ def _expect_steps(out: np.ndarray, shape: tuple[int, int, int]) -> None:
 
 def _vectors_of(model: Any, n_features: int) -> None:
     """Fail if the model's declared input does not have ``n_features`` features."""
-    declared = _fixed_input_shape(model)
+    declared = declared_input_shape(model)
     if declared is not None and declared[-1] not in (None, n_features):
         raise ExerciseError(
             f"the builder was called with n_features={n_features}, but your "
@@ -717,9 +591,9 @@ def check_build_1_to_n(fn: Callable[..., Any]) -> None:
     _vectors_of(model, n_features)
     x = np.random.default_rng(4).normal(size=(4, n_features)).astype("float32")
     _check_built_with(model, units=units)
-    _expect_steps(_run(model, x, "a batch of input vectors"), (len(x), steps, num_classes))
+    _expect_steps(model_output(model, x, "a batch of input vectors"), (len(x), steps, num_classes))
     _randomise(model, seed=24)
-    out = _run(model, x, "a batch of input vectors")
+    out = model_output(model, x, "a batch of input vectors")
     _expect_probabilities(out, "classes")
     if _moved(out[1], out[0]) <= _MOVES:
         raise ExerciseError(
@@ -743,6 +617,6 @@ def check_build_1_to_n(fn: Callable[..., Any]) -> None:
     n_features_b, steps_b, classes_b, units_b = 9, 1, 6, units  # other sizes; batch 1, 1 step
     model_b = _get_model(fn, n_features_b, steps_b, classes_b, units_b)
     _vectors_of(model_b, n_features_b)
-    one = _run(model_b, np.ones((1, n_features_b), dtype="float32"), "one input vector")
+    one = model_output(model_b, np.ones((1, n_features_b), dtype="float32"), "one input vector")
     _expect_steps(one, (1, steps_b, classes_b))
     _check_built_with(model_b, units=units_b)

@@ -20,62 +20,40 @@ from __future__ import annotations
 
 import functools
 import itertools
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 import seqkeras.reference as ref
-from seqkeras.grading import ExerciseError, call, exercise, expect_close, expect_shape
+from seqkeras.grading import (
+    ExerciseError,
+    call,
+    call_on_copies,
+    exercise,
+    expect_array,
+    expect_close,
+    expect_unchanged,
+    shape_str,
+)
 
 __all__ = ["check_clip_by_global_norm", "check_gru_step", "check_lstm_step", "check_param_count"]
 
 
 # --------------------------------------------------------------------------- shared helpers
-def _shape(a: Any) -> str:
-    return str(tuple(np.shape(a)))
+#: What a function that changes its inputs is told (``{name}``: the argument).
+_IN_PLACE = (
+    "your function changed its input `{name}` in place. Leave the "
+    "arrays you are given alone and compute new ones (e.g. "
+    "h = o * np.tanh(C), not h *= ...; g * scale, not g *= scale)."
+)
 
 
-def _call_on_copies(fn: Callable[..., Any], args: Sequence[Any], names: Sequence[str]) -> Any:
-    """Call ``fn`` on copies of ``args`` (warnings of a naive exp silenced); fail if it changed one."""
-    copies = [
-        [np.array(a) for a in arg]
-        if isinstance(arg, list)
-        else np.array(arg)
-        if isinstance(arg, np.ndarray)
-        else arg
-        for arg in args
-    ]
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        got = call(fn, *copies)
-    for name, original, passed in zip(names, args, copies):
-        pairs = zip(original, passed) if isinstance(original, list) else [(original, passed)]
-        for a, b in pairs:
-            if isinstance(a, np.ndarray) and not np.array_equal(a, b, equal_nan=True):
-                raise ExerciseError(
-                    f"your function changed its input `{name}` in place. Leave the "
-                    "arrays you are given alone and compute new ones (e.g. "
-                    "h = o * np.tanh(C), not h *= ...; g * scale, not g *= scale)."
-                )
+def _call(fn: Callable[..., Any], inputs: Mapping[str, Any], *, index_hint: bool = True) -> Any:
+    """Call ``fn`` on copies of ``inputs`` (warnings of a naive exp silenced); fail if it changed one."""
+    got, passed = call_on_copies(fn, inputs, index_hint=index_hint)
+    expect_unchanged(inputs, passed, _IN_PLACE)
     return got
-
-
-def _as_float_array(name: str, value: Any, shape: tuple[int, ...], hint: str = "") -> np.ndarray:
-    """``value`` as a float array of ``shape``, or an error saying what was expected."""
-    if value is None:
-        raise ExerciseError(f"{name} is None: did you forget to `return` it?")
-    if hasattr(value, "numpy"):
-        value = value.numpy()
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ExerciseError(
-            f"{name} should be a NumPy array of shape {shape}, got {type(value).__name__}."
-        ) from None
-    expect_shape(name, array, shape, hint=hint)
-    return array
 
 
 def _named_bug(
@@ -161,11 +139,11 @@ def check_lstm_step(fn: Callable[..., Any]) -> None:
         x = rng.normal(size=(batch, n_in)) * scale
         h, C = rng.normal(size=(batch, n_h)), rng.normal(size=(batch, n_h)) * 2.0
         K, R, b = _gate_weights(rng, n_in, n_h, 4)
-        given = f"for x_t {_shape(x)}, n_h = {n_h}"
-        got = _call_on_copies(fn, [x, h, C, K, R, b], names)
+        given = f"for x_t {shape_str(np.shape(x))}, n_h = {n_h}"
+        got = _call(fn, dict(zip(names, (x, h, C, K, R, b))))
         if isinstance(got, np.ndarray) or not isinstance(got, (tuple, list)) or len(got) != 2:
             kind = (
-                f"an array of shape {_shape(got)}"
+                f"an array of shape {shape_str(np.shape(got))}"
                 if isinstance(got, np.ndarray)
                 else f"a {type(got).__name__}"
                 if not isinstance(got, (tuple, list))
@@ -175,8 +153,8 @@ def check_lstm_step(fn: Callable[..., Any]) -> None:
                 f"return the pair (h_t, C_t), got {kind}. An LSTM carries two "
                 "states: end with `return h_t, C_t`."
             )
-        got_h = _as_float_array(f"h_t ({given})", got[0], (batch, n_h))
-        got_C = _as_float_array(f"C_t ({given})", got[1], (batch, n_h))
+        got_h = expect_array(f"h_t ({given})", got[0], (batch, n_h), ("batch", "n_h"))
+        got_C = expect_array(f"C_t ({given})", got[1], (batch, n_h), ("batch", "n_h"))
         if not (np.isfinite(got_h).all() and np.isfinite(got_C).all()):
             raise ExerciseError(
                 f"your h_t or C_t holds inf or NaN {given} with inputs up to "
@@ -318,13 +296,13 @@ def check_gru_step(fn: Callable[..., Any]) -> None:
         h = rng.normal(size=(batch, n_h))
         K, R, b = _gate_weights(rng, n_in, n_h, 3, bias_rows=rows)
         variant = "bias (2, 3 n_h), reset_after=True" if rows == 2 else "bias (3 n_h,), reset_after=False"
-        given = f"for x_t {_shape(x)}, n_h = {n_h}, {variant}"
+        given = f"for x_t {shape_str(np.shape(x))}, n_h = {n_h}, {variant}"
         try:
-            got = _call_on_copies(fn, [x, h, K, R, b], names)
+            got = _call(fn, dict(zip(names, (x, h, K, R, b))), index_hint=rows == 2)
         except ExerciseError as err:
             if rows == 1 and "raised" in str(err):
                 raise ExerciseError(
-                    f"{err}\nThis call passed a bias of shape {_shape(b)}: Keras' "
+                    f"{err}\nThis call passed a bias of shape {shape_str(np.shape(b))}: Keras' "
                     "reset_after=False variant has ONE bias row. Handle both "
                     "shapes, e.g. `if bias.ndim == 2:` (two rows) `else:` "
                     "(one row)."
@@ -335,7 +313,7 @@ def check_gru_step(fn: Callable[..., Any]) -> None:
                 f"return h_t alone, one array (batch, n_h); you returned a "
                 f"{type(got).__name__} of {len(got)}. A GRU has no cell state."
             )
-        got = _as_float_array(f"h_t ({given})", got, (batch, n_h))
+        got = expect_array(f"h_t ({given})", got, (batch, n_h), ("batch", "n_h"))
         if not np.isfinite(got).all():
             raise ExerciseError(
                 f"your h_t holds inf or NaN {given} with inputs up to "
@@ -444,7 +422,7 @@ def check_clip_by_global_norm(fn: Callable[..., Any]) -> None:
     for template, grads, max_norm in cases:
         norm = _global_norm(grads)
         given = template.format(norm=norm, max_norm=max_norm)
-        got = _call_on_copies(fn, [grads, max_norm], ("grads", "max_norm"))
+        got = _call(fn, {"grads": grads, "max_norm": max_norm})
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             raise ExerciseError(
                 f"return a pair (clipped, norm): the list of clipped arrays and the "
@@ -462,13 +440,13 @@ def check_clip_by_global_norm(fn: Callable[..., Any]) -> None:
                 f"{len(grads)} gradients: return one clipped array per gradient."
             )
         clipped = [
-            _as_float_array(f"clipped[{j}] (for {given})", c, g.shape)
+            expect_array(f"clipped[{j}] (for {given})", c, g.shape)
             for j, (c, g) in enumerate(zip(clipped, grads))
         ]
         if np.ndim(got_norm) != 0 or isinstance(got_norm, (bool, str)):
             raise ExerciseError(
                 f"`norm` must be one number, the global norm; got "
-                f"{type(got_norm).__name__} {_shape(got_norm)}."
+                f"{type(got_norm).__name__} {shape_str(np.shape(got_norm))}."
             )
         got_norm = float(got_norm)
         if any(not np.isfinite(c).all() for c in clipped) or not np.isfinite(got_norm):

@@ -29,24 +29,16 @@ from typing import Any
 import numpy as np
 
 from seqkeras import series as _series
-from seqkeras.grading import ExerciseError, call, exercise, expect_close
+from seqkeras.grading import (
+    ExerciseError,
+    call_on_copies,
+    exercise,
+    expect_array,
+    expect_close,
+    expect_unchanged,
+)
 
 __all__ = ["check_make_windows", "check_seasonal_naive", "check_recursive_forecast"]
-
-
-def _as_array(value: Any, name: str, what: str) -> np.ndarray:
-    """``value`` as an array of numbers, or an ExerciseError that says what was expected."""
-    if value is None:
-        raise ExerciseError(f"{name} is None: did you forget to `return` it?")
-    if hasattr(value, "numpy"):
-        value = value.numpy()
-    try:
-        array = np.asarray(value)
-    except ValueError:  # ragged lists
-        raise ExerciseError(f"{name} could not be turned into an array: return {what}.") from None
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise ExerciseError(f"{name} holds {array.dtype} values, not numbers: return {what}.")
-    return array
 
 
 def _same(got: np.ndarray, wanted: np.ndarray, exact: bool) -> bool:
@@ -145,8 +137,8 @@ def check_make_windows(fn: Callable[..., Any]) -> None:
     rng = np.random.default_rng(5)
     for n_vals, length, horizon in _WINDOW_CASES:
         values = np.round(rng.uniform(-50, 50, size=n_vals), 3) + np.arange(n_vals) * 1000.0
-        given = values.copy()
-        got = call(fn, given, length, horizon)
+        inputs = {"series": values, "length": length, "horizon": horizon}
+        got, passed = call_on_copies(fn, inputs)
         context = f"for a series of {n_vals} values, length={length}, horizon={horizon}"
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             raise ExerciseError(
@@ -154,13 +146,14 @@ def check_make_windows(fn: Callable[..., Any]) -> None:
                 + (f" of {len(got)} items" if isinstance(got, (tuple, list)) else "")
                 + f" {context}."
             )
-        if not np.array_equal(given, values):
-            raise ExerciseError(
-                f"your function changed the series it was given {context}: "
-                "build new arrays, never write into `series`."
-            )
-        win = _as_array(got[0], "`windows`", "an array of shape (n, length)")
-        tgt = _as_array(got[1], "`targets`", "an array of shape (n, horizon)")
+        expect_unchanged(
+            inputs,
+            passed,
+            f"your function changed the series it was given {context}: "
+            "build new arrays, never write into `series`.",
+        )
+        win = expect_array("`windows`", got[0])
+        tgt = expect_array("`targets`", got[1])
         exp_win, exp_tgt = _series.make_windows(values, length, horizon)
         if _same(win, exp_win, exact=True) and _same(tgt, exp_tgt, exact=True):
             continue
@@ -191,9 +184,9 @@ def check_make_windows(fn: Callable[..., Any]) -> None:
 
     # integers beyond float32's precision must come back exactly (no cast to float32)
     big = np.arange(2**40, 2**40 + 9, dtype=np.int64)
-    got = call(fn, big.copy(), 3, 2)
+    got, _ = call_on_copies(fn, {"series": big, "length": 3, "horizon": 2})
     if isinstance(got, (tuple, list)) and len(got) == 2:
-        win = _as_array(got[0], "`windows`", "an array of shape (n, length)")
+        win = expect_array("`windows`", got[0])
         exp_win, _ = _series.make_windows(big, 3, 2)
         if win.shape == exp_win.shape and not np.array_equal(win.astype(np.int64), exp_win):
             raise ExerciseError(
@@ -280,10 +273,10 @@ def check_seasonal_naive(fn: Callable[..., Any]) -> None:
         past = np.round(rng.normal(size=(n, width)) + np.arange(width) * 10.0, 3)
         if width == 10:
             past[1] *= 1e9  # a row with a huge spread
-        given = past.copy()
+        inputs = {"windows": past, "horizon": horizon, "season": season}
         context = f"for {n} window(s) of length {width}, horizon={horizon}, season={season}"
         try:
-            got = call(fn, given, horizon, season)
+            got, passed = call_on_copies(fn, inputs, index_hint=False)
         except ExerciseError as err:
             if "IndexError" in str(err):
                 raise ExerciseError(
@@ -292,11 +285,12 @@ def check_seasonal_naive(fn: Callable[..., Any]) -> None:
                     "length - season + (h - 1) % season, which wraps around for h > season."
                 ) from None
             raise
-        if not np.array_equal(given, past):
-            raise ExerciseError(
-                f"your function changed the windows it was given {context}: read them, never write into them."
-            )
-        got_a = _as_array(got, "`forecasts`", "an array of shape (n, horizon)")
+        expect_unchanged(
+            inputs,
+            passed,
+            f"your function changed the windows it was given {context}: read them, never write into them.",
+        )
+        got_a = expect_array("`forecasts`", got)
         expected = _series.seasonal_naive(past, horizon, season)
         _judge(
             "`forecasts`",
@@ -427,16 +421,17 @@ def check_recursive_forecast(fn: Callable[..., Any]) -> None:
     rng = np.random.default_rng(2)
     for kind, n, width, horizon in _RECURSIVE_CASES:
         windows = np.round(rng.uniform(-5, 5, size=(n, width)), 3)
-        given = windows.copy()
         model = _Recorder(width, kind)
         context = f"for {n} window(s) of length {width}, horizon={horizon}"
-        got = call(fn, model, given, horizon)
-        if not np.array_equal(given, windows):
-            raise ExerciseError(
-                f"your function changed the windows it was given {context}: slide "
-                "a copy (np.concatenate makes a new array), never the caller's array."
-            )
-        got_a = _as_array(got, "`forecasts`", "an array of shape (n, horizon)")
+        inputs = {"predict": model, "windows": windows, "horizon": horizon}
+        got, passed = call_on_copies(fn, inputs)
+        expect_unchanged(
+            inputs,
+            passed,
+            f"your function changed the windows it was given {context}: slide "
+            "a copy (np.concatenate makes a new array), never the caller's array.",
+        )
+        got_a = expect_array("`forecasts`", got)
         expected = _series.recursive_forecast(_Recorder(width, kind), windows, horizon)
         _judge(
             "`forecasts`",
@@ -460,8 +455,10 @@ def check_recursive_forecast(fn: Callable[..., Any]) -> None:
 
     # integer windows: the forecasts are not whole numbers and must not be rounded
     windows = np.arange(12, dtype=np.int64).reshape(2, 6) * 3
-    got = call(fn, _Recorder(6, "weights", seed=4), windows.copy(), 4)
-    got_a = _as_array(got, "`forecasts`", "an array of shape (n, horizon)")
+    got, _ = call_on_copies(
+        fn, {"predict": _Recorder(6, "weights", seed=4), "windows": windows, "horizon": 4}
+    )
+    got_a = expect_array("`forecasts`", got)
     expected = _series.recursive_forecast(_Recorder(6, "weights", seed=4), windows, 4)
     if got_a.shape == expected.shape and not np.allclose(got_a, expected, atol=1e-6):
         if np.allclose(got_a, np.trunc(got_a)):

@@ -20,13 +20,25 @@ model: change one word and see which outputs move.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 import seqkeras.reference as ref
-from seqkeras.grading import ExerciseError, NotAttempted, call, exercise, expect_array, expect_model
+from seqkeras.grading import (
+    ExerciseError,
+    all_layers,
+    call,
+    call_on_copies,
+    exercise,
+    expect_array,
+    expect_model,
+    expect_shape_answers,
+    expect_unchanged,
+    model_output,
+)
 
 __all__ = [
     "check_birnn_forward",
@@ -179,55 +191,28 @@ def check_birnn_forward(fn: Callable[..., Any]) -> None:
     """
     for seed, batch, T, lengths, n_in, n_f, n_b, scale in _CASES:
         x, lens, fwd, bwd = _case(seed, batch, T, lengths, n_in, n_f, n_b, scale)
-        x_before, lens_before = x.copy(), lens.copy()
-        got = expect_array("the result", call(fn, x, lens, fwd, bwd))
+        inputs = {"x": x, "lengths": lens, "forward": fwd, "backward": bwd}
+        got, passed = call_on_copies(fn, inputs)
+        got = expect_array("the result", got)
         where = f"(batch {batch}, T = {T}, lengths {lengths})"
-        if not np.array_equal(x, x_before) or not np.array_equal(lens, lens_before):
-            raise ExerciseError(
-                f"your function changed its input in place {where}: reverse into a "
-                "new array (ref.reverse_padded returns a copy; x[:, ::-1] is a "
-                "view, so assigning into it writes into x)."
-            )
+        expect_unchanged(
+            inputs,
+            passed,
+            f"your function changed its input in place {where}: reverse into a "
+            "new array (ref.reverse_padded returns a copy; x[:, ::-1] is a "
+            "view, so assigning into it writes into x).",
+        )
         _diagnose_birnn(got, x, lens, fwd, bwd, where)
 
 
 # --------------------------------------------------------------------------- 06.2 the tagger
-def _layers_of(model: Any) -> list[Any]:
-    """Every layer of ``model``, nested models and wrappers (Bidirectional, Backward) opened up."""
-    found: list[Any] = []
-    todo = list(getattr(model, "layers", []) or [])
-    while todo:
-        layer = todo.pop(0)
-        if any(layer is f for f in found):
-            continue
-        found.append(layer)
-        todo.extend(getattr(layer, "layers", []) or [])
-        for attr in ("layer", "forward_layer", "backward_layer", "cell"):
-            inner = getattr(layer, attr, None)
-            if inner is not None and hasattr(inner, "built"):
-                todo.append(inner)
-    return found
-
-
-def _tagger_output(model: Any, x: np.ndarray, what: str) -> np.ndarray:
-    """The model's output on ``x`` as a float array; a crash or a list becomes a diagnosis."""
-    import keras
-
-    try:
-        out = model(x, training=False)
-    except Exception as err:  # learner model: say what was fed
-        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        raise ExerciseError(
-            f"calling your model on {what} of shape {x.shape} raised {type(err).__name__}: {first}. "
-            "The model should take keras.Input(shape=(None,), dtype='int32'): any length."
-        ) from None
-    if isinstance(out, (list, tuple)):
-        raise ExerciseError(
-            f"your model returns {len(out)} tensors; it should return one. With merge_mode=None "
-            "a Bidirectional layer returns the two directions separately: use 'concat' (the "
-            "default), or drop return_state=True."
-        )
-    return np.asarray(keras.ops.convert_to_numpy(out), dtype=float)
+#: What a tagger that returns several tensors is told.
+_MANY_OUTPUTS = (
+    "With merge_mode=None a Bidirectional layer returns the two directions separately: use "
+    "'concat' (the default), or drop return_state=True."
+)
+#: The tagger's output on a probe, every odd outcome explained: ``_output(model, x, what)``.
+_output = functools.partial(model_output, many_outputs=_MANY_OUTPUTS)
 
 
 def _ids(rng: np.random.Generator, vocab_size: int, lengths: list[int], T: int) -> np.ndarray:
@@ -276,7 +261,7 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
     rng = np.random.default_rng(6)
     T = 7
     x = _ids(rng, vocab_size, [T, T, T], T)
-    out = _tagger_output(model, x, "a batch of token ids")
+    out = _output(model, x, "a batch of token ids")
     if out.ndim == 2 and out.shape[0] == 3:
         raise ExerciseError(
             f"your model returns one vector per sentence, shape {out.shape}: a "
@@ -300,7 +285,7 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
         )
     # Which words does each output read? Change one word at a time (one call for all probes).
     probes = np.concatenate([_other_word(x, t, vocab_size) for t in (2, T - 1, 0)])
-    moved = _tagger_output(model, probes, "a batch of token ids").reshape(3, 3, T, num_tags)
+    moved = _output(model, probes, "a batch of token ids").reshape(3, 3, T, num_tags)
     later = _moves(moved[0][:, 0], out[:, 0])  # step 1 sees the word at step 3
     last = _moves(moved[1][:, 0], out[:, 0])  # step 1 sees the last word
     earlier = _moves(moved[2][:, 4], out[:, 4])  # step 5 sees the first word
@@ -331,8 +316,8 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
     # Padding: more of it must not change the tags of the real words.
     lengths = [6, 3, 1]
     xp = _ids(np.random.default_rng(8), vocab_size, lengths, 6)
-    base = _tagger_output(model, xp, "a padded batch")
-    more = _tagger_output(
+    base = _output(model, xp, "a padded batch")
+    more = _output(
         model,
         np.concatenate([xp, np.zeros((3, 5), "int32")], axis=1),
         "the same batch with 5 more padding ids",
@@ -344,7 +329,7 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
             f"{np.abs(more[:, :6][real] - base[real]).max():.3g}): the backward direction reads "
             "the padding before the last real word. Mask it: Embedding(..., mask_zero=True)."
         )
-    one = _tagger_output(model, xp[:1, :1], "one sentence of one word")
+    one = _output(model, xp[:1, :1], "one sentence of one word")
     if one.shape != (1, 1, num_tags):
         raise ExerciseError(
             f"for one sentence of one word the output has shape {one.shape}, "
@@ -352,7 +337,7 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
         )
     recurrent = [
         layer
-        for layer in _layers_of(model)
+        for layer in all_layers(model)
         if isinstance(layer, keras.layers.RNN) or hasattr(layer, "recurrent_kernel")
     ]
     sizes = {getattr(getattr(layer, "cell", layer), "units", None) for layer in recurrent}
@@ -414,17 +399,6 @@ def _merge_expected() -> dict[str, Any]:
             )
         ),
     }
-
-
-def _as_shape(value: Any) -> Any:
-    """Lists become tuples (nested too), NumPy ints become ints, strings are lowered."""
-    if isinstance(value, str):
-        return value.strip().lower()
-    if isinstance(value, (list, tuple)):
-        return tuple(_as_shape(v) for v in value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
 
 
 def _n_tensors(got: Any) -> int:
@@ -503,22 +477,4 @@ def check_merge_shapes(answer: Any) -> None:
             ``(8, 15, 12)``, or, where a line returns several tensors, a tuple of such tuples.
             Lists are accepted for tuples. ``None`` counts as not attempted.
     """
-    if answer is None or answer is Ellipsis:
-        raise NotAttempted("`merge_shapes` is still None")
-    if not isinstance(answer, dict):
-        raise ExerciseError(f"answer with a dict {{name: shape}}, got {type(answer).__name__}.")
-    if answer and all(v is None or v is Ellipsis for v in answer.values()):
-        raise NotAttempted("every shape is still None")
-    missing = [k for k in MERGE_KEYS if k not in answer]
-    if missing:
-        raise ExerciseError(
-            f"your dict has no entry for {missing}; it needs one for each of {list(MERGE_KEYS)}."
-        )
-    expected = _merge_expected()
-    wrong = []
-    for key in MERGE_KEYS:
-        got, want = _as_shape(answer[key]), expected[key]
-        if got != want:
-            wrong.append(f"- {key!r}: you wrote {answer[key]!r}. {_merge_diagnosis(key, got, want)}")
-    if wrong:
-        raise ExerciseError(f"{len(wrong)} of {len(MERGE_KEYS)} shapes are wrong:\n" + "\n".join(wrong))
+    expect_shape_answers(answer, _merge_expected(), _merge_diagnosis, name="merge_shapes")

@@ -23,7 +23,16 @@ from typing import Any
 
 import numpy as np
 
-from seqkeras.grading import ExerciseError, call, exercise, expect_array, expect_close, expect_shape
+from seqkeras.grading import (
+    ExerciseError,
+    call,
+    call_on_copies,
+    exercise,
+    expect_array,
+    expect_close,
+    expect_shape,
+    expect_unchanged,
+)
 from seqkeras.seq2seq import shift_right as _reference_shift
 
 __all__ = ["check_shift_right", "check_greedy_decode_one", "check_beam_search_best", "check_corpus_bleu"]
@@ -72,13 +81,14 @@ def check_shift_right(fn: Callable[..., Any]) -> None:
     rng = np.random.default_rng(7)
     for batch, t, start_id in ((3, 11, 1), (1, 1, 3), (1, 7, 5), (5, 13, 37), (2, 2, 4)):
         y = _targets(rng, batch, t, 50, end_id=2)
-        given = y.copy()
-        got = call(fn, given, start_id)
-        if not np.array_equal(given, y):
-            raise ExerciseError(
-                "your function changed the `targets` array it was given: build a new "
-                "array (np.empty_like / np.concatenate) instead of writing into it."
-            )
+        inputs = {"targets": y, "start_id": start_id}
+        got, passed = call_on_copies(fn, inputs)
+        expect_unchanged(
+            inputs,
+            passed,
+            "your function changed the `targets` array it was given: build a new "
+            "array (np.empty_like / np.concatenate) instead of writing into it.",
+        )
         arr = expect_array("decoder_inputs", got)
         if arr.shape == (batch, t + 1):
             raise ExerciseError(
@@ -671,12 +681,13 @@ def check_corpus_bleu(fn: Callable[..., Any]) -> None:
     metric = BLEU(tokenize="none", smooth_method="none")
     runs = []
     for name, hyps, refs in _bleu_probes():
-        given_h, given_r = [list(h) for h in hyps], [[list(r) for r in rs] for rs in refs]
-        got = call(fn, given_h, given_r)
-        if given_h != hyps or given_r != refs:
-            raise ExerciseError(
-                "your function changed the token lists it was given: count n-grams without modifying them."
-            )
+        inputs = {"hypotheses": hyps, "references": refs}
+        got, passed = call_on_copies(fn, inputs)
+        expect_unchanged(
+            inputs,
+            passed,
+            "your function changed the token lists it was given: count n-grams without modifying them.",
+        )
         value = (
             float(expect_array("your BLEU", got)) if np.ndim(expect_array("your BLEU", got)) == 0 else None
         )
