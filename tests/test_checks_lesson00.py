@@ -59,6 +59,10 @@ def dense_two_units(x, W, b, f):  # the lesson's n_out = 2, written into a loop
     return np.stack([f(x @ W[:, j] + b[j]) for j in range(2)], axis=-1)
 
 
+def dense_four_units(x, W, b, f):  # n_out = 4 written into a loop: W[:, 3] is out of range
+    return np.stack([f(x @ W[:, j] + b[j]) for j in range(4)], axis=-1)
+
+
 def dense_three_inputs(x, W, b, f):  # the lesson's n_in = 3, written into a sum
     return f(sum(x[:, i : i + 1] * W[i] for i in range(3)) + b)
 
@@ -89,6 +93,7 @@ def dense_into_x(x, W, b, f):  # saves memory by writing x @ W into x: fine for 
         ),
         (dense_three_inputs, r"y for x \(3, 7\) and W \(7, 5\) differs from the expected value"),
         (dense_by_name, "raised KeyError"),
+        (dense_four_units, r"(?s)raised IndexError: index 3 is out of bounds.*Hint: the checker uses sizes"),
         (
             lambda x, W, b, f: f(x @ W + b).T,
             r": y has shape \(3, 4\), expected \(4, 3\) for x \(4, 3\) and W \(3, 3\)\. "
@@ -115,6 +120,23 @@ def dense_into_x(x, W, b, f):  # saves memory by writing x @ W into x: fine for 
 )
 def test_dense_bugs_are_named(wrong, diagnosis):
     rejects(check_dense, wrong, diagnosis)
+
+
+def test_size_hint_only_for_index_errors():
+    with pytest.raises(ExerciseError) as err:
+        check_dense(dense_by_name)
+    assert "raised KeyError" in str(err.value) and "Hint" not in str(err.value)
+
+
+def test_verdicts_are_reproducible():
+    """The probes come from fixed seeds: the same wrong answer gets the same message, numbers
+    included."""
+    messages = []
+    for _ in range(2):
+        with pytest.raises(ExerciseError) as err:
+            check_dense(dense_three_inputs)
+        messages.append(str(err.value))
+    assert "largest difference" in messages[0] and messages[0] == messages[1]
 
 
 def test_dense_stub(assert_not_attempted):

@@ -434,3 +434,42 @@ def test_param_count_bugs_are_named(wrong, diagnosis):
 
 def test_param_count_stub(assert_not_attempted):
     assert_not_attempted(check_param_count)
+
+
+# ----------------------------------------------------------------------------- tolerances
+# A mutation run loosened each checker's tolerance to 1e-2 and no test noticed: an answer off
+# by 1e-3 (a float16 step, a rounded constant) must still be wrong.
+def lstm_h_off(*args):
+    h_t, C_t = lstm_step(*args)
+    return h_t + 1e-3, C_t
+
+
+def lstm_C_off(*args):
+    h_t, C_t = lstm_step(*args)
+    return h_t, C_t * (1 + 1e-3)
+
+
+def clip_norm_off(grads, max_norm):
+    clipped, norm = clip_by_global_norm(grads, max_norm)
+    return clipped, norm * (1 + 1e-3)
+
+
+def clip_arrays_off(grads, max_norm):
+    clipped, norm = clip_by_global_norm(grads, max_norm)
+    return [c * (1 + 1e-3) for c in clipped], norm
+
+
+@pytest.mark.parametrize(
+    "checker, answer, diagnosis",
+    [
+        (check_lstm_step, lstm_h_off, "h_t .*differs from the expected value"),
+        (check_lstm_step, lstm_C_off, "C_t .*differs from the expected value"),
+        (check_gru_step, lambda *args: gru_step(*args) + 1e-3, "differs from the expected value"),
+        (check_gru_step, lambda *args: gru_step(*args) * (1 + 1e-3), "differs from the expected value"),
+        (check_clip_by_global_norm, clip_norm_off, "norm"),
+        (check_clip_by_global_norm, clip_arrays_off, r"clipped\[0\] .*differs from the expected value"),
+    ],
+)
+def test_answers_off_by_a_thousandth_are_wrong(checker, answer, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        checker(answer)

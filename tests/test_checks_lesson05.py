@@ -290,3 +290,32 @@ def test_recursive_extra_calls_are_named():
 
 def test_recursive_stub_is_not_attempted(assert_not_attempted):
     assert_not_attempted(check_recursive_forecast)
+
+
+# ----------------------------------------------------------------------------- tolerances
+# A mutation run loosened the float comparisons to 1e-2 and no test noticed: an answer off by a
+# thousandth must still be wrong.
+@pytest.mark.parametrize(
+    "checker, answer",
+    [
+        (
+            check_seasonal_naive,
+            lambda windows, horizon, season: seasonal_loop(windows, horizon, season) * 1.001,
+        ),
+        (
+            check_seasonal_naive,
+            lambda windows, horizon, season: seasonal_loop(windows, horizon, season) + 1e-3,
+        ),
+        (
+            check_recursive_forecast,
+            lambda predict, windows, horizon: recursive_roll(predict, windows, horizon) * 1.001,
+        ),
+        (
+            check_recursive_forecast,
+            lambda predict, windows, horizon: recursive_roll(predict, windows, horizon) + 1e-3,
+        ),
+    ],
+)
+def test_answers_off_by_a_thousandth_are_wrong(checker, answer):
+    with pytest.raises(ExerciseError, match="differs from the expected value"):
+        checker(answer)

@@ -82,6 +82,29 @@ def test_split_bad_pairs(bad):
         data.split_by_source(bad, held_out=1)
 
 
+def test_split_bad_pairs_message_names_what_was_given():
+    with pytest.raises(TypeError, match="got int: e.g. load_translation_pairs()"):
+        data.split_by_source(5)
+    with pytest.raises(TypeError, match=r"pair 1 is \('b',\)"):
+        data.split_by_source([("a", "x"), ("b",)])
+
+
+def test_split_keeps_pairs_whose_extra_items_are_not_strings():
+    """Only source and target must be strings; a third item (an attribution, an id) is carried."""
+    pairs = [("a", "x", 1), ("b", "y", None), ("c", "z", 2.5)]
+    train, held = data.split_by_source(pairs, held_out=1)
+    assert set(train + held) == set(pairs)
+    assert len(held) == 1 and len(train) == 2
+
+
+def test_split_defaults_hold_out_2000_sentences_with_seed_0():
+    pairs = [(f"sentence {i}", f"句子 {i}") for i in range(2500)]
+    train, held = data.split_by_source(pairs)
+    assert len(held) == 2000 and len(train) == 500
+    assert (train, held) == data.split_by_source(pairs, held_out=2000, seed=0)
+    assert held != data.split_by_source(pairs, held_out=2000, seed=1)[1]
+
+
 def test_group_by_source():
     pairs = [("a", "x"), ("b", "y"), ("a", "z"), ("a", "x")]
     assert data.group_by_source(pairs) == {"a": ["x", "z"], "b": ["y"]}
@@ -97,6 +120,27 @@ def test_load_translation_split_filters_after_splitting():
     assert not {e for e, _ in short_train} & {e for e, _ in held}
 
 
+def test_load_translation_split_defaults_and_seed():
+    pairs = data.load_translation_pairs()
+    assert data.load_translation_split() == data.split_by_source(pairs, held_out=2000, seed=0)
+    train, held = data.load_translation_split(held_out=50, seed=3)
+    assert (train, held) == data.split_by_source(pairs, held_out=50, seed=3)
+    assert held != data.load_translation_split(held_out=50, seed=4)[1]
+    with pytest.raises(ValueError, match="max_len must be None"):
+        data.load_translation_split(max_len=-1)
+
+
+@pytest.mark.parametrize("max_len, part", [(3, 0), (7, 1)])
+def test_load_translation_split_max_len_keeps_exactly_the_pairs_that_fit(max_len, part):
+    """Both sides, both parts, and the bound itself included (``<=``, not ``<``)."""
+    everything = data.load_translation_split(held_out=8000, seed=0)
+    short = data.load_translation_split(held_out=8000, seed=0, max_len=max_len)
+    for whole, kept in zip(everything, short):
+        assert kept == [p for p in whole if len(p[0]) <= max_len and len(p[1]) <= max_len]
+    # pairs exactly at the bound, on each side (max_len 3: in training; 7: held out)
+    assert any(len(e) == max_len for e, _ in short[part]) and any(len(c) == max_len for _, c in short[part])
+
+
 def test_make_copy_task():
     inputs, targets = data.make_copy_task(200, lengths=(3, 7), symbols="xyz", seed=2)
     assert inputs == targets and len(inputs) == 200
@@ -107,6 +151,17 @@ def test_make_copy_task():
     rev_in, rev_out = data.make_copy_task(50, reverse=True, seed=2)
     assert all(o == i[::-1] for i, o in zip(rev_in, rev_out))
     assert data.make_copy_task(0) == ([], [])
+
+
+def test_make_copy_task_defaults_and_length_edges():
+    inputs, targets = data.make_copy_task(300)
+    assert (inputs, targets) == data.make_copy_task(
+        300, lengths=(5, 40), symbols="abcdefghij", reverse=False, seed=0
+    )
+    assert set("".join(inputs)) == set("abcdefghij") and inputs == targets
+    assert {len(s) for s in inputs} <= set(range(5, 41)) and {5, 40} <= {len(s) for s in inputs}
+    assert {len(s) for s in data.make_copy_task(20, lengths=(1, 1))[0]} == {1}  # the bounds are allowed
+    assert {len(s) for s in data.make_copy_task(20, lengths=(6, 6))[0]} == {6}
 
 
 @pytest.mark.parametrize(

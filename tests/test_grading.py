@@ -666,3 +666,63 @@ def test_rng_use_names_how_the_generator_is_used(kind, problem):
     assert got == problem and len(first) == 5
     after = np.random.get_state()
     assert np.array_equal(state[1], after[1]) and state[2] == after[2], "the global state is put back"
+
+
+def test_the_decorator_labels_what_it_wraps(capsys):
+    """Decorated inside the test: a checker module applies @exercise once, at import."""
+
+    @exercise("99.5", "inside")
+    def check_inside(answer):
+        expect_equal("answer", answer, 1)
+
+    assert check_inside.exercise_label == "Exercise 99.5 (inside)"
+    assert check_inside(1)
+    assert capsys.readouterr().out == "✅ Exercise 99.5 (inside): passed.\n"
+    with pytest.raises(ExerciseError, match=r"^❌ Exercise 99\.5 \(inside\): answer: got 2"):
+        check_inside(2)
+
+
+def test_jupyter_gets_the_message_line_by_line():
+    assert ExerciseError("first line\nsecond line")._render_traceback_() == ["first line", "second line"]
+
+
+def test_a_not_callable_answer_is_described():
+    with pytest.raises(
+        ExerciseError, match=r"expected a function, got ndarray\(2, 3\): pass the function itself"
+    ):
+        call(np.zeros((2, 3)))
+    with pytest.raises(ExerciseError, match=r"got a function \(function\)"):
+        expect_array("h", lambda: 1)
+
+
+def test_debian_dist_packages_are_library_code(monkeypatch, tmp_path):
+    from seqkeras.grading import _library_dirs
+
+    site = tmp_path / "python3" / "dist-packages"
+    monkeypatch.syspath_prepend(str(site))
+    assert str(site) + "/" in _library_dirs()
+
+
+def test_frozen_frames_are_not_the_learners_line():
+    """A crash inside a frozen module (importlib's, say) points at the learner's call, not there."""
+    frozen = {}
+    exec(compile("def helper(x):\n    raise ValueError('deep inside')\n", "<frozen fake>", "exec"), frozen)
+
+    def attempted(x):
+        return frozen["helper"](x)
+
+    with pytest.raises(ExerciseError) as info:
+        check_double(attempted)
+    assert "In your code, line" in str(info.value)
+    assert '`return frozen["helper"](x)`' in str(info.value)
+
+
+def test_expect_close_honours_the_tolerances_it_is_given():
+    expect_close("v", [105.0], [100.0], atol=0.0, rtol=0.1)  # 5% off, 10% allowed
+    with pytest.raises(ExerciseError, match="largest difference"):
+        expect_close("v", [105.0], [100.0], atol=0.0, rtol=0.01)
+    # the likely bugs are matched with the same, given tolerances (absolute, then relative)
+    with pytest.raises(ExerciseError, match="v is wrong: the absolute bug"):
+        expect_close("v", [0.5], [0.0], atol=1e-2, rtol=0.0, likely_bugs={"the absolute bug": [0.505]})
+    with pytest.raises(ExerciseError, match="v is wrong: the relative bug"):
+        expect_close("v", [105.0], [0.0], atol=0.0, rtol=0.1, likely_bugs={"the relative bug": [100.0]})

@@ -167,6 +167,11 @@ def test_inputs_are_not_modified():
         np.testing.assert_array_equal(a, s)
 
 
+#: Weights of an LSTM and a GRU (reset_after) with n_in = 3, n_h = 2.
+LSTM_W = (np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8))
+GRU_W = (np.zeros((3, 6)), np.zeros((2, 6)), np.zeros((2, 6)))
+
+
 @pytest.mark.parametrize(
     "call, match",
     [
@@ -205,6 +210,68 @@ def test_inputs_are_not_modified():
         (
             lambda: ref.gru_step(np.zeros((2, 3)), None, np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)),
             "LSTM",
+        ),
+        # each input checked against the weights: a wrong n_in, batch or n_h is named, never
+        # broadcast into a wrong answer or left to a NumPy matmul error
+        (
+            lambda: ref.lstm_step(np.zeros((2, 4)), None, None, *LSTM_W),
+            r"x_t \(batch, n_in\) has shape \(2, 4\), expected \(any, 3\)",
+        ),
+        (
+            lambda: ref.lstm_forward(np.zeros((2, 5, 4)), None, None, *LSTM_W),
+            r"x \(batch, T, n_in\) has shape \(2, 5, 4\), expected \(any, any, 3\)",
+        ),
+        (lambda: ref.gru_step(np.zeros((2, 4)), None, *GRU_W), r"x_t \(batch, n_in\) has shape \(2, 4\)"),
+        (
+            lambda: ref.gru_forward(np.zeros((2, 5, 4)), None, *GRU_W),
+            r"x \(batch, T, n_in\) has shape \(2, 5, 4\)",
+        ),
+        (
+            lambda: ref.lstm_step(np.zeros((3, 3)), np.zeros((1, 2)), None, *LSTM_W),
+            r"h_prev \(batch, n_h\) has shape \(1, 2\), expected \(3, 2\)",
+        ),
+        (
+            lambda: ref.lstm_step(np.zeros((3, 3)), None, np.zeros((1, 2)), *LSTM_W),
+            r"C_prev \(batch, n_h\) has shape \(1, 2\), expected \(3, 2\)",
+        ),
+        (
+            lambda: ref.lstm_step(np.zeros((3, 3)), None, np.zeros((3, 1)), *LSTM_W),
+            r"C_prev \(batch, n_h\) has shape \(3, 1\), expected \(3, 2\)",
+        ),
+        (
+            lambda: ref.lstm_forward(np.zeros((3, 5, 3)), np.zeros((1, 2)), None, *LSTM_W),
+            r"h0 \(batch, n_h\) has shape \(1, 2\), expected \(3, 2\)",
+        ),
+        (
+            lambda: ref.lstm_forward(np.zeros((3, 5, 3)), None, np.zeros((3, 1)), *LSTM_W),
+            r"C0 \(batch, n_h\) has shape \(3, 1\), expected \(3, 2\)",
+        ),
+        (
+            lambda: ref.gru_step(np.zeros((3, 3)), np.zeros((1, 2)), *GRU_W),
+            r"h_prev \(batch, n_h\) has shape \(1, 2\), expected \(3, 2\)",
+        ),
+        (
+            lambda: ref.gru_step(np.zeros((3, 3)), np.zeros((3, 3)), *GRU_W),
+            r"h_prev \(batch, n_h\) has shape \(3, 3\), expected \(3, 2\)",
+        ),
+        (
+            lambda: ref.gru_forward(np.zeros((3, 5, 3)), np.zeros((3, 1)), *GRU_W),
+            r"h0 \(batch, n_h\) has shape \(3, 1\), expected \(3, 2\)",
+        ),
+        # a recurrent kernel that fits neither cell: no guess, and the layer named exactly
+        (
+            lambda: ref.lstm_step(
+                np.zeros((2, 3)), None, None, np.zeros((3, 8)), np.zeros((2, 10)), np.zeros(8)
+            ),
+            r"recurrent_kernel has shape \(2, 10\), expected \(n_h, 4 n_h\): the LSTM's 4 gates side by "
+            r"side, as keras\.layers\.LSTM\.get_weights\(\)\[1\] returns it\.$",
+        ),
+        (
+            lambda: ref.gru_forward(
+                np.zeros((2, 5, 3)), None, np.zeros((3, 6)), np.zeros((2, 10)), np.zeros(6)
+            ),
+            r"recurrent_kernel has shape \(2, 10\), expected \(n_h, 3 n_h\): the GRU's 3 gates side by "
+            r"side, as keras\.layers\.GRU\.get_weights\(\)\[1\] returns it\.$",
         ),
     ],
 )
@@ -276,3 +343,12 @@ def test_recurrent_param_count_equals_keras(n_in, n_h):
         ref.recurrent_param_count("lstm", 2, 3)
     with pytest.raises(ValueError, match="positive integer"):
         ref.recurrent_param_count("LSTM", 2.0, 3)
+
+
+def test_gru_step_default_state_is_zeros():
+    rng = np.random.default_rng(5)
+    x_t, kernel, recurrent, bias = (rng.normal(size=s) for s in ((3, 4), (4, 6), (2, 6), (2, 6)))
+    np.testing.assert_array_equal(
+        ref.gru_step(x_t, None, kernel, recurrent, bias),
+        ref.gru_step(x_t, np.zeros((3, 2)), kernel, recurrent, bias),
+    )
