@@ -73,7 +73,7 @@ def _scaled_in_place(s_prev, hs, W, U, v):
         (lambda s, h, W, U, v: np.tanh((s @ W)[:, None] + h @ U), r"one vector per step"),
         (lambda s, h, W, U, v: np.squeeze(additive_scores(s, h, W, U, v)), "Keep the batch axis"),
         (lambda s, h, W, U, v: np.tanh((s @ U)[:, None] + h @ W) @ v, "raised ValueError"),
-        (_scaled_in_place, "changed one of its inputs"),
+        (_scaled_in_place, "changed its argument `\\w+` in place"),
         (lambda s, h, W, U, v: additive_scores(s, h, W, U, v) + 0.1, "differs from the expected value"),
     ],
 )
@@ -147,7 +147,7 @@ def _normalise_in_place(alpha, hs):
         (lambda a, h: (a[:, :, None] * h).sum(axis=2), "sums over the encoder steps"),
         (lambda a, h: a @ h, r"alpha @ hs multiplied every example|raised ValueError"),
         (lambda a, h: np.squeeze(context_vector(a, h)), "keep the batch axis"),
-        (_normalise_in_place, "changed one of its inputs"),
+        (_normalise_in_place, "changed its argument `\\w+` in place"),
     ],
 )
 def test_context_vector_bugs_are_named(wrong, match):
@@ -232,7 +232,7 @@ def _fill_in_place(scores, mask):
         ),
         (_no_shift, "overflows"),
         (lambda e, m: _softmax(np.where(m, e, e.min(axis=-1, keepdims=True) - 5.0)), "not 0"),
-        (_fill_in_place, "changed one of its inputs"),
+        (_fill_in_place, "changed its argument `\\w+` in place"),
         (lambda e, m: masked_weights(e, m)[0], "keep both axes|shape"),
     ],
 )

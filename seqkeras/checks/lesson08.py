@@ -26,24 +26,25 @@ from typing import Any
 import numpy as np
 
 import seqkeras.reference as ref
-from seqkeras.grading import ExerciseError, call, exercise, expect_array, expect_close, expect_shape
+from seqkeras.grading import (
+    CHANGED_IN_PLACE,
+    ExerciseError,
+    call_on_copies,
+    exercise,
+    expect_array,
+    expect_close,
+    expect_shape,
+    expect_unchanged,
+)
 
 __all__ = ["check_additive_scores", "check_context_vector", "check_masked_weights"]
 
 
-def _call_quietly(fn: Callable[..., Any], *args: Any) -> Any:
-    """Call the learner's function with NumPy's overflow/NaN warnings silenced: the checker
-    names the problem itself, so the warnings would only be noise above the verdict."""
-    with np.errstate(all="ignore"):
-        return call(fn, *args)
-
-
-def _unchanged(before: list[np.ndarray], after: list[np.ndarray], names: str, where: str) -> None:
-    if any(not np.array_equal(a, b) for a, b in zip(before, after)):
-        raise ExerciseError(
-            f"your function changed one of its inputs ({names}) in place {where}: compute into "
-            "a new array (np.where, or a copy) instead of assigning into the one you were given."
-        )
+def _call(fn: Callable[..., Any], inputs: dict[str, np.ndarray], where: str) -> Any:
+    """Call the learner's function on copies of ``inputs``; fail if it changed one in place."""
+    got, passed = call_on_copies(fn, inputs)
+    expect_unchanged(inputs, passed, f"{CHANGED_IN_PLACE} (Seen with {where[1:-1]}.)")
+    return got
 
 
 # --------------------------------------------------------------------------- 08.1 additive scores
@@ -111,9 +112,9 @@ def check_additive_scores(fn: Callable[..., Any]) -> None:
         rng = np.random.default_rng(800 + seed)
         s, hs = rng.normal(size=(batch, n_s)) * scale, rng.normal(size=(batch, T_x, n_h)) * scale
         W, U, v = rng.normal(size=(n_s, n_a)), rng.normal(size=(n_h, n_a)), rng.normal(size=n_a)
-        given = [s.copy(), hs.copy(), W.copy(), U.copy(), v.copy()]
+        where = f"(batch {batch}, T_x = {T_x}, n_s = {n_s}, n_h = {n_h}, n_a = {n_a})"
         try:
-            got = _call_quietly(fn, *given)
+            got = _call(fn, {"s_prev": s, "hs": hs, "W": W, "U": U, "v": v}, where)
         except ExerciseError as err:
             if "broadcast" not in str(err):
                 raise
@@ -121,8 +122,6 @@ def check_additive_scores(fn: Callable[..., Any]) -> None:
                 f"{err}\nLikely: s_prev @ W is (batch, n_a) and hs @ U is (batch, T_x, n_a); give "
                 "the first a time axis, (s_prev @ W)[:, None, :], so that it is added to every step j."
             ) from None
-        where = f"(batch {batch}, T_x = {T_x}, n_s = {n_s}, n_h = {n_h}, n_a = {n_a})"
-        _unchanged([s, hs, W, U, v], given, "s_prev, hs, W, U or v", where)
         e = expect_array("e", got)
         if e.shape == (batch, T_x, n_a):
             raise ExerciseError(
@@ -168,10 +167,8 @@ def check_context_vector(fn: Callable[..., Any]) -> None:
                 real[b, rng.integers(1, T_x + 1) :] = False
             hs[~real] = 50.0  # junk in the padding: its weight is 0
         alpha = ref.attention_weights(rng.normal(size=(batch, T_x)) * 2.0, real)
-        given = [alpha.copy(), hs.copy()]
-        got = _call_quietly(fn, *given)
         where = f"(batch {batch}, T_x = {T_x}, n_h = {n_h})"
-        _unchanged([alpha, hs], given, "alpha or hs", where)
+        got = _call(fn, {"alpha": alpha, "hs": hs}, where)
         c = expect_array("c", got)
         if c.shape == (batch, T_x) or c.shape == (batch, T_x, n_h):
             raise ExerciseError(
@@ -316,11 +313,9 @@ def check_masked_weights(fn: Callable[..., Any]) -> None:
         real = _mask(rng, batch, T_x, holes)
         if empty_row:
             real[1] = False
-        given = [e.copy(), real.copy()]
-        got = _call_quietly(fn, *given)
         big = f", scores up to {np.abs(e).max():,.0f}" if spread > 100 else ""
         where = f"(batch {batch}, T_x = {T_x}{big})"
-        _unchanged([e, real], given, "scores or mask", where)
+        got = _call(fn, {"scores": e, "mask": real}, where)
         alpha = expect_array("alpha", got)
         expect_shape(
             "alpha",
