@@ -15,6 +15,15 @@ matplotlib.use("Agg")
 
 
 @pytest.fixture(autouse=True)
+def _close_figures():
+    """Every test leaves no figure open behind it (pyplot keeps them until closed)."""
+    yield
+    import matplotlib.pyplot as plt  # here, so that the Agg backend above is chosen first
+
+    plt.close("all")
+
+
+@pytest.fixture(autouse=True)
 def lenient(monkeypatch):
     """Every test starts in lenient mode (a grader's SEQKERAS_STRICT must not leak in)."""
     monkeypatch.delenv("SEQKERAS_STRICT", raising=False)

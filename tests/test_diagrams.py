@@ -1,36 +1,12 @@
 """Diagrams: each returns a Figure with the boxes its topology needs, legible, and rejects
 what it cannot draw with a message that says what to do."""
 
-import itertools
-
 import matplotlib
 import matplotlib.pyplot as plt
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from figure_checks import assert_legible, patches, texts
 
 from seqkeras import diagrams
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def patches(fig, gid):
-    """The patches of every Axes of ``fig`` whose gid is ``gid`` (boxes, arrows)."""
-    return [p for ax in fig.axes for p in ax.patches if p.get_gid() == gid]
-
-
-def texts(fig, contains="", gid=None):
-    return [
-        t
-        for ax in fig.axes
-        for t in ax.texts
-        if contains in t.get_text() and (gid is None or t.get_gid() == gid)
-    ]
-
 
 ALL = {
     "dense_layer": lambda: diagrams.dense_layer(),
@@ -57,26 +33,7 @@ ALL = {
 
 @pytest.mark.parametrize("name", list(ALL))
 def test_every_picture_is_a_legible_figure_of_notebook_size(name):
-    fig = ALL[name]()
-    assert isinstance(fig, Figure)
-    width, height = fig.get_size_inches()
-    assert width <= 10.0 and height <= 10.0, f"{name} is {width:.1f} x {height:.1f} inches"
-    FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
-    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts(fig) if t.get_text()]
-    assert boxes, "a picture without labels"
-    for text, bb in boxes:
-        assert (
-            bb.x0 >= fig.bbox.x0 - 1
-            and bb.y0 >= fig.bbox.y0 - 1
-            and bb.x1 <= fig.bbox.x1 + 1
-            and bb.y1 <= fig.bbox.y1 + 1
-        ), f"{text!r} is clipped"
-    for (t1, b1), (t2, b2) in itertools.combinations(boxes, 2):
-        assert not b1.overlaps(b2), f"labels {t1!r} and {t2!r} overlap"
-    sizes = [t.get_fontsize() for t in texts(fig)]
-    assert min(sizes) >= 6, f"smallest label is {min(sizes):.1f} pt"
-    fig.savefig(__import__("io").BytesIO(), format="png")  # renders without error
+    assert_legible(ALL[name](), name)
 
 
 def test_a_new_figure_is_detached_from_pyplot_so_notebooks_show_it_once():

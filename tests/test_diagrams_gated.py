@@ -1,35 +1,11 @@
 """The LSTM and GRU pictures of lesson 04: legible, complete, and the GRU's two variants differ
 where they should."""
 
-import io
-import itertools
-
 import matplotlib.pyplot as plt
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from figure_checks import assert_legible, patches, texts
 
 from seqkeras import diagrams
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def patches(fig, gid):
-    return [p for ax in fig.axes for p in ax.patches if p.get_gid() == gid]
-
-
-def texts(fig, contains="", gid=None):
-    return [
-        t
-        for ax in fig.axes
-        for t in ax.texts
-        if contains in t.get_text() and (gid is None or t.get_gid() == gid)
-    ]
-
 
 ALL = {
     "lstm_cell": lambda: diagrams.lstm_cell(),
@@ -41,24 +17,7 @@ ALL = {
 
 @pytest.mark.parametrize("name", list(ALL))
 def test_every_gated_picture_is_legible_and_fits_a_notebook(name):
-    fig = ALL[name]()
-    assert isinstance(fig, Figure)
-    width, height = fig.get_size_inches()
-    assert width <= 10.0 and height <= 10.0, f"{name} is {width:.1f} x {height:.1f} inches"
-    FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
-    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts(fig) if t.get_text()]
-    for text, bb in boxes:
-        assert (
-            bb.x0 >= fig.bbox.x0 - 1
-            and bb.y0 >= fig.bbox.y0 - 1
-            and bb.x1 <= fig.bbox.x1 + 1
-            and bb.y1 <= fig.bbox.y1 + 1
-        ), f"{text!r} is clipped"
-    for (t1, b1), (t2, b2) in itertools.combinations(boxes, 2):
-        assert not b1.overlaps(b2), f"labels {t1!r} and {t2!r} overlap"
-    assert min(t.get_fontsize() for t in texts(fig)) >= 6
-    fig.savefig(io.BytesIO(), format="png")
+    assert_legible(ALL[name](), name)
 
 
 def test_a_new_figure_is_detached_from_pyplot():
