@@ -1289,3 +1289,217 @@ def luong_attention(
     e = dot_scores(s, hs) if W_a is None else general_scores(s, hs, W_a)
     alpha = attention_weights(e, mask)
     return attention_context(alpha, hs), alpha
+
+
+# --------------------------------------------------------------------------- self-attention (lesson 09)
+# Lesson 08's decoder state asked the encoder states a question: s_i was the query, and each h_j
+# served twice, once to be scored against the query and once to be averaged into the context.
+# Give the three roles their own vectors and it is the attention of the Transformer:
+#
+#     q_i  a query,  (d_k,)    what position i is looking for
+#     k_j  a key,    (d_k,)    what position j offers to be matched against
+#     v_j  a value,  (d_v,)    what position j hands over once it is chosen
+#
+#     α_ij = softmax over j of (q_i · k_j / √d_k)          output_i = Σ_j α_ij v_j
+#
+# Stacked as arrays of the Keras layout, q (B, T_q, d_k), k (B, T_k, d_k), v (B, T_k, d_v):
+# scores = q @ kᵀ / √d_k is (B, T_q, T_k), one row per query, softmax along the keys (the last
+# axis), output = weights @ v is (B, T_q, d_v). The division by √d_k keeps the scores of
+# random unit-variance vectors at unit variance whatever d_k is; without it they grow like
+# √d_k and the softmax saturates (one weight near 1, gradients near 0). In *self*-attention the
+# queries, keys and values are three projections of one sequence x (B, T, d_model), so every
+# position attends to every other at once; the result knows nothing of order (permute the rows
+# of x and the output rows are permuted alike) until positions are added to x.
+
+__all__ += ["scaled_dot_product_attention", "causal_mask", "sinusoidal_positions", "self_attention"]
+
+
+def _qkv(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``q`` (B, T_q, d_k), ``k`` (B, T_k, d_k), ``v`` (B, T_k, d_v) as float arrays, or a clear error."""
+    q, k, v = (np.asarray(a, dtype=float) for a in (q, k, v))
+    for name, a, axes in (("q", q, "(B, T_q, d_k)"), ("k", k, "(B, T_k, d_k)"), ("v", v, "(B, T_k, d_v)")):
+        if a.ndim != 3:
+            hint = f" For one sequence add a batch axis: {name}[None]." if a.ndim == 2 else ""
+            raise ValueError(f"{name} has shape {a.shape}, expected {axes}.{hint}")
+    if not q.shape[0] == k.shape[0] == v.shape[0]:
+        raise ValueError(
+            f"q, k and v hold {q.shape[0]}, {k.shape[0]} and {v.shape[0]} examples (axis 0): "
+            "they must be batches of the same sequences."
+        )
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(
+            f"q has d_k = {q.shape[-1]} features and k has {k.shape[-1]}: a query is scored "
+            "against a key by their dot product, so both need the same size d_k."
+        )
+    if k.shape[1] != v.shape[1]:
+        raise ValueError(
+            f"k has T_k = {k.shape[1]} steps and v has {v.shape[1]}: every key needs its value "
+            "(the same positions, axis 1)."
+        )
+    return q, k, v
+
+
+def _qk_mask(mask: np.ndarray | None, batch: int, T_q: int, T_k: int) -> np.ndarray | None:
+    """``mask`` as a bool array ``(batch, T_q, T_k)``, True where query i may attend to key j."""
+    if mask is None:
+        return None
+    m = np.asarray(mask)
+    if m.dtype != bool:
+        if m.dtype.kind not in "biuf" or not np.all((m == 0) | (m == 1)):
+            raise ValueError(
+                "mask must hold True/False (or 1/0): True where the query may attend to the key. "
+                f"Got values {np.unique(m)[:5].tolist()}."
+            )
+        m = m.astype(bool)
+    full, padding, shared = (batch, T_q, T_k), (batch, T_k), (T_q, T_k)
+    if m.shape == full:
+        return m
+    if m.ndim == 2 and m.shape in (padding, shared):
+        if m.shape == padding and m.shape == shared and batch > 1 and not np.all(m == m[:1]):
+            raise ValueError(
+                f"mask has shape {m.shape}, which reads both as (B, T_k) (one padding mask per "
+                "sequence) and as (T_q, T_k) (one mask for every sequence, e.g. causal_mask), "
+                f"since B = T_q = {batch}. Say which: pass mask[:, None, :] for a padding mask, "
+                "mask[None] for a mask shared by the batch."
+            )
+        if m.shape == padding:
+            return np.broadcast_to(m[:, None, :], full)
+        return np.broadcast_to(m[None], full)
+    raise ValueError(
+        f"mask has shape {m.shape}, expected (B, T_q, T_k) = {full}, (B, T_k) = {padding} (padding: "
+        f"the same keys hidden from every query) or (T_q, T_k) = {shared} (one mask for the whole "
+        "batch, e.g. causal_mask(T)). True where query i may attend to key j."
+    )
+
+
+def scaled_dot_product_attention(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None = None,
+    *,
+    scale: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``softmax(q kᵀ / √d_k) v``: every query's average of the values, weighted by its keys.
+
+    The mask is applied before the softmax, with the contract of :func:`attention_weights`:
+    a hidden key gets weight exactly 0, the others sum to 1, and a query that may attend to
+    no key at all gets weights all 0 (so an output of 0), not NaN.
+
+    Args:
+        q: queries ``(B, T_q, d_k)``.
+        k: keys ``(B, T_k, d_k)``.
+        v: values ``(B, T_k, d_v)``, one per key.
+        mask: bool (or 1/0), True where query i may attend to key j: ``(B, T_q, T_k)``;
+            ``(B, T_k)``, a padding mask that hides the same keys from every query; or
+            ``(T_q, T_k)``, one mask for the whole batch (e.g. :func:`causal_mask`). When
+            ``B = T_q`` a 2-D mask is ambiguous and must be given 3-D (unless its rows are
+            all equal, when both readings agree). ``None``: every key is visible.
+        scale: what the scores are multiplied by; ``None`` is ``1 / √d_k``. ``scale=1``
+            gives plain dot-product attention (lesson 09 shows its softmax saturating).
+
+    Returns:
+        ``(output, weights)``: ``(B, T_q, d_v)`` and ``(B, T_q, T_k)``, each row of the
+        weights summing to 1 over the visible keys.
+    """
+    q, k, v = _qkv(q, k, v)
+    (batch, T_q, d_k), T_k = q.shape, k.shape[1]
+    m = _qk_mask(mask, batch, T_q, T_k)
+    factor = 1.0 / np.sqrt(d_k) if scale is None else float(scale)
+    scores = (q @ k.transpose(0, 2, 1)) * factor  # (B, T_q, d_k) @ (B, d_k, T_k) -> (B, T_q, T_k)
+    # attention_weights masks one row of keys per query: hand it every query as its own row.
+    flat = attention_weights(scores.reshape(batch * T_q, T_k), None if m is None else m.reshape(-1, T_k))
+    weights = flat.reshape(batch, T_q, T_k)
+    return weights @ v, weights
+
+
+def _positive_int(name: str, value: int, meaning: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive whole number ({meaning}), got {value!r}.")
+    return int(value)
+
+
+def causal_mask(T: int) -> np.ndarray:
+    """The mask that keeps every position from seeing the future: ``(T, T)`` bool.
+
+    ``mask[i, j]`` is True where ``j <= i``: on and below the diagonal, so position i attends
+    to itself and to the positions before it. Pass it as the ``mask`` of
+    :func:`scaled_dot_product_attention` (it serves every sequence of a batch).
+    """
+    T = _positive_int("T", T, "the sequence length")
+    return np.tril(np.ones((T, T), dtype=bool))
+
+
+def sinusoidal_positions(T: int, d: int) -> np.ndarray:
+    """The Transformer's fixed positional encoding (Vaswani et al. 2017), ``(T, d)`` float.
+
+    Row ``t`` (positions ``0 … T-1``) holds, for each pair of features ``2i, 2i+1``::
+
+        P[t, 2i]   = sin(t / 10000^(2i/d))
+        P[t, 2i+1] = cos(t / 10000^(2i/d))
+
+    so the wavelengths grow geometrically from 2π (features 0, 1) to nearly 10000·2π. Added to
+    the embeddings ``x`` (``x + P``, broadcast over the batch) it tells self-attention where
+    each step is.
+
+    Args:
+        T: the number of positions.
+        d: the number of features (``d_model``, the embedding size); must be even, since
+            every frequency comes as a sine and cosine pair (``P[t + s]`` is then a rotation
+            of ``P[t]``, pair by pair). An odd ``d`` is an error, not a silently dropped cosine.
+
+    Returns:
+        ``P``, ``(T, d)``, every value in ``[-1, 1]``.
+    """
+    T = _positive_int("T", T, "the number of positions")
+    d = _positive_int("d", d, "the number of features, d_model")
+    if d % 2:
+        raise ValueError(
+            f"d = {d} is odd: the encoding pairs a sine and a cosine of each frequency, so it "
+            "needs an even number of features. Use an even d_model (embedding size)."
+        )
+    t = np.arange(T, dtype=float)[:, None]  # (T, 1)
+    rates = 1.0 / 10000.0 ** (np.arange(0, d, 2, dtype=float) / d)  # (d/2,): 1/10000^(2i/d)
+    P = np.empty((T, d))
+    P[:, 0::2] = np.sin(t * rates)
+    P[:, 1::2] = np.cos(t * rates)
+    return P
+
+
+def self_attention(
+    x: np.ndarray,
+    W_q: np.ndarray,
+    W_k: np.ndarray,
+    W_v: np.ndarray,
+    mask: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Self-attention of one sequence to itself: ``q, k, v = x W_q, x W_k, x W_v``, then
+    :func:`scaled_dot_product_attention`. No biases and no output projection (Keras's
+    ``MultiHeadAttention`` adds both; lesson 09's tests show how its weights map onto these).
+
+    Args:
+        x: the sequence ``(B, T, d_model)``.
+        W_q: ``(d_model, d_k)``; W_k: ``(d_model, d_k)``; W_v: ``(d_model, d_v)``.
+        mask: as in :func:`scaled_dot_product_attention`, with ``T_q = T_k = T``;
+            ``causal_mask(T)`` for a model that must not see the future.
+
+    Returns:
+        ``(output, weights)``: ``(B, T, d_v)`` and ``(B, T, T)``.
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 3:
+        hint = " For one sequence add a batch axis: x[None]." if x.ndim == 2 else ""
+        raise ValueError(f"x has shape {x.shape}, expected (B, T, d_model).{hint}")
+    d_model = x.shape[-1]
+    W_q, W_k, W_v = (np.asarray(W, dtype=float) for W in (W_q, W_k, W_v))
+    for name, W, out in (("W_q", W_q, "d_k"), ("W_k", W_k, "d_k"), ("W_v", W_v, "d_v")):
+        hint = f"d_model = {d_model} from x; {name} maps it to {out} features."
+        if W.ndim == 2 and W.shape[1] == d_model and W.shape[0] != d_model:
+            hint += f" It looks transposed (the textbook layout ({out}, d_model)): pass {name}.T."
+        check_shape(f"{name} (d_model, {out})", W, (d_model, None), hint=hint)
+    if W_q.shape[1] != W_k.shape[1]:
+        raise ValueError(
+            f"W_q gives d_k = {W_q.shape[1]} features and W_k gives {W_k.shape[1]}: queries and "
+            "keys meet in a dot product, so both need the same d_k."
+        )
+    return scaled_dot_product_attention(x @ W_q, x @ W_k, x @ W_v, mask)
