@@ -1352,8 +1352,8 @@ def _qk_mask(mask: np.ndarray | None, batch: int, T_q: int, T_k: int) -> np.ndar
             )
         m = m.astype(bool)
     full, padding, shared = (batch, T_q, T_k), (batch, T_k), (T_q, T_k)
-    if m.shape == full:
-        return m
+    if m.ndim == 3 and all(n in (1, want) for n, want in zip(m.shape, full)):
+        return np.broadcast_to(m, full)  # (B, T_q, T_k), or with axes of 1 that broadcast
     if m.ndim == 2 and m.shape in (padding, shared):
         if m.shape == padding and m.shape == shared and batch > 1 and not np.all(m == m[:1]):
             raise ValueError(
@@ -1366,7 +1366,7 @@ def _qk_mask(mask: np.ndarray | None, batch: int, T_q: int, T_k: int) -> np.ndar
             return np.broadcast_to(m[:, None, :], full)
         return np.broadcast_to(m[None], full)
     raise ValueError(
-        f"mask has shape {m.shape}, expected (B, T_q, T_k) = {full}, (B, T_k) = {padding} (padding: "
+        f"mask has shape {m.shape}, expected (B, T_q, T_k) = {full} (an axis may be 1), (B, T_k) = {padding} (padding: "
         f"the same keys hidden from every query) or (T_q, T_k) = {shared} (one mask for the whole "
         "batch, e.g. causal_mask(T)). True where query i may attend to key j."
     )
@@ -1392,9 +1392,11 @@ def scaled_dot_product_attention(
         v: values ``(B, T_k, d_v)``, one per key.
         mask: bool (or 1/0), True where query i may attend to key j: ``(B, T_q, T_k)``;
             ``(B, T_k)``, a padding mask that hides the same keys from every query; or
-            ``(T_q, T_k)``, one mask for the whole batch (e.g. :func:`causal_mask`). When
-            ``B = T_q`` a 2-D mask is ambiguous and must be given 3-D (unless its rows are
-            all equal, when both readings agree). ``None``: every key is visible.
+            ``(T_q, T_k)``, one mask for the whole batch (e.g. :func:`causal_mask`). A 3-D
+            mask may have axes of 1 that broadcast: ``(1, T_q, T_k)``, ``(B, 1, T_k)``. When
+            ``B = T_q`` a 2-D mask is ambiguous and must be given 3-D (``mask[None]`` or
+            ``mask[:, None, :]``) unless its rows are all equal, when both readings agree.
+            ``None``: every key is visible.
         scale: what the scores are multiplied by; ``None`` is ``1 / √d_k``. ``scale=1``
             gives plain dot-product attention (lesson 09 shows its softmax saturating).
 
