@@ -151,6 +151,18 @@ def _no_default(q, k, v, mask):
         (lambda q, k, v, mask=None: tuple(np.squeeze(a) for a in sdpa(q, k, v, mask)), "no np.squeeze"),
         (_scale_in_place, "changed its argument `q` in place"),
         (_no_default, "give mask a default"),
+        (
+            lambda q, k, v, mask=None: sdpa(q, k, v, None if mask is None else mask[:, None, :]),
+            "Likely the mask",
+        ),
+        (
+            lambda q, k, v, mask=None: (
+                (lambda w: (w @ v, w))(_softmax(q @ k / np.sqrt(q.shape[-1])))
+                if k.shape[1] != k.shape[2]
+                else sdpa(q, k, v, mask)
+            ),
+            r"Likely: the scores are q @ kᵀ",
+        ),
         (lambda q, k, v, mask=None: (lambda o, w: (o, w + 0.01))(*sdpa(q, k, v, mask)), "differs from"),
     ],
 )

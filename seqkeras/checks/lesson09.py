@@ -241,7 +241,13 @@ def check_scaled_dot_product_attention(fn: Callable[..., Any]) -> None:
                     f"{err}\nWithout a mask the checker calls fn(q, k, v): give mask a default, "
                     "def scaled_dot_product_attention(q, k, v, mask=None)."
                 ) from None
-            if "matmul" in text or "shapes" in text or "broadcast" in text:
+            shape_error = "matmul" in text or "shape" in text or "broadcast" in text
+            if shape_error and m is not None:
+                raise ExerciseError(
+                    f"{err}\nLikely the mask: it is (B, T_q, T_k) = {m.shape}, the shape of the "
+                    "scores, so np.where(mask, scores, -1e9) uses it as it is, with no new axis."
+                ) from None
+            if shape_error:
                 raise ExerciseError(
                     f"{err}\nLikely: the scores are q @ kᵀ with only the last two axes of k "
                     "swapped, k.transpose(0, 2, 1) ((B, T_k, d_k) -> (B, d_k, T_k)); k.T would "
@@ -260,6 +266,12 @@ def check_scaled_dot_product_attention(fn: Callable[..., Any]) -> None:
             raise ExerciseError(
                 f"weights has shape {w.shape} {where}, one row per key: scores = q @ kᵀ is "
                 "(B, T_q, T_k), one row per query, softmax along the last axis."
+            )
+        if m is not None and w.ndim > 3:
+            raise ExerciseError(
+                f"weights has shape {w.shape} {where}, an axis too many. Likely the mask: it is "
+                f"(B, T_q, T_k) = {m.shape}, the shape of the scores, so np.where(mask, scores, "
+                "-1e9) uses it as it is, with no new axis."
             )
         keep = "keep every axis, also for a batch of one and T = 1 (no np.squeeze)"
         expect_shape("weights", w, w_shape, hint=f"{where}: one weight per query and key; {keep}.")
