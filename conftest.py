@@ -1,17 +1,64 @@
-"""Repository-wide pytest hooks: report how long each notebook took under nbval.
+"""Repository-wide pytest hooks: run learner notebooks in quick mode, and report how long
+each notebook took under nbval.
 
-The time of each notebook cell is measured where the cell runs (a pytest-xdist worker when
-``make test`` runs notebooks side by side) and travels to the main process in the test
+Quick mode: the learner copy of a lesson (``notebooks/NN_x.ipynb``) repeats its solution copy
+(``notebooks/solutions/NN_x.ipynb``) but for the exercise cells, so the test suite runs it with
+``SEQKERAS_QUICK=1`` in its kernel's environment: every cell still runs, with the training
+budgets cut (``seqkeras.notebook.budget``) and the learning claims not checked
+(``seqkeras.notebook.claim``). The solution copy runs at full settings, every claim asserted.
+``SEQKERAS_QUICK`` set in pytest's own environment wins for every notebook:
+``SEQKERAS_QUICK=0 make test`` runs the learner copies in full too.
+
+Timing: the time of each notebook cell is measured where the cell runs (a pytest-xdist worker
+when ``make test`` runs notebooks side by side) and travels to the main process in the test
 report, which sums it per notebook.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
+from pathlib import Path
+
+import pytest
 
 _KEY = "seqkeras_seconds"
 _notebook_seconds: dict[str, float] = defaultdict(float)
+
+QUICK_VARIABLE = "SEQKERAS_QUICK"
+# What the person running pytest chose, read once, before any test changed it (each
+# pytest-xdist worker reads it from the environment it inherited).
+_USER_QUICK = os.environ.get(QUICK_VARIABLE)
+
+
+def quick_setting(path: str | os.PathLike, user_value: str | None) -> str | None:
+    """The value of ``SEQKERAS_QUICK`` for a test item in the file ``path``; None: unset.
+
+    A value the user set wins everywhere. Otherwise a learner notebook (an ``.ipynb`` not in
+    ``notebooks/solutions/``) runs quick ("1"), a solution notebook in full ("0"), and any other
+    test with the variable unset, as the user left it.
+    """
+    if user_value is not None:
+        return user_value
+    path = Path(path)
+    if path.suffix != ".ipynb":
+        return None
+    return "0" if path.parent.name == "solutions" else "1"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Set ``SEQKERAS_QUICK`` for the item's file before pytest sets the file up.
+
+    nbval starts a notebook's kernel, which inherits this process's environment, when the
+    notebook's first cell is set up (``IPyNbFile.setup``); ``tryfirst`` puts this before it.
+    """
+    value = quick_setting(item.path, _USER_QUICK)
+    if value is None:
+        os.environ.pop(QUICK_VARIABLE, None)
+    else:
+        os.environ[QUICK_VARIABLE] = value
 
 
 def pytest_runtest_call(item):

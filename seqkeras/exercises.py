@@ -182,8 +182,20 @@ def execute(paths: list[Path] | None = None, timeout: int = 900) -> dict[str, fl
 
     Returns:
         ``{notebook path: seconds}``.
+
+    Raises:
+        RuntimeError: ``SEQKERAS_QUICK=1`` is set: the stored outputs are what a learner reads,
+            so they must come from full settings, not from quick mode's cut budgets.
     """
+    import os
+
     from nbclient import NotebookClient
+
+    if os.environ.get("SEQKERAS_QUICK", "").strip() not in ("", "0"):
+        raise RuntimeError(
+            "SEQKERAS_QUICK is set: executing would store quick-mode outputs (cut training) in the "
+            "notebooks. Unset it (or set SEQKERAS_QUICK=0) and run again."
+        )
 
     if not paths:
         paths = solution_paths() + [learner_path(p) for p in solution_paths()]

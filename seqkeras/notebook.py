@@ -5,6 +5,10 @@
   Jupyter it updates in place, so a learner sees training move, while the stored output
   (and nbval) sees only the final line.
 - :func:`timer` states how long a heavy cell took.
+- :func:`budget` and :func:`claim` let one notebook run two ways: at full settings, where
+  every learning claim is asserted, and in *quick mode* (``SEQKERAS_QUICK=1`` in the
+  environment; :data:`QUICK`), where training budgets are cut and the claims are not
+  checked. ``make test`` runs the learner copies quick and the solution copies in full.
 """
 
 from __future__ import annotations
@@ -15,10 +19,35 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import numpy as np
 
-__all__ = ["setup", "Progress", "timer"]
+__all__ = ["setup", "Progress", "timer", "QUICK", "budget", "claim"]
+
+_T = TypeVar("_T")
+_QUICK_VARIABLE = "SEQKERAS_QUICK"
+
+
+def _quick_from(environ) -> bool:
+    """Read quick mode from an environment mapping: ``"1"`` on; unset, ``""`` or ``"0"`` off."""
+    value = environ.get(_QUICK_VARIABLE, "").strip()
+    if value in ("", "0"):
+        return False
+    if value == "1":
+        return True
+    raise ValueError(
+        f"{_QUICK_VARIABLE}={value!r} is not understood: set it to 1 for quick mode (cut training "
+        "budgets, learning claims not checked) or to 0 (or leave it unset) for full settings."
+    )
+
+
+QUICK: bool = _quick_from(os.environ)
+"""True when this process runs in quick mode: ``SEQKERAS_QUICK=1`` in the environment at import.
+
+``make test`` sets it for the learner copies of the notebooks (see ``conftest.py``); a learner
+opening a notebook in Jupyter runs it in full.
+"""
 
 
 def setup(seed: int = 0, *, quiet: bool = True, show_versions: bool = True) -> None:
@@ -193,3 +222,54 @@ def timer(label: str = "took") -> Iterator[None]:
     start = time.perf_counter()
     yield
     print(f"{label}: {time.perf_counter() - start:.1f} s")
+
+
+def budget(full: _T, quick: _T, /) -> _T:
+    """A setting that costs time: ``full`` normally, ``quick`` in quick mode (:data:`QUICK`).
+
+    ``EPOCHS = budget(8, 1)`` trains for 8 epochs when a learner runs the notebook (and when
+    the test suite runs the solution copy), and for 1 when the test suite runs the learner
+    copy only to prove that every cell still runs. Any values work: epochs, sample counts,
+    ``None`` for "all of them".
+
+    Args:
+        full: the value the lesson's text and results are about.
+        quick: a cheaper value that still exercises the same code.
+
+    Raises:
+        ValueError: both are numbers and ``quick`` is the larger: the arguments are most
+            likely swapped (the order is ``budget(full, quick)``).
+    """
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (full, quick))
+    if numbers and quick > full:  # type: ignore[operator]
+        raise ValueError(
+            f"budget(full={full!r}, quick={quick!r}): the quick value is larger than the full one; "
+            "the order is budget(full, quick), e.g. EPOCHS = budget(8, 1)."
+        )
+    return quick if QUICK else full
+
+
+def claim(condition: object, message: str) -> None:
+    """Assert a claim about learning: ``claim(accuracy > 0.9, "the LSTM should remember")``.
+
+    The claim is asserted on the solution copy of a notebook, which the test suite runs at
+    full budget; a learner running a notebook in Jupyter gets it checked too. In quick mode
+    (:data:`QUICK`, cut budgets) it is not checked: that run only proves that the notebook
+    runs from top to bottom. Use a plain ``assert`` for facts that hold however long a model
+    trained (shapes, NumPy equal to Keras, properties of the data).
+
+    Args:
+        condition: the claim; anything with a truth value (a NumPy bool included).
+        message: what was expected, with the measured value, shown when the claim fails.
+
+    Raises:
+        AssertionError: ``condition`` is false, outside quick mode.
+        TypeError: ``message`` is not a string (e.g. the two arguments swapped).
+    """
+    if not isinstance(message, str):
+        raise TypeError(
+            f"claim(condition, message) wants a message string second, got {type(message).__name__}"
+        )
+    holds = bool(condition)  # evaluated in quick mode too, so a malformed claim still fails
+    if not holds and not QUICK:
+        raise AssertionError(message)

@@ -71,3 +71,15 @@ def test_every_lesson_has_a_solution_and_learner_copy_without_solutions():
         learner = nbformat.read(exercises.learner_path(sol), as_version=4)
         text = "\n".join(c.source for c in learner.cells)
         assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, sol.name
+
+
+def test_execute_refuses_quick_mode(monkeypatch, tmp_path):
+    # stored outputs are what learners read: never from cut training budgets
+    path = tmp_path / "tiny.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
+    nbformat.write(nb, path)
+    monkeypatch.setenv("SEQKERAS_QUICK", "1")
+    with pytest.raises(RuntimeError, match="Unset it"):
+        exercises.execute([path])
+    assert nbformat.read(path, as_version=4).cells[0].outputs == []  # nothing was run
