@@ -58,12 +58,9 @@ test: install
 	$(BIN)/python -m pytest $(XDIST)
 
 # The course promises backend-agnostic Keras 3: the same tests, with JAX doing the maths
-# (all but the website's, which runs no Keras). Lesson 07 is left out for now: under nbval its
-# translator's training crashed the JAX kernel twice on this machine (a segfault in libgcc's
-# unwinder, with TensorFlow's text layers in the same process); every cell before it passes on JAX.
+# (all but the website's, which runs no Keras).
 test-jax: $(JAX_STAMP)
-	KERAS_BACKEND=jax $(BIN)/python -m pytest $(XDIST) tests notebooks/solutions --ignore=tests/test_site.py \
-		--ignore=notebooks/solutions/07_encoder_decoder.ipynb
+	KERAS_BACKEND=jax $(BIN)/python -m pytest $(XDIST) tests notebooks/solutions --ignore=tests/test_site.py
 
 lint: install
 	$(BIN)/ruff check $(LINTED)
