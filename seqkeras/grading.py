@@ -79,6 +79,7 @@ import numpy as np
 
 __all__ = [
     "ExerciseError",
+    "expect_nothing_attended",
     "NotAttempted",
     "Outcome",
     "exercise",
@@ -436,6 +437,40 @@ def call_on_copies(
             ) from None
         raise
     return got, passed
+
+
+def expect_nothing_attended(row: Any, subject: str, n_name: str, fix: str) -> None:
+    """Fail unless a row of attention weights with nothing to attend to is all zeros.
+
+    The course's masking contract (:func:`seqkeras.reference.attention_weights`): a query
+    whose every key is hidden (a row of padding only) gets weights all 0, not NaN and not an
+    even spread. The even spread ``1/n`` is what a large negative fill gives (every score
+    shifts alike), so it gets its own diagnosis.
+
+    Args:
+        row: the learner's weights of that row, ``(n,)``.
+        subject: what the row is, ending where the message goes on, e.g.
+            ``"row 1 (batch 3, T_x = 5) has no real step"``.
+        n_name: the name of ``n`` in the lesson, e.g. ``"T_x"``.
+        fix: the remedy, e.g. ``"set the padded weights to 0 after the softmax
+            (np.where(mask, alpha, 0.0))"``.
+
+    Raises:
+        ExerciseError: the row is not all 0.
+    """
+    row = np.asarray(row, dtype=float)
+    if row.size == 0 or np.abs(row).max() <= 1e-12:
+        return
+    if np.allclose(row, 1.0 / row.size, atol=1e-6):
+        raise ExerciseError(
+            f"{subject}, and it got equal weights 1/{n_name}: a large negative fill shifts all its "
+            f"scores alike, so the softmax spreads evenly. The lesson's contract gives it weights "
+            f"all 0: {fix}."
+        )
+    raise ExerciseError(
+        f"{subject}, so its weights must all be 0 (the lesson's contract: nothing to attend to), "
+        f"got {np.round(row, 4).tolist()}."
+    )
 
 
 def expect_unchanged(

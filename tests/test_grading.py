@@ -726,3 +726,20 @@ def test_expect_close_honours_the_tolerances_it_is_given():
         expect_close("v", [0.5], [0.0], atol=1e-2, rtol=0.0, likely_bugs={"the absolute bug": [0.505]})
     with pytest.raises(ExerciseError, match="v is wrong: the relative bug"):
         expect_close("v", [105.0], [0.0], atol=0.0, rtol=0.1, likely_bugs={"the relative bug": [100.0]})
+
+
+# --------------------------------------------------------------------------- expect_nothing_attended
+def test_expect_nothing_attended_accepts_zeros_and_names_the_two_usual_answers():
+    from seqkeras.grading import expect_nothing_attended
+
+    args = ("row 1 has no real step", "T_x", "set them to 0")
+    expect_nothing_attended(np.zeros(4), *args)
+    expect_nothing_attended(np.full(3, 1e-13), *args)
+    with pytest.raises(
+        ExerciseError, match=r"row 1 has no real step, and it got equal weights 1/T_x.*set them to 0\."
+    ):
+        expect_nothing_attended(np.full(4, 0.25), *args)
+    with pytest.raises(ExerciseError, match=r"so its weights must all be 0 .*got \[0\.5, 0\.5, 0\.0\]"):
+        expect_nothing_attended(np.array([0.5, 0.5, 0.0]), *args)
+    with pytest.raises(ExerciseError, match="must all be 0"):
+        expect_nothing_attended(np.array([np.nan, np.nan]), *args)
