@@ -7,7 +7,9 @@
   step to the first; ``<unk>`` learned by replacing rare words at random in training.
 - :class:`BahdanauAttention` and :class:`LuongAttention` (lesson 08): a context per output
   step from the encoder's states, with the padded steps masked; equal to
-  :func:`seqkeras.reference.additive_attention` and :func:`seqkeras.reference.luong_attention`.
+  :func:`seqkeras.reference.additive_attention` and :func:`seqkeras.reference.luong_attention`;
+  :class:`AttentionGRUCell`, Bahdanau's decoder step (attend with ``s_{i-1}``, then a GRU step)
+  as a cell for ``keras.layers.RNN``, the decoder of :class:`seqkeras.seq2seq.AttentionSeq2Seq`.
 
 Every class here is registered for ``.keras`` saving under the package name ``seqkeras``,
 so a saved model loads back with ``keras.saving.load_model(path)`` once ``seqkeras.layers``
@@ -336,7 +338,7 @@ class WordDropout(keras.layers.Layer):
 
 
 # --------------------------------------------------------------------------- lesson 08
-__all__ += ["BahdanauAttention", "LuongAttention"]
+__all__ += ["BahdanauAttention", "LuongAttention", "AttentionGRUCell"]
 
 
 def _split_mask(mask: Any) -> tuple[Any, Any]:
@@ -553,4 +555,100 @@ class LuongAttention(_Attention):
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(score=self.score)
+        return config
+
+
+def _check_positive_int(owner: str, name: str, value: Any, meaning: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"{owner}: {name} must be a positive integer ({meaning}), got {value!r}.")
+    return int(value)
+
+
+@keras.saving.register_keras_serializable(package="seqkeras")
+class AttentionGRUCell(keras.layers.Layer):
+    """One step of Bahdanau's decoder, as a cell for ``keras.layers.RNN``.
+
+    At output step ``i`` it attends with the *previous* state ``s_{i-1}``, then runs a GRU
+    step on the embedded previous token and the context::
+
+        c_i, α_i = BahdanauAttention(attention_units)([s_{i-1}, H], mask=real)
+        s_i      = GRUCell(units)([E'[y_{i-1}] ; c_i], s_{i-1})
+        output   = [s_i ; c_i]                                     # (B, 2 * units)
+
+    **States contract.** The cell's states are ``[s, H, real]``:
+
+    - ``s`` ``(B, n_s)``, ``n_s = units``: the decoder state, the only one that changes;
+    - ``H`` ``(B, T_x, n_h)``, ``n_h = units``: every encoder state, carried unchanged;
+    - ``real`` ``(B, T_x)`` float, 1.0 at real source steps and 0.0 at padding, carried
+      unchanged (a float, so that it can ride as an RNN state).
+
+    ``H`` and ``real`` travel as states because a cell sees only its inputs and states, and
+    attention needs them at every step. Pass all three as ``initial_state`` of
+    ``keras.layers.RNN(cell, return_sequences=True, return_state=True)``;
+    :meth:`seqkeras.seq2seq.AttentionSeq2Seq.encode` returns exactly this list. The
+    ``state_size`` is ``[units, 1, 1]``: the last two are placeholders, read by Keras only to
+    build zero states, which this cell never uses (always give an initial state).
+
+    Args:
+        units: ``n_s``, the size of the decoder state, which must equal ``n_h``, the size of
+            each encoder state (a bidirectional encoder of ``units // 2`` per direction).
+        attention_units: ``n_a``, the width of the attention's ``tanh`` layer.
+        **kwargs: passed to ``keras.layers.Layer`` (``name``, ``dtype``, ...).
+
+    Input ``(B, d_e)`` (the embedded previous token); output ``(B, 2 * units)``.
+    Sub-layers: ``cell.attention`` (:class:`BahdanauAttention`, weights ``W (n_s, n_a)``,
+    ``U (n_h, n_a)``, ``v (n_a,)``), then ``cell.gru`` (``keras.layers.GRUCell(units)``,
+    input ``d_e + n_h``).
+    """
+
+    def __init__(self, units: int, attention_units: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.units = _check_positive_int(
+            "AttentionGRUCell", "units", units, "n_s, the size of the decoder state = n_h"
+        )
+        self.attention_units = _check_positive_int(
+            "AttentionGRUCell", "attention_units", attention_units, "n_a, the width of the tanh layer"
+        )
+        self.attention = BahdanauAttention(self.attention_units)
+        self.gru = keras.layers.GRUCell(self.units)
+        self.state_size = [self.units, 1, 1]  # s; H and real are placeholders (never zero-initialised)
+        self.output_size = 2 * self.units
+
+    def build(self, input_shape: Any) -> None:
+        """``input_shape`` = ``(B, d_e)``; the encoder states are ``(B, T_x, n_h = units)``."""
+        self.attention.build([(None, self.units), (None, None, self.units)])
+        self.gru.build((None, input_shape[-1] + self.units))
+        super().build(input_shape)
+
+    def attend(self, s_prev: Any, hs: Any, real: Any) -> tuple[Any, Any]:
+        """The attention of one step: ``s_prev`` ``(B, n_s)``, ``hs`` ``(B, T_x, n_h)``,
+        ``real`` ``(B, T_x)`` → context ``c_i`` ``(B, n_h)``, weights ``α_i`` ``(B, T_x)``
+        (0 at padded steps, the rest summing to 1)."""
+        if hs.shape[-1] is not None and hs.shape[-1] != self.units:
+            raise ValueError(
+                f"AttentionGRUCell(units={self.units}) needs encoder states of size n_h = "
+                f"units = {self.units}, got H of shape {tuple(hs.shape)}: give the encoder "
+                f"{self.units} units in all (a bidirectional layer of {self.units // 2} per "
+                "direction), or the cell as many units as the encoder states."
+            )
+        return self.attention([s_prev, hs], mask=ops.cast(real, "bool"))
+
+    def call(self, inputs: Any, states: Any, training: bool | None = None) -> tuple[Any, list[Any]]:
+        """``inputs`` ``(B, d_e)``, ``states = [s_{i-1}, H, real]`` → ``([s_i ; c_i]`` ``(B, 2 *
+        units)``, ``[s_i, H, real])``."""
+        if not isinstance(states, (list, tuple)) or len(states) != 3:
+            raise ValueError(
+                "AttentionGRUCell's states are [s, H, real] (decoder state, encoder states, "
+                "1.0/0.0 mask of real source steps); pass all three as initial_state, e.g. "
+                "the list AttentionSeq2Seq.encode(source_ids) returns."
+            )
+        s_prev, hs, real = states
+        c, _ = self.attend(s_prev, hs, real)
+        s, _ = self.gru(ops.concatenate([inputs, c], axis=-1), [s_prev], training=training)
+        return ops.concatenate([s, c], axis=-1), [s, hs, real]
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments, for ``.keras`` saving."""
+        config = super().get_config()
+        config.update(units=self.units, attention_units=self.attention_units)
         return config
