@@ -2,6 +2,9 @@
 
 - :func:`shift_right`         teacher forcing: the decoder's inputs are its targets shifted right
 - :func:`keras_step_fn`       a Keras step model as the ``step`` of :mod:`seqkeras.decoding`
+- :class:`AttentionSeq2Seq`   lesson 08's model: a bidirectional-GRU encoder, a GRU decoder with
+  no attention, Bahdanau's or Luong's; :func:`attention_step_fn` drives it in
+  :mod:`seqkeras.decoding` and records the attention weights
 - :func:`length_batches`      training batches of similar target length, each padded only as needed
 - :func:`score_translations`  corpus BLEU (sacrebleu, Chinese tokenizer) and chrF, several references
 - :func:`sentence_chrf`       chrF of each sentence, to sort translations from good to bad
@@ -13,8 +16,10 @@
 
 Scores are sacrebleu's, never hand-written: BLEU with ``tokenize="zh"`` (each Chinese
 character is a token, other text is split as in 13a) and chrF (character n-grams up to 6,
-whitespace ignored), both on a 0–100 scale. Everything except :func:`keras_step_fn` and
-:func:`plot_by_length` is plain NumPy.
+whitespace ignored), both on a 0–100 scale. Everything except the model, the step
+functions, :func:`length_batches` and :func:`plot_by_length` is plain NumPy. Keras is
+imported with the module: :class:`AttentionSeq2Seq` is registered for ``.keras`` saving
+(package ``seqkeras``), so ``keras.saving.load_model`` finds it by importing this module.
 """
 
 from __future__ import annotations
@@ -24,11 +29,17 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, NamedTuple
 
+import keras
 import numpy as np
+from keras import ops
+
+from seqkeras.layers import AttentionGRUCell, LuongAttention
 
 __all__ = [
     "shift_right",
     "keras_step_fn",
+    "AttentionSeq2Seq",
+    "attention_step_fn",
     "length_batches",
     "Scores",
     "score_translations",
@@ -95,7 +106,6 @@ def keras_step_fn(step_model: Any) -> Callable[[np.ndarray, Any], tuple[np.ndarr
         A function for :func:`seqkeras.decoding.greedy_decode`, ``sample_decode`` and
         ``beam_search``; ``state`` is a list of arrays with the batch on the first axis.
     """
-    import keras
 
     def step(token_ids: np.ndarray, state: Any) -> tuple[np.ndarray, list[np.ndarray]]:
         state = list(state)
@@ -148,7 +158,6 @@ def length_batches(
         A ``keras.utils.PyDataset`` for ``model.fit``: batch ``i`` is
         ``((source (B, Tx), decoder_inputs (B, Ty_i)), targets (B, Ty_i))``, 0 = padding.
     """
-    import keras
 
     class _LengthBatches(keras.utils.PyDataset):
         def __init__(self) -> None:
@@ -198,6 +207,232 @@ def length_batches(
             return (x, shift_right(y, start_id)), y
 
     return _LengthBatches()
+
+
+# ----------------------------------------------------------------------------------------
+# the attention model of lesson 08, and its step function
+# ----------------------------------------------------------------------------------------
+_ATTENTION_KINDS = ("none", "bahdanau", "luong")
+
+
+def _positive_int(name: str, value: Any, meaning: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"AttentionSeq2Seq: {name} must be a positive integer ({meaning}), got {value!r}.")
+    return int(value)
+
+
+@keras.saving.register_keras_serializable(package="seqkeras")
+class AttentionSeq2Seq(keras.Model):
+    """An encoder–decoder with a bidirectional-GRU encoder and a GRU decoder, with or without
+    attention (lesson 08; the translation notebook uses it too).
+
+    **Encoder** (the same for every decoder): ``Embedding(source_vocab_size, embed_dim)``, then
+    ``Bidirectional(GRU(units // 2, return_sequences=True))`` with the source's padding (id 0)
+    masked: encoder states ``H = [h_1 … h_T_x]``, ``h_j = [→h_j ; ←h_j]`` of size
+    ``n_h = units``. The two final states go through ``Dense(units, tanh)``: ``s_0``.
+
+    **Decoder**, chosen by ``attention`` (``Embedding(target_vocab_size, embed_dim)`` in front,
+    ``Dense(target_vocab_size)`` on top, no softmax: scores are logits):
+
+    - ``"none"``: lesson 07's, a ``GRU(units)`` started from ``s_0``; ``z_i = s_i``.
+    - ``"bahdanau"``: ``keras.layers.RNN`` over :class:`seqkeras.layers.AttentionGRUCell`,
+      which attends with ``s_{i-1}`` before its GRU step; ``z_i = [s_i ; c_i]``.
+    - ``"luong"``: a ``GRU(units)`` as in ``"none"``, then
+      :class:`seqkeras.layers.LuongAttention` ``("general")`` with the *current* state
+      ``s_i`` over ``H``; ``z_i = [s_i ; c_i]``.
+
+    Padded source steps get attention weight exactly 0. The decoder's own padding is not
+    masked: compile the loss with ``ignore_class=0`` where targets are padded.
+
+    **State** (what :meth:`encode` returns and :meth:`decode_step` takes and returns), for
+    every kind: ``[s, H, real]`` with ``s`` ``(B, n_s)``, ``H`` ``(B, T_x, n_h)`` and
+    ``real`` ``(B, T_x)`` float32, 1.0 at real source steps, 0.0 at padding. Only ``s``
+    changes from step to step; ``"none"`` carries ``H`` and ``real`` without using them.
+
+    Args:
+        source_vocab_size: ``|𝒱|`` of the source (ids ``0 … source_vocab_size - 1``, 0 = padding).
+        target_vocab_size: ``|𝒱|`` of the target: the width of the output scores.
+        units: ``n_s = n_h``, a positive even integer (the encoder has ``units // 2`` per direction).
+        attention: ``"none"``, ``"bahdanau"`` or ``"luong"``.
+        attention_units: ``n_a``, Bahdanau's ``tanh`` width (a positive integer; stored but
+            unused by the other two kinds).
+        embed_dim: ``d_e``, the size of both embeddings.
+        **kwargs: passed to ``keras.Model`` (``name``, ...).
+
+    Example::
+
+        model = AttentionSeq2Seq(57, 15, units=128, attention="bahdanau", attention_units=64)
+        logits = model([source_ids, decoder_ids])     # (B, T_x), (B, T_y) -> (B, T_y, |𝒱|)
+        state = model.encode(source_ids)              # [s_0, H, real]
+        scores, state, alpha = model.decode_step(token_ids, state)   # (B,) -> (B, |𝒱|), ..., (B, T_x)
+    """
+
+    def __init__(
+        self,
+        source_vocab_size: int,
+        target_vocab_size: int,
+        units: int = 128,
+        attention: str = "bahdanau",
+        attention_units: int = 64,
+        embed_dim: int = 32,
+        **kwargs: Any,
+    ) -> None:
+        source_vocab_size = _positive_int("source_vocab_size", source_vocab_size, "|𝒱| of the source")
+        target_vocab_size = _positive_int("target_vocab_size", target_vocab_size, "|𝒱| of the target")
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0 or units % 2:
+            raise ValueError(
+                f"AttentionSeq2Seq: units must be a positive even integer (n_s = n_h: the "
+                f"bidirectional encoder has units // 2 per direction), got {units!r}."
+            )
+        if not isinstance(attention, str) or attention not in _ATTENTION_KINDS:
+            raise ValueError(
+                f"AttentionSeq2Seq: attention must be 'none', 'bahdanau' or 'luong', got {attention!r}."
+            )
+        attention_units = _positive_int("attention_units", attention_units, "n_a, Bahdanau's tanh width")
+        embed_dim = _positive_int("embed_dim", embed_dim, "d_e, the size of an embedding")
+        super().__init__(**kwargs)
+        self.source_vocab_size, self.target_vocab_size = source_vocab_size, target_vocab_size
+        self.units, self.attention, self.attention_units = int(units), attention, attention_units
+        self.embed_dim = embed_dim
+        # The layers in the notebook's order (same weights, same parameter counts).
+        self.source_embedding = keras.layers.Embedding(source_vocab_size, embed_dim)
+        self.encoder = keras.layers.Bidirectional(
+            keras.layers.GRU(self.units // 2, return_sequences=True, return_state=True)
+        )
+        self.to_state = keras.layers.Dense(self.units, activation="tanh")  # s_0 from the final states
+        self.target_embedding = keras.layers.Embedding(target_vocab_size, embed_dim)
+        if attention == "bahdanau":
+            cell = AttentionGRUCell(self.units, attention_units)
+            self.decoder = keras.layers.RNN(cell, return_sequences=True, return_state=True)
+        else:
+            self.decoder = keras.layers.GRU(self.units, return_sequences=True, return_state=True)
+        self.luong = LuongAttention("general") if attention == "luong" else None
+        self.head = keras.layers.Dense(target_vocab_size)  # V, b_y
+
+    def encode(self, source_ids: Any) -> list[Any]:
+        """Read the source: ids ``(B, T_x)`` (0 = padding) → the decoder's first state
+        ``[s_0 (B, n_s), H (B, T_x, n_h), real (B, T_x) float32]``."""
+        if not hasattr(source_ids, "shape"):
+            source_ids = np.asarray(source_ids)
+        if len(source_ids.shape) != 2:
+            raise ValueError(
+                f"source_ids must be (B, T_x) token ids, got shape {tuple(source_ids.shape)}; "
+                "for one sentence use source_ids[None]."
+            )
+        real = ops.not_equal(source_ids, 0)
+        hs, forward, backward = self.encoder(self.source_embedding(source_ids), mask=real)
+        s0 = self.to_state(ops.concatenate([forward, backward], axis=-1))
+        return [s0, hs, ops.cast(real, "float32")]
+
+    def call(self, inputs: Any, training: bool | None = None) -> Any:
+        """Teacher forcing, the whole target at once: ``inputs = [source_ids (B, T_x),
+        decoder_ids (B, T_y)]`` → logits ``(B, T_y, target_vocab_size)``."""
+        if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
+            raise ValueError(
+                "AttentionSeq2Seq takes two inputs, [source_ids (B, T_x), decoder_ids (B, T_y)]: "
+                "the decoder's ids are the targets shifted right (seq2seq.shift_right)."
+            )
+        source_ids, decoder_ids = inputs
+        s0, hs, real = self.encode(source_ids)
+        u = self.target_embedding(decoder_ids)
+        if self.attention == "bahdanau":
+            out = self.decoder(u, initial_state=[s0, hs, real], training=training)[0]  # [s_i ; c_i]
+        else:
+            out = self.decoder(u, initial_state=[s0], training=training)[0]  # s_i for every i
+            if self.luong is not None:
+                c, _ = self.luong([out, hs], mask=ops.cast(real, "bool"))
+                out = ops.concatenate([out, c], axis=-1)
+        return self.head(out)
+
+    def decode_step(self, token_ids: Any, state: list[Any]) -> tuple[Any, list[Any], Any]:
+        """ONE decoder step, with the same layers and weights as :meth:`call`.
+
+        Args:
+            token_ids: the previous output tokens ``y_{i-1}``, ints ``(B,)`` (or ``(B, 1)``).
+            state: ``[s_{i-1}, H, real]``, from :meth:`encode` or the previous step.
+
+        Returns:
+            ``(scores, state, alpha)``: logits ``(B, target_vocab_size)``, the new state
+            ``[s_i, H, real]``, and the attention weights of this step ``(B, T_x)`` (0 at
+            padded source steps, each row summing to 1), or ``None`` for ``"none"``.
+            Bahdanau's weights are the ones the cell used, computed with ``s_{i-1}``.
+        """
+        if not isinstance(state, (list, tuple)) or len(state) != 3:
+            raise ValueError(
+                "state must be the list [s, H, real] that encode(source_ids) returns (or the "
+                f"previous decode_step's), got {type(state).__name__}"
+                + (f" of {len(state)} items." if isinstance(state, (list, tuple)) else ".")
+            )
+        s, hs, real = state
+        u = self.target_embedding(ops.reshape(ops.cast(token_ids, "int32"), (-1,)))  # (B, d_e)
+        alpha = None
+        if self.attention == "bahdanau":
+            _, alpha = self.decoder.cell.attend(s, hs, real)  # what the cell attends to now
+            out, (s, hs, real) = self.decoder.cell(u, [s, hs, real])
+        else:
+            s, _ = self.decoder.cell(u, [s])
+            out = s
+            if self.luong is not None:
+                c, alpha = self.luong([s, hs], mask=ops.cast(real, "bool"))
+                out = ops.concatenate([s, c], axis=-1)
+        return self.head(out), [s, hs, real], alpha
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments, for ``.keras`` saving."""
+        return {
+            **super().get_config(),
+            "source_vocab_size": self.source_vocab_size,
+            "target_vocab_size": self.target_vocab_size,
+            "units": self.units,
+            "attention": self.attention,
+            "attention_units": self.attention_units,
+            "embed_dim": self.embed_dim,
+        }
+
+
+def attention_step_fn(
+    model: AttentionSeq2Seq, weights: list[np.ndarray] | None = None
+) -> Callable[[np.ndarray, Any], tuple[np.ndarray, list[Any]]]:
+    """``step(token_ids, state) -> (log_probs, state)`` for :mod:`seqkeras.decoding`, from
+    :meth:`AttentionSeq2Seq.decode_step`; it can record the attention weights.
+
+    Use it with ``model.encode(source_ids)`` as the initial state::
+
+        weights = []
+        ids = decoding.greedy_decode(attention_step_fn(model, weights), model.encode(x),
+                                     start_id, end_id, max_len)
+        alpha = np.stack(weights, axis=1)   # (B, steps, T_x): the attention map of each input
+
+    Args:
+        model: an :class:`AttentionSeq2Seq` (or anything with its ``decode_step``).
+        weights: ``None``, or a list to which every call appends that step's attention
+            weights, a NumPy array ``(B, T_x)`` (nothing for ``attention="none"``, which has
+            none). Under ``greedy_decode`` one array per step, every row of the batch (rows
+            already finished included); under ``beam_search`` one row per hypothesis alive
+            at that step, before the beam is pruned.
+
+    Returns:
+        ``step``: token ids ``(B,)`` and the state ``[s, H, real]`` → log-probabilities,
+        a NumPy array ``(B, target_vocab_size)``, and the new state (the model's tensors).
+    """
+    if not callable(getattr(model, "decode_step", None)):
+        raise TypeError(
+            f"attention_step_fn needs a model with decode_step(token_ids, state), such as "
+            f"AttentionSeq2Seq; got {type(model).__name__}."
+        )
+    if weights is not None and not isinstance(weights, list):
+        raise TypeError(
+            f"weights must be None or a list (each step's alpha is appended to it), got "
+            f"{type(weights).__name__}."
+        )
+
+    def step(token_ids: np.ndarray, state: Any) -> tuple[np.ndarray, list[Any]]:
+        scores, state, alpha = model.decode_step(np.asarray(token_ids), state)
+        if weights is not None and alpha is not None:
+            weights.append(ops.convert_to_numpy(alpha))
+        return ops.convert_to_numpy(ops.log_softmax(scores, axis=-1)), state
+
+    return step
 
 
 # ----------------------------------------------------------------------------------------
