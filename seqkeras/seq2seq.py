@@ -18,8 +18,10 @@ Scores are sacrebleu's, never hand-written: BLEU with ``tokenize="zh"`` (each Ch
 character is a token, other text is split as in 13a) and chrF (character n-grams up to 6,
 whitespace ignored), both on a 0–100 scale. Everything except the model, the step
 functions, :func:`length_batches` and :func:`plot_by_length` is plain NumPy. Keras is
-imported with the module: :class:`AttentionSeq2Seq` is registered for ``.keras`` saving
-(package ``seqkeras``), so ``keras.saving.load_model`` finds it by importing this module.
+imported with the module, because :class:`AttentionSeq2Seq` is registered for ``.keras``
+saving (package ``seqkeras``) when the module is imported: a saved model loads back with
+``keras.saving.load_model(path)`` once ``seqkeras.seq2seq`` has been imported (Keras does
+not import the module of a class that is not its own).
 """
 
 from __future__ import annotations
