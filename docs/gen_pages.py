@@ -6,7 +6,8 @@ Nothing here is written to disk in the repository: the pages exist only inside t
 - ``lessons/NN_name.ipynb``: every ``notebooks/solutions/NN_*.ipynb`` that exists, with its
   stored outputs (rendered by mkdocs-jupyter, never executed), plus a note under the title
   linking to the learner copy, which is offered for download at ``notebooks/NN_name.ipynb``;
-  nbval's ``# NBVAL_…`` marker lines are left out of the code shown.
+  nbval's ``# NBVAL_…`` marker lines, if a cell has one, are left out of the code shown (the
+  lessons use the cell tag ``nbval-check-output`` instead).
 - ``notation.md`` and ``datasheet.md``: ``NOTATION.md`` and ``data/README.md``.
 - ``api/…``: one page per public module of ``seqkeras``, filled by mkdocstrings from the
   docstrings.

@@ -83,3 +83,27 @@ def test_execute_refuses_quick_mode(monkeypatch, tmp_path):
     with pytest.raises(RuntimeError, match="Unset it"):
         exercises.execute([path])
     assert nbformat.read(path, as_version=4).cells[0].outputs == []  # nothing was run
+
+
+def test_checked_cells_carry_the_nbval_tag_and_no_marker_comment():
+    """Cells whose output nbval compares are tagged ``nbval-check-output`` (cell metadata), so a
+    learner's code shows no test marker; every checker call is such a cell."""
+    import re
+
+    paths = sorted(exercises.SOLUTIONS.glob("[0-9][0-9]_*.ipynb")) + sorted(
+        exercises.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
+    )
+    assert paths
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            where = f"{path.name}, cell {i}"
+            assert not re.search(r"(?m)^\s*# NBVAL_", cell.source), (
+                f"{where}: use the cell tag, not a # NBVAL_ comment"
+            )
+            if re.match(r"check_\w+\(", cell.source.strip()):
+                assert "nbval-check-output" in cell.metadata.get("tags", []), (
+                    f"{where}: a checker cell must be tagged"
+                )
