@@ -1291,6 +1291,80 @@ def luong_attention(
     return attention_context(alpha, hs), alpha
 
 
+# An attention map read as a hard alignment: for every output step, the input step it looks at
+# hardest. Only real steps may be chosen (a model that did not mask can put its largest weights
+# on padding); equal weights go to the earlier step, as argmax does; a sentence with no real step
+# aligns nothing, -1.
+
+__all__ += ["strongest_source"]
+
+
+def strongest_source(alpha: np.ndarray, real: np.ndarray) -> np.ndarray:
+    """The real source step with the largest attention weight, for every output step.
+
+    Args:
+        alpha: attention weights ``(B, T_y, T_x)``: ``alpha[b, i, j]`` is the weight of source
+            step j for output step i of sentence b. Padded steps may hold anything (a model
+            that did not mask can give them the largest weights): they are never chosen.
+        real: ``(B, T_x)``, bool, or 0/1 ints or floats: True (1) at real source steps, False
+            (0) at padding. The same for every output step of a sentence.
+
+    Returns:
+        ``positions``, an int array ``(B, T_y)``: ``positions[b, i]`` is the index j of the
+        real step with the largest ``alpha[b, i, j]``; among equal weights the smallest j.
+        Every row of a sentence with no real step is -1. The inputs are not modified, and
+        axes of size 1 are kept.
+    """
+    a = np.asarray(alpha)
+    if a.ndim != 3:
+        hint = (
+            " For one output step add its axis, alpha[:, None, :]; for one sentence add a batch "
+            "axis, alpha[None]."
+            if a.ndim == 2
+            else ""
+        )
+        raise ValueError(f"alpha has shape {a.shape}, expected (B, T_y, T_x): a map per sentence.{hint}")
+    if a.dtype.kind not in "iuf":
+        raise ValueError(f"alpha must hold numbers (attention weights), got dtype {a.dtype}.")
+    m = np.asarray(real)
+    B, _, T_x = a.shape
+    if m.ndim != 2:
+        hint = " For one sentence add a batch axis: real[None]." if m.ndim == 1 else ""
+        raise ValueError(
+            f"real has shape {m.shape}, expected (B, T_x) = ({B}, {T_x}): one entry per source "
+            f"step of each sentence, True (1) at real steps.{hint}"
+        )
+    if m.shape[0] != B:
+        raise ValueError(
+            f"real has {m.shape[0]} sentences (axis 0) but alpha has {B}: pass the mask of the "
+            "same batch, one row per sentence."
+        )
+    if m.shape[1] != T_x:
+        fix = (
+            "alpha looks transposed, (B, T_x, T_y): pass alpha.transpose(0, 2, 1)"
+            if a.shape[1] == m.shape[1]
+            else f"pass the mask of the source sentences, (B, T_x) = ({B}, {T_x})"
+        )
+        raise ValueError(
+            f"real has {m.shape[1]} source steps (axis 1) but alpha has T_x = {T_x} (its last axis): {fix}."
+        )
+    if m.dtype != bool:
+        if m.dtype.kind not in "iuf" or not np.all((m == 0) | (m == 1)):
+            raise ValueError(
+                "real must hold True/False (or 1/0): True where the source step is real. Got "
+                f"values {np.unique(m)[:5].tolist()}; build it with e.g. ids != 0."
+            )
+        m = m != 0
+    if not np.all(np.isfinite(a)[np.broadcast_to(m[:, None, :], a.shape)]):
+        raise ValueError(
+            "alpha holds NaN or infinity at a real step: attention weights are finite numbers "
+            "(only padded steps may hold anything); check what produced them."
+        )
+    masked = np.where(m[:, None, :], a, -np.inf)  # (B, T_y, T_x): a padded step never wins
+    positions = masked.argmax(axis=-1)  # the first of equal maxima
+    return np.where(m.any(axis=1)[:, None], positions, -1).astype(np.int64)
+
+
 # --------------------------------------------------------------------------- self-attention (lesson 09)
 # Lesson 08's decoder state asked the encoder states a question: s_i was the query, and each h_j
 # served twice, once to be scored against the query and once to be averaged into the context.

@@ -1,5 +1,6 @@
 """seqkeras.reference, lesson 08: additive (Bahdanau) and Luong attention in NumPy, checked
-against loops over every (i, j) written straight from the equations, and their masking."""
+against loops over every (i, j) written straight from the equations, and their masking; an
+attention map read as a hard alignment (strongest_source)."""
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from seqkeras.reference import (
     dot_scores,
     general_scores,
     luong_attention,
+    strongest_source,
 )
 
 
@@ -154,3 +156,100 @@ def test_luong_dot_and_general_scores_equal_the_loop():
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call(case())
+
+
+# --------------------------------------------------------------------------- strongest_source
+def loop_strongest(alpha, real):
+    """positions[b, i]: the first real j with the largest weight, one row at a time; -1 if none."""
+    B, T_y, T_x = alpha.shape
+    out = np.full((B, T_y), -1)
+    for b in range(B):
+        for i in range(T_y):
+            best = None
+            for j in range(T_x):
+                if real[b, j] and (best is None or alpha[b, i, j] > alpha[b, i, best]):
+                    best = j
+            out[b, i] = -1 if best is None else best
+    return out
+
+
+def test_strongest_source_picks_real_steps_only_even_when_padding_weighs_most():
+    alpha = np.array(
+        [
+            [[0.1, 0.2, 0.7, 0.0], [0.5, 0.3, 0.1, 0.1]],
+            [[0.1, 0.1, 0.3, 0.5], [0.2, 0.1, 0.6, 0.1]],
+        ]
+    )
+    real = np.array([[1, 1, 1, 1], [1, 1, 0, 0]], dtype=bool)
+    got = strongest_source(alpha, real)
+    assert got.shape == (2, 2) and got.dtype.kind == "i"
+    np.testing.assert_array_equal(got, [[2, 0], [0, 0]])
+    # the padded steps of sentence 1 weigh most; what they hold changes nothing
+    junk = alpha.copy()
+    junk[1, :, 2:] = 1e9
+    np.testing.assert_array_equal(strongest_source(junk, real), got)
+
+
+def test_strongest_source_ties_go_to_the_first_real_step_and_a_sentence_of_padding_gives_minus_one():
+    alpha = np.array([[[0.4, 0.4, 0.2]], [[0.9, 0.3, 0.3]], [[0.5, 0.2, 0.3]]])
+    real = np.array([[1, 1, 1], [0, 1, 1], [0, 0, 0]])
+    np.testing.assert_array_equal(strongest_source(alpha, real), [[0], [1], [-1]])
+    # all real weights 0 and the padding heavy: still the first real step, not 0
+    np.testing.assert_array_equal(
+        strongest_source(np.array([[[1.0, 0.0, 0.0]]]), np.array([[0, 1, 1]])), [[1]]
+    )
+
+
+@pytest.mark.parametrize("kind", [bool, int, float, np.float32])
+def test_strongest_source_equals_the_loop_for_any_kind_of_mask(kind):
+    rng = np.random.default_rng(7)
+    alpha = np.round(rng.random((4, 6, 9)), 1)  # rounded: many exact ties
+    real = rng.random((4, 9)) < 0.6
+    real[3] = False
+    got = strongest_source(alpha, real.astype(kind))
+    np.testing.assert_array_equal(got, loop_strongest(alpha, real))
+    assert np.all(got[3] == -1) and np.all(got[:3] >= 0)
+
+
+def test_strongest_source_keeps_axes_of_size_one_and_leaves_its_inputs_alone():
+    assert strongest_source(np.ones((1, 1, 1)), np.ones((1, 1))).tolist() == [[0]]
+    assert strongest_source(np.ones((1, 1, 1)), np.zeros((1, 1))).tolist() == [[-1]]
+    assert strongest_source(np.ones((2, 3, 1)), np.array([[True], [False]])).tolist() == [[0] * 3, [-1] * 3]
+    rng = np.random.default_rng(8)
+    alpha, real = rng.random((3, 4, 5)), rng.random((3, 5)) < 0.5
+    before = alpha.copy(), real.copy()
+    strongest_source(alpha, real)
+    np.testing.assert_array_equal(alpha, before[0])
+    np.testing.assert_array_equal(real, before[1])
+
+
+def test_strongest_source_reads_the_map_of_a_real_attention_layer():
+    c = case(9, T_x=6)
+    mask = np.array([[1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0], [1, 1, 0, 0, 0, 0]], dtype=bool)
+    alpha = additive_attention(c["s"], c["hs"], c["W"], c["U"], c["v"], mask)[1]
+    got = strongest_source(alpha, mask)
+    np.testing.assert_array_equal(got, alpha.argmax(axis=-1))  # masked weights: argmax alone agrees
+    assert got.shape == (3, 4) and np.all(got[2] <= 1)
+
+
+@pytest.mark.parametrize(
+    "alpha, real, match",
+    [
+        (np.ones((2, 5)), np.ones((2, 5)), r"expected \(B, T_y, T_x\).*alpha\[:, None, :\]"),
+        (np.ones((2, 3, 5)), np.ones(5), r"real\[None\]"),
+        (np.ones((2, 3, 5)), np.ones((3, 5)), "real has 3 sentences .* alpha has 2"),
+        (np.ones((2, 3, 5)), np.ones((2, 4)), r"real has 4 source steps .* T_x = 5"),
+        (np.ones((2, 3, 5)), np.ones((2, 3)), r"transposed.*alpha.transpose\(0, 2, 1\)"),
+        (np.ones((2, 3, 5)), np.full((2, 5), 2), "True/False"),
+        (np.full((1, 1, 2), np.nan), np.ones((1, 2)), "NaN or infinity at a real step"),
+        (np.array([[["a", "b"]]]), np.ones((1, 2)), "must hold numbers"),
+    ],
+)
+def test_strongest_source_bad_input_is_named(alpha, real, match):
+    with pytest.raises(ValueError, match=match):
+        strongest_source(alpha, real)
+
+
+def test_strongest_source_ignores_nan_in_padding():
+    alpha = np.array([[[0.2, np.nan, 0.8]]])
+    np.testing.assert_array_equal(strongest_source(alpha, np.array([[1, 0, 1]])), [[2]])
