@@ -11,11 +11,18 @@ wrong answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely b
 - 08.3 :func:`check_masked_weights`: ``masked_weights(scores, mask) -> alpha``, the softmax
   over the encoder steps with the padded steps removed *before* it; a row with no real step
   gets weights all 0 (the contract of :func:`seqkeras.reference.attention_weights`)
+- 08.5 :func:`check_strongest_source`: ``strongest_source(alpha, real) -> positions``, an
+  attention map ``(B, T_y, T_x)`` read as a hard alignment: for each output step the real
+  source step of largest weight (ties to the smallest j; -1 for a sentence with no real
+  step), an int array ``(B, T_y)`` (:func:`seqkeras.reference.strongest_source`)
 
 Each is compared with :mod:`seqkeras.reference` on several batches (a batch of one, T_x = 1,
 lengths and sizes the lesson never uses, a batch as long as its sequences so that a
 misplaced axis shows, scores of a large spread), with random non-zero weights; a wrong
 answer is matched against the bugs the lesson warns about, each computed on the same input.
+08.5's maps come from a model that did not mask (the padding weighs most), with exact ties,
+a mask with padding in the middle, ``real`` as bools, ints and floats, and a sentence of
+padding only.
 """
 
 from __future__ import annotations
@@ -36,9 +43,10 @@ from seqkeras.grading import (
     expect_nothing_attended,
     expect_shape,
     expect_unchanged,
+    shape_str,
 )
 
-__all__ = ["check_additive_scores", "check_context_vector", "check_masked_weights"]
+__all__ = ["check_additive_scores", "check_context_vector", "check_masked_weights", "check_strongest_source"]
 
 
 def _call(fn: Callable[..., Any], inputs: dict[str, np.ndarray], where: str) -> Any:
@@ -353,3 +361,250 @@ def check_masked_weights(fn: Callable[..., Any]) -> None:
             hint=f"{where}. alpha = softmax over the last axis of np.where(mask, scores, -inf), "
             "0 at padded steps.",
         )
+
+
+# --------------------------------------------------------------------------- 08.5 strongest source
+#: (seed, B, T_y, T_x, kind of ``real``, holes, ties, empty): a batch of one with T_y = T_x = 1;
+#: B = T_y = T_x, where an argmax over a wrong axis keeps the right shape; masks with padding in
+#: the middle and at step 0; exact ties; sizes the lesson never uses (it reads 12 words);
+#: ``real`` as bools, 0/1 ints and 0/1 floats; last, a sentence with no real step (T_x = 1 too).
+#: Every padded step weighs more than every real step of its row.
+_SOURCE_CASES = [
+    (0, 2, 3, 5, bool, False, False, False),
+    (1, 1, 1, 1, bool, False, False, False),
+    (2, 4, 4, 4, int, False, True, False),
+    (3, 3, 7, 11, float, True, True, False),
+    (4, 2, 17, 23, bool, True, True, False),
+    (5, 3, 2, 6, int, False, False, True),
+    (6, 3, 5, 1, float, False, False, True),
+]
+
+_KIND_WORDS = {bool: "True/False", int: "0/1 ints", float: "0/1 floats"}
+
+_NOT_MASKED = (
+    "the padding is not masked: the position is a padded step wherever padding weighs most. Keep "
+    "the argmax on real steps: positions = np.where(real[:, None, :], alpha, -np.inf).argmax(axis=-1)."
+)
+_ZERO_FILL = (
+    "the padded steps were given weight 0 (alpha * real, or np.where(real, alpha, 0)): where the "
+    "real steps weigh 0 too (all the weight went to padding), the argmax lands on a padded step. "
+    "Give padded steps -np.inf, which every real weight beats: np.where(real[:, None, :], alpha, -np.inf)."
+)
+_INVERTED = (
+    "the mask is inverted: the positions are chosen among the PADDED steps. real is True (1) at "
+    "real steps, so keep alpha where real is True: np.where(real[:, None, :], alpha, -np.inf)."
+)
+_TIES_LAST = (
+    "ties go to the last index: where two real steps share the largest weight, the answer is the "
+    "first of them (the smallest j), which is what argmax gives. A loop must replace its best "
+    "step only on a strictly larger weight (>, not >=)."
+)
+_WRONG_AXIS = (
+    "the argmax runs over the wrong axis (axis 1, the output steps): for each output step i it "
+    "must pick a source step j, so take the argmax over the last axis (axis=-1, T_x)."
+)
+_PREFIX = (
+    "you kept the first real.sum() steps of each sentence, as if padding came only at the end: "
+    "real may mark any step as padding. Mask with real itself: np.where(real[:, None, :], alpha, -np.inf)."
+)
+_MASK_AXIS = (
+    "real is lined up with the wrong axis of alpha: real is (B, T_x) and alpha (B, T_y, T_x), "
+    "so give real an axis for the output steps in the middle, real[:, None, :], which lines its "
+    "steps up with alpha's last axis."
+)
+_ONE_BASED = (
+    "the positions count from 1: NumPy indices start at 0, so the first source step is 0 (drop the + 1)."
+)
+
+
+def _source_probe(
+    seed: int, B: int, T_y: int, T_x: int, holes: bool, ties: bool, empty: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Attention weights ``(B, T_y, T_x)`` of a model that did not mask, and ``real`` ``(B, T_x)``.
+
+    Each row is a softmax over every step; the padded steps get the largest scores, so an
+    argmax that does not mask lands on padding. With ``holes`` sentence 1 has padding at step
+    0 and its first output step puts all its weight on padding (its real weights are exactly
+    0); with ``ties`` the best real step of every other row is shared, exactly, by two steps;
+    with ``empty`` sentence 1 has no real step at all.
+    """
+    rng = np.random.default_rng(850 + seed)
+    real = _mask(rng, B, T_x, holes)
+    if holes:
+        real[1, 0] = False
+        real[1, rng.integers(1, T_x)] = True
+    if empty:
+        real[1] = False
+    pad = np.broadcast_to(~real[:, None, :], (B, T_y, T_x))
+    e = rng.normal(size=(B, T_y, T_x)) * 2.0
+    top = np.where(pad, -np.inf, e).max(axis=-1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)  # a sentence of padding only
+    if ties:
+        for b in range(B):
+            steps = np.flatnonzero(real[b])
+            for i in range(0, T_y, 2) if len(steps) > 1 else ():
+                j1, j2 = sorted(rng.choice(steps, 2, replace=False))
+                e[b, i, [j1, j2]] = top[b, i, 0] + 0.5
+    e = np.where(pad, top + 1.0 + rng.random((B, T_y, T_x)), e)
+    if holes:
+        e[1, 0] = np.where(real[1], -1000.0, e[1, 0])  # exp underflows: real weights exactly 0
+    return ref.softmax(e, axis=-1), real
+
+
+def _source_bugs(alpha: np.ndarray, real: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """``[(diagnosis, what that bug returns)]`` on this input; several variants may share one
+    diagnosis (with or without the -1 of a sentence of padding)."""
+    T_x = alpha.shape[-1]
+    keep = real[:, None, :]
+    masked = np.where(keep, alpha, -np.inf)
+    prefix = np.arange(T_x) < real.sum(axis=1)[:, None]
+    bugs = [
+        (_NOT_MASKED, alpha.argmax(axis=-1)),
+        (_ZERO_FILL, (alpha * keep).argmax(axis=-1)),
+        (_INVERTED, np.where(~keep, alpha, -np.inf).argmax(axis=-1)),
+        (
+            _INVERTED,
+            np.where((~real).any(axis=1)[:, None], np.where(~keep, alpha, -np.inf).argmax(axis=-1), -1),
+        ),
+        (_TIES_LAST, T_x - 1 - masked[..., ::-1].argmax(axis=-1)),
+        (_WRONG_AXIS, masked.argmax(axis=1)),
+        (_WRONG_AXIS, alpha.argmax(axis=1)),
+        (_PREFIX, np.where(prefix[:, None, :], alpha, -np.inf).argmax(axis=-1)),
+        (_ONE_BASED, masked.argmax(axis=-1) + 1),
+    ]
+    B, T_y, _ = alpha.shape
+    if T_y == T_x:  # real[:, :, None] broadcasts: it masks output steps instead of source steps
+        bugs.append((_MASK_AXIS, np.where(real[:, :, None], alpha, -np.inf).argmax(axis=-1)))
+    if B == T_y:  # real[None] broadcasts: sentence b's mask is used for output step b
+        bugs.append((_MASK_AXIS, np.where(real[None], alpha, -np.inf).argmax(axis=-1)))
+    return bugs
+
+
+def _check_positions(got: Any, alpha: np.ndarray, real: np.ndarray, where: str) -> None:
+    """Judge ``got`` for ``alpha`` ``(B, T_y, T_x)`` and the bool mask ``real`` ``(B, T_x)``."""
+    B, T_y, T_x = alpha.shape
+    shape = tuple(int(s) for s in got.shape) if hasattr(got, "shape") else None
+    if shape == (B, T_x) and T_x != T_y:
+        raise ExerciseError(f"positions has shape {shape} {where}, one entry per SOURCE step: {_WRONG_AXIS}")
+    if shape == (T_y, T_x) and B != T_y:
+        raise ExerciseError(
+            f"positions has shape {shape} {where}: the argmax ran over the batch (axis 0). For "
+            "each sentence and output step, take the argmax over the last axis (axis=-1, T_x)."
+        )
+    if shape is not None and len(shape) < 2 and int(np.prod(shape)) == B * T_y:
+        raise ExerciseError(
+            f"positions has shape {shape_str(shape)} {where}, expected {shape_str((B, T_y))}: an "
+            "axis of size 1 is missing. Keep both axes (a batch of one sentence, a single output "
+            "step), so do not np.squeeze the result or index it with [0]."
+        )
+    if shape == (B, T_y, T_x):
+        raise ExerciseError(
+            f"positions has the shape of alpha, {shape} {where}: one position per output step is "
+            "asked for, (B, T_y). Reduce the source axis with .argmax(axis=-1)."
+        )
+    pos = expect_array("positions", got, (B, T_y), axes=("B", "T_y"), given=where)
+    kind = np.asarray(got).dtype.kind
+    if kind == "f":
+        weights = np.where(real[:, None, :], alpha, -np.inf).max(axis=-1)
+        if np.allclose(pos, alpha.max(axis=-1)) or np.allclose(pos, weights):
+            raise ExerciseError(
+                f"positions holds the largest weights themselves {where}, not where they are: "
+                "use .argmax(axis=-1) (the index j), not .max(axis=-1) (the weight)."
+            )
+        raise ExerciseError(
+            f"positions holds floats {where}: positions are indices, so return integers. "
+            "np.where(..., positions, -1) keeps argmax's ints; np.nan or -1.0 there turns them "
+            "into floats (.astype(int) converts)."
+        )
+    expected = ref.strongest_source(alpha, real)
+    some = real.any(axis=1)  # sentences with a real step
+    if not np.array_equal(pos[some], expected[some]):
+        for diagnosis, wrong in _source_bugs(alpha, real):
+            if wrong.shape == pos.shape and np.array_equal(pos[some], wrong[some]):
+                raise ExerciseError(f"positions is wrong {where}: {diagnosis}")
+        outside = (pos < -1) | (pos >= T_x)
+        if outside.any():
+            b, i = (int(k) for k in np.argwhere(outside)[0])
+            raise ExerciseError(
+                f"positions[{b}, {i}] = {pos[b, i]:.0f} {where}: a position is a source index, "
+                f"0 to T_x - 1 = {T_x - 1}, or -1 for a sentence with no real step."
+            )
+        b, i = (int(k) for k in np.argwhere((pos != expected) & some[:, None])[0])
+        g, w = int(pos[b, i]), int(expected[b, i])
+        if g >= 0 and not real[b, g]:
+            raise ExerciseError(
+                f"positions[{b}, {i}] = {g} {where} is a padded step of sentence {b}: {_NOT_MASKED}"
+            )
+        row = alpha[b, i]
+        if g < 0:
+            raise ExerciseError(
+                f"positions[{b}, {i}] = -1 {where}, but sentence {b} has real steps: the one of "
+                f"largest weight is {w}. Give -1 only to a sentence with no real step at all."
+            )
+        why = (
+            "is as large and comes first (ties go to the smallest j)"
+            if g > w and row[g] == row[w]
+            else "is the largest weight of a real step"
+        )
+        raise ExerciseError(
+            f"positions[{b}, {i}] = {g} {where}, expected {w}: alpha[{b}, {i}, {w}] = {row[w]:.4g} {why}."
+        )
+    for b in np.flatnonzero(~some):
+        if not np.all(pos[b] == -1):
+            raise ExerciseError(
+                f"sentence {b} {where} has no real step, so every one of its rows must be -1; got "
+                f"{pos[b].astype(int).tolist()}. The -1 case is missing: an argmax over a row that "
+                "is all -inf gives 0, a padded step. Finish with "
+                "np.where(real.any(axis=1)[:, None], positions, -1)."
+            )
+
+
+def _judge_source(
+    fn: Callable[..., Any], alpha: np.ndarray, given: np.ndarray, real: np.ndarray, where: str
+) -> None:
+    """Call ``fn(alpha, given)`` (``given``: ``real`` as the case's kind) and judge the answer."""
+    try:
+        got = _call(fn, {"alpha": alpha, "real": given}, where)
+    except ExerciseError as err:
+        if "in place" in str(err):
+            raise
+        if "broadcast" in str(err):
+            raise ExerciseError(f"{err}\nLikely: {_MASK_AXIS}") from None
+        if real.any(axis=1).all():
+            raise
+        empty = int(np.flatnonzero(~real.any(axis=1))[0])
+        raise ExerciseError(
+            f"{err}\nLikely: sentence {empty} {where} has no real step (real[{empty}] marks no "
+            "step as real); every one of its rows must be -1. Handle that case before the argmax, or "
+            "finish with np.where(real.any(axis=1)[:, None], positions, -1)."
+        ) from None
+    _check_positions(got, alpha, real, where)
+
+
+@exercise("08.5", "strongest_source")
+def check_strongest_source(fn: Callable[..., Any]) -> None:
+    """Check ``fn(alpha, real)``: an attention map read as a hard alignment.
+
+    ``alpha`` ``(B, T_y, T_x)`` attention weights, ``real`` ``(B, T_x)`` (bool, or 0/1 ints or
+    floats) True at real source steps. The answer is an int array ``(B, T_y)``: for each
+    output step, the real source step of largest weight, the smallest such j on ties; -1 on
+    every row of a sentence with no real step. The inputs are left unchanged.
+    """
+    for seed, B, T_y, T_x, kind, holes, ties, empty in _SOURCE_CASES:
+        alpha, real = _source_probe(seed, B, T_y, T_x, holes, ties, empty)
+        where = f"(B = {B}, T_y = {T_y}, T_x = {T_x}, real as {_KIND_WORDS[kind]})"
+        try:
+            _judge_source(fn, alpha, real.astype(kind), real, where)
+        except ExerciseError as err:
+            if kind is bool or "in place" in str(err):
+                raise
+            try:  # the same case with a bool mask: is the kind of `real` the only problem?
+                _judge_source(fn, alpha, real, real, where.replace(_KIND_WORDS[kind], "True/False"))
+            except ExerciseError:
+                raise err from None
+            raise ExerciseError(
+                f"your function is right when real holds True/False but not when it holds "
+                f"{_KIND_WORDS[kind]} {where}. On numbers ~real is not a logical not (~1 is -2 "
+                "and ~0 is -1, both count as True, and floats have no ~ at all), and "
+                "alpha[..., real] indexes steps 0 and 1. Turn real into bools first: real = np.asarray(real, dtype=bool) (or real != 0)."
+            ) from None
