@@ -5,7 +5,14 @@ import numpy as np
 import pytest
 
 import seqkeras.reference as ref
-from seqkeras.checks.lesson08 import check_additive_scores, check_context_vector, check_masked_weights
+from seqkeras.checks.lesson08 import (
+    _SOURCE_CASES,
+    _source_probe,
+    check_additive_scores,
+    check_context_vector,
+    check_masked_weights,
+    check_strongest_source,
+)
 from seqkeras.grading import ExerciseError
 
 
@@ -243,3 +250,179 @@ def test_masked_weights_bugs_are_named(wrong, match):
 
 def test_masked_weights_stub(assert_not_attempted):
     assert_not_attempted(check_masked_weights)
+
+
+# --------------------------------------------------------------------------- 08.5 strongest source
+def strongest_source(alpha, real):  # the notebook's model solution
+    real = np.asarray(real, dtype=bool)
+    masked = np.where(real[:, None, :], alpha, -np.inf)
+    positions = masked.argmax(axis=-1)
+    return np.where(real.any(axis=1)[:, None], positions, -1)
+
+
+def strongest_source_loop(alpha, real):  # one row at a time; a strict > keeps the first of ties
+    B, T_y, T_x = alpha.shape
+    out = np.full((B, T_y), -1)
+    for b in range(B):
+        for i in range(T_y):
+            for j in range(T_x):
+                if real[b, j] and (out[b, i] < 0 or alpha[b, i, j] > alpha[b, i, out[b, i]]):
+                    out[b, i] = j
+    return out
+
+
+def strongest_source_sorted(alpha, real):  # a stable sort, heaviest first; padding sorted last
+    real = np.asarray(real) != 0
+    key = np.where(real[:, None, :], -alpha, np.inf)
+    first = np.argsort(key, axis=-1, kind="stable")[..., 0]
+    return np.where(real.any(axis=1, keepdims=True), first, -1).astype(np.int32)
+
+
+def strongest_source_jax(alpha, real):  # a JAX array back: accepted like a NumPy one
+    jnp = pytest.importorskip("jax.numpy")
+    real = jnp.asarray(real).astype(bool)
+    positions = jnp.argmax(jnp.where(real[:, None, :], alpha, -jnp.inf), axis=-1)
+    return jnp.where(real.any(axis=1)[:, None], positions, -1)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        strongest_source,
+        strongest_source_loop,
+        strongest_source_sorted,
+        strongest_source_jax,
+        ref.strongest_source,
+    ],
+)
+def test_strongest_source_correct_answers_pass(answer, capsys):
+    assert check_strongest_source(answer)
+    assert "passed" in capsys.readouterr().out
+
+
+def test_strongest_source_probes_are_what_the_checker_says():
+    """Padding weighs most in every padded row; exact ties and sentences of padding are there."""
+    ties = empty = square = 0
+    for seed, B, T_y, T_x, _, holes, tie, no_step in _SOURCE_CASES:
+        alpha, real = _source_probe(seed, B, T_y, T_x, holes, tie, no_step)
+        assert alpha.shape == (B, T_y, T_x) and real.shape == (B, T_x)
+        np.testing.assert_allclose(alpha.sum(axis=-1), 1.0)
+        for b in range(B):
+            if (~real[b]).any():  # an unmasked argmax lands on padding
+                assert not real[b, alpha[b].argmax(axis=-1)].any()
+        best = ref.strongest_source(alpha, real)
+        heaviest = np.where(real[:, None, :], alpha, -np.inf).max(axis=-1, keepdims=True)
+        ties += int(((np.where(real[:, None, :], alpha, -np.inf) == heaviest).sum(axis=-1) > 1).sum())
+        empty += int((best == -1).all(axis=1).sum())
+        square += B == T_y == T_x > 1
+        if holes:
+            assert not real[1, 0] and np.all(alpha[1, 0][real[1]] == 0.0)
+    assert ties >= 10 and empty == 2 and square == 1
+
+
+def _tilde(alpha, real):  # right for bools; ~ on 0/1 ints is -2/-1 (both true), on floats a crash
+    positions = np.where(~real[:, None, :], -np.inf, alpha).argmax(axis=-1)
+    return np.where(real.any(axis=1)[:, None], positions, -1)
+
+
+def _mask_in_place(alpha, real):
+    real = np.asarray(real, dtype=bool)
+    alpha[~np.broadcast_to(real[:, None, :], alpha.shape)] = -np.inf
+    return np.where(real.any(axis=1)[:, None], alpha.argmax(axis=-1), -1)
+
+
+def _ties_last_loop(alpha, real):  # >= keeps the LAST of equal weights
+    B, T_y, T_x = alpha.shape
+    out = np.full((B, T_y), -1)
+    for b in range(B):
+        for i in range(T_y):
+            for j in range(T_x):
+                if real[b, j] and (out[b, i] < 0 or alpha[b, i, j] >= alpha[b, i, out[b, i]]):
+                    out[b, i] = j
+    return out
+
+
+def _loop_without_empty_rows(alpha, real):  # crashes on a sentence of padding only
+    real = np.asarray(real, dtype=bool)
+    steps = [np.flatnonzero(r) for r in real]
+    return np.array(
+        [[steps[b][alpha[b, i, steps[b]].argmax()] for i in range(alpha.shape[1])] for b in range(len(real))]
+    )
+
+
+def _when_square(wrong):  # wrong only where B == T_y == T_x, where its shape is still right
+    return lambda a, r: wrong(a, r) if a.shape[0] == a.shape[1] == a.shape[2] else strongest_source(a, r)
+
+
+def _argmax_axis1(a, r):
+    return np.where(np.asarray(r, dtype=bool)[:, None, :], a, -np.inf).argmax(axis=1)
+
+
+def _mask_on_output_steps(a, r):
+    r = np.asarray(r, dtype=bool)
+    return np.where(r.any(axis=1)[:, None], np.where(r[:, :, None], a, -np.inf).argmax(axis=-1), -1)
+
+
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (lambda a, r: a.argmax(axis=-1), "padding is not masked"),
+        (lambda a, r: np.where(np.any(r, axis=1)[:, None], a.argmax(axis=-1), -1), "padding is not masked"),
+        (
+            lambda a, r: np.where(np.any(r, axis=1)[:, None], (a * r[:, None, :]).argmax(axis=-1), -1),
+            r"given weight 0 \(alpha \* real",
+        ),
+        (
+            lambda a, r: np.where(np.asarray(r, dtype=bool)[:, None, :], -np.inf, a).argmax(axis=-1),
+            "mask is inverted",
+        ),
+        (
+            lambda a, r: strongest_source(a[..., ::-1], r[:, ::-1]) * -1 + a.shape[-1] - 1,
+            "ties go to the last index",
+        ),
+        (_ties_last_loop, "ties go to the last index"),
+        (_argmax_axis1, r"shape \(2, 5\).*wrong axis \(axis 1, the output steps\)"),
+        (_when_square(_argmax_axis1), r"wrong axis \(axis 1, the output steps\)"),
+        (_mask_on_output_steps, r"(?s)broadcast.*Likely: real is lined up with the wrong axis"),
+        (_when_square(_mask_on_output_steps), "real is lined up with the wrong axis"),
+        (
+            lambda a, r: np.where(np.asarray(r, dtype=bool)[:, None, :], a, -np.inf).max(axis=-1),
+            r"largest weights themselves .* use \.argmax",
+        ),
+        (
+            lambda a, r: np.where(np.any(r, axis=1)[:, None], strongest_source(a, r), -1.0),
+            "holds floats .* return integers",
+        ),
+        (
+            lambda a, r: np.where(np.asarray(r, dtype=bool)[:, None, :], a, -np.inf).argmax(axis=-1),
+            "-1 case is missing",
+        ),
+        (_loop_without_empty_rows, r"(?s)raised ValueError.*Likely: sentence 1 .* has no real step"),
+        (_tilde, "right when real holds True/False but not when it holds 0/1 ints"),
+        (_mask_in_place, "changed its argument `alpha` in place"),
+        (
+            lambda a, r: np.where(
+                np.any(r, axis=1)[:, None],
+                np.where((np.arange(a.shape[-1]) < np.sum(r, axis=1)[:, None])[:, None], a, -np.inf).argmax(
+                    -1
+                ),
+                -1,
+            ),
+            "as if padding came only at the end",
+        ),
+        (lambda a, r: strongest_source(a, r) + 1, "count from 1"),
+        (lambda a, r: np.squeeze(strongest_source(a, r)), "axis of size 1 is missing"),
+        (lambda a, r: np.where(np.asarray(r, dtype=bool)[:, None, :], a, -np.inf), "the shape of alpha"),
+        (
+            lambda a, r: np.where(strongest_source(a, r) == 0, 1, strongest_source(a, r)),
+            r"expected 0: alpha\[",
+        ),
+    ],
+)
+def test_strongest_source_bugs_are_named(wrong, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_strongest_source(wrong)
+
+
+def test_strongest_source_stub(assert_not_attempted):
+    assert_not_attempted(check_strongest_source)
