@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from keras import layers, ops
 
+import seqkeras.reference as ref
 from seqkeras.checks.lesson02 import (
     SHAPE_KEYS,
     check_build_1_to_n,
@@ -13,8 +14,10 @@ from seqkeras.checks.lesson02 import (
     check_build_n_to_m,
     check_build_n_to_n,
     check_masked_mean_loss,
+    check_one_to_n_input_grad,
     check_shapes,
     masked_mean_loss_reference,
+    one_to_n_loss,
 )
 from seqkeras.grading import ExerciseError
 
@@ -889,3 +892,94 @@ def test_n_to_m_bugs_are_named(builder, diagnosis):
 
 def test_n_to_m_stub(assert_not_attempted):
     assert_not_attempted(check_build_n_to_m)
+
+
+# ----------------------------------------------------------------------------- 02.8 input gradient
+def forward(x, targets, U, W, b, V, c):
+    T = targets.shape[1]
+    hs = ref.rnn_forward(np.repeat(x[:, None, :], T, axis=1), None, U, W, b)
+    probs = ref.rnn_output(hs, V, c)
+    dz = (probs - np.eye(V.shape[1])[targets]) / targets.size
+    return hs, dz @ V.T  # the states and what each output sends to its state
+
+
+def input_grad(x, targets, U, W, b, V, c, *, chain=True, slope=True, steps="sum", transpose=True):
+    """BPTT to x, with switches that reproduce the likely bugs."""
+    hs, dhs = forward(x, targets, U, W, b, V, c)
+    grads, dh_next = [], np.zeros_like(hs[:, 0])
+    for t in reversed(range(hs.shape[1])):
+        da = dhs[:, t] + (dh_next if chain else 0)
+        da = da * (1 - hs[:, t] ** 2) if slope else da
+        grads.append(da @ (U.T if transpose else U))
+        dh_next = da @ W.T
+    grads = grads[::-1]  # in step order
+    return {"sum": sum(grads), "first": grads[0], "last": grads[-1], "mean": sum(grads) / len(grads)}[steps]
+
+
+def input_grad_by_rnn_backward(x, targets, U, W, b, V, c):
+    """Another way: the repeated x is an input like U's, so dL/dx = sum_t da_t @ U.T, where
+    ref.rnn_backward's dL/dU = sum_t x_t.T @ da_t gives the da_t by probing with one-hot x_t."""
+    hs, dhs = forward(x, targets, U, W, b, V, c)
+    batch, T, n_h = hs.shape
+    da_sum = np.zeros((batch, n_h))
+    for i in range(batch):  # one example at a time: the row-i "input" of ones picks its da
+        ones = np.zeros((batch, T, 1))
+        ones[i] = 1.0
+        da_sum[i] = ref.rnn_backward(ones, None, hs, W, dhs)["U"][0]
+    return da_sum @ U.T
+
+
+def input_grad_numerical(x, targets, U, W, b, V, c):  # central differences: slow, but right
+    x = x.astype(float)  # a copy: the caller's x is left alone
+    return ref.numerical_gradient(lambda: one_to_n_loss(x, targets, U, W, b, V, c), x, eps=1e-6)
+
+
+def test_input_grad_reference_matches_central_differences():
+    rng = np.random.default_rng(0)
+    x, U, W = rng.normal(size=(2, 3)), rng.normal(size=(3, 4)), rng.normal(size=(4, 4))
+    b, V, c = rng.normal(size=4), rng.normal(size=(4, 5)), rng.normal(size=5)
+    targets = rng.integers(0, 5, size=(2, 6))
+    numeric = input_grad_numerical(x, targets, U, W, b, V, c)
+    assert ref.relative_error(input_grad(x, targets, U, W, b, V, c), numeric) < 1e-7
+
+
+def test_input_grad_reference_passes(capsys):
+    assert passed(check_one_to_n_input_grad(input_grad))
+    assert "✅ Exercise 02.8 (one_to_n_input_grad): passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [input_grad_by_rnn_backward, input_grad_numerical])
+def test_input_grad_correct_alternatives_pass(answer):
+    assert passed(check_one_to_n_input_grad(answer))
+
+
+def input_grad_in_place(x, targets, U, W, b, V, c):
+    g = input_grad(x, targets, U, W, b, V, c)
+    x -= 0.1 * g  # "one step of gradient descent on x": changes the caller's array
+    return g
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda *a: input_grad(*a, steps="first"), "only the FIRST step's copy of x counts"),
+        (lambda *a: input_grad(*a, steps="last"), "only the LAST step's copy of x counts"),
+        (lambda *a: input_grad(*a, steps="mean"), "you average the steps' gradients"),
+        (lambda *a: input_grad(*a, chain=False), "does not flow back through the state"),
+        (lambda *a: input_grad(*a, slope=False), "the tanh's slope is missing"),
+        (lambda *a: input_grad(*a, transpose=False), "U is not transposed"),
+        (lambda *a: input_grad(*a) * a[1].shape[1], "4 times too large.*batch \\* T"),
+        (lambda *a: input_grad(*a) * a[1].size, "12 times too large"),
+        (lambda *a: input_grad(*a).sum(axis=0), r"dL/dx has shape \(4,\), expected \(3, 4\)"),
+        (input_grad_in_place, "changed its argument `x` in place"),
+        (lambda *a: input_grad(*a) + 1e-3, "dL/dx for x \\(3, 4\\) and T = 4 differs"),
+        (lambda *a: None, "forget to `return`"),
+    ],
+)
+def test_input_grad_bugs_are_named(wrong, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_one_to_n_input_grad(wrong)
+
+
+def test_input_grad_stub(assert_not_attempted):
+    assert_not_attempted(check_one_to_n_input_grad)

@@ -18,6 +18,9 @@ a wrong answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely
 - 02.7 :func:`check_build_n_to_m`: ``build_n_to_m(src_vocab_size, tgt_vocab_size, units)`` →
   a Keras encoder–decoder mapping ``[source ids (batch, N), decoder ids (batch, M)]`` to
   per-step probabilities ``(batch, M, tgt_vocab_size)``
+- 02.8 :func:`check_one_to_n_input_grad`: ``one_to_n_input_grad(x, targets, U, W, b, V, c)``
+  → dL/dx ``(batch, n_in)`` for the 1-vs-N RNN that reads the same ``x`` at every step,
+  checked against central differences
 
 How the model checkers judge a model: by what it does, not by which layers it has, so that
 any correct model passes (Sequential, functional or subclassed; GRU, LSTM or SimpleRNN; a
@@ -39,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+import seqkeras.reference as ref
 from seqkeras.grading import (
     ExerciseError,
     all_layers,
@@ -62,6 +66,8 @@ __all__ = [
     "check_build_1_to_n",
     "check_masked_mean_loss",
     "check_build_n_to_m",
+    "check_one_to_n_input_grad",
+    "one_to_n_loss",
     "masked_mean_loss_reference",
     "SHAPES_QUESTION",
     "SHAPE_KEYS",
@@ -947,3 +953,136 @@ def check_build_n_to_m(fn: Callable[..., Any]) -> None:
         d = np.full((1, m_b), tgt_b - 1, dtype="int32")
         one = _two_inputs_output(model_b, s, d, f"one source of {n_b} and {m_b} decoder steps")
         _expect_decoder_shape(one, 1, n_b, m_b, tgt_b, units_b)
+
+
+# --------------------------------------------------------------------------- 02.8 input gradient
+def one_to_n_loss(
+    x: np.ndarray,
+    targets: np.ndarray,
+    U: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    V: np.ndarray,
+    c: np.ndarray,
+) -> float:
+    """The loss of the 1-vs-N RNN that reads the same vector at every step.
+
+    ``h_t = tanh(x U + h_{t-1} W + b)`` with ``h_0 = 0``, ``y_t = softmax(h_t V + c)`` for
+    ``t = 1..T``, and the loss is the mean of ``-log y_t[targets[:, t]]`` over the batch and
+    the steps (what Keras' ``sparse_categorical_crossentropy`` reports).
+
+    Args:
+        x: ``(batch, n_in)``, one vector per example, fed at every step.
+        targets: ``(batch, T)`` integer class ids; ``T`` is the number of steps.
+        U, W, b, V, c: ``(n_in, n_h)``, ``(n_h, n_h)``, ``(n_h,)``, ``(n_h, n_out)``, ``(n_out,)``.
+    """
+    T = targets.shape[1]
+    hs = ref.rnn_forward(np.repeat(x[:, None, :], T, axis=1), None, U, W, b)  # (batch, T, n_h)
+    probs = ref.rnn_output(hs, V, c)  # (batch, T, n_out)
+    picked = np.take_along_axis(probs, targets[..., None], axis=-1)[..., 0]
+    return float(-np.log(picked).mean())
+
+
+def _input_grad_variants(
+    x: np.ndarray,
+    targets: np.ndarray,
+    U: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    V: np.ndarray,
+    c: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """dL/dx by backpropagation through time, and what the likely bugs give instead
+    (``"right"`` is the correct one; the others are keyed by their diagnosis)."""
+    batch, T = targets.shape
+    hs = ref.rnn_forward(np.repeat(x[:, None, :], T, axis=1), None, U, W, b)
+    probs = ref.rnn_output(hs, V, c)
+    dz = (probs - np.eye(V.shape[1])[targets]) / (batch * T)  # (batch, T, n_out)
+    dhs = dz @ V.T  # what each output sends to its state, (batch, T, n_h)
+    slope = 1.0 - hs**2  # tanh'
+    das, dh_next = np.zeros_like(hs), np.zeros_like(hs[:, 0])
+    for t in reversed(range(T)):
+        das[:, t] = (dhs[:, t] + dh_next) * slope[:, t]
+        dh_next = das[:, t] @ W.T
+    per_step = das @ U.T  # (batch, T, n_in): the gradient at each step's copy of x
+    right = per_step.sum(axis=1)
+    no_chain = ((dhs * slope) @ U.T).sum(axis=1)
+    no_slope_das, dh_next = np.zeros_like(hs), np.zeros_like(hs[:, 0])
+    for t in reversed(range(T)):
+        no_slope_das[:, t] = dhs[:, t] + dh_next
+        dh_next = no_slope_das[:, t] @ W.T
+    variants = {
+        "right": right,
+        "only the FIRST step's copy of x counts, as if x entered at step 1 only: here x enters "
+        "every step, and each copy sends back its own gradient. Add them up over the steps "
+        "(as lesson 01 added up U's gradient).": per_step[:, 0],
+        "only the LAST step's copy of x counts: x enters every step, and each copy sends back "
+        "its own gradient. Add them up over the steps.": per_step[:, -1],
+        "you average the steps' gradients: x is used at every step, so its gradient is the SUM "
+        "of what each step sends back.": per_step.mean(axis=1),
+        "the gradient does not flow back through the state: at step t, dL/dh_t is what the "
+        "output y_t sends PLUS what step t + 1 sends back through W (dh_next = da @ W.T).": no_chain,
+        "the tanh's slope is missing: on the way back through h_t = tanh(a_t) multiply by 1 - h_t**2.": (
+            no_slope_das @ U.T
+        ).sum(axis=1),
+        f"the gradient is {T} times too large: the loss is the mean over the batch AND the "
+        f"{T} steps, so divide (probs - onehot) by batch * T.": right * T,
+        f"the gradient is {batch * T} times too large: the loss is a mean, so divide "
+        "(probs - onehot) by batch * T.": right * batch * T,
+    }
+    if U.shape[0] == U.shape[1]:
+        variants["U is not transposed on the way back: dL/dx = da @ U.T, since x enters as x @ U."] = (
+            das @ U
+        ).sum(axis=1)
+    return variants
+
+
+def _central_differences(x: np.ndarray, *rest: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """d one_to_n_loss(x, *rest) / dx, entry by entry, by central differences (on a copy of x)."""
+    x, grad = x.copy(), np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        plus = one_to_n_loss(x, *rest)
+        x[i] = old - eps
+        minus = one_to_n_loss(x, *rest)
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+@exercise("02.8", "one_to_n_input_grad")
+def check_one_to_n_input_grad(fn: Callable[..., Any]) -> None:
+    """Check ``fn(x, targets, U, W, b, V, c)``: dL/dx for the 1-vs-N RNN of :func:`one_to_n_loss`.
+
+    The answer key is central differences of :func:`one_to_n_loss`; the likely bugs are
+    worked out by backpropagation through time. Probed at several sizes: T = 1 and T = 9 (a
+    length the lesson never uses), a batch of one, n_in equal to n_h (so a missing transpose
+    gives wrong numbers instead of a crash), and large weights that saturate the tanh.
+    """
+    rng = np.random.default_rng(28)
+    # (batch, T, n_in, n_h, n_out, weight scale)
+    cases = [(3, 4, 4, 4, 3, 0.6), (2, 9, 3, 5, 4, 0.5), (1, 1, 2, 3, 3, 0.8), (2, 5, 3, 3, 2, 2.0)]
+    for batch, T, n_in, n_h, n_out, scale in cases:
+        x = rng.normal(size=(batch, n_in))
+        U = rng.normal(size=(n_in, n_h)) * scale
+        W = rng.normal(size=(n_h, n_h)) * scale
+        b, V, c = rng.normal(size=n_h) * 0.3, rng.normal(size=(n_h, n_out)), rng.normal(size=n_out) * 0.3
+        targets = rng.integers(0, n_out, size=(batch, T)).astype("int64" if T % 2 else "int32")
+        inputs = {"x": x, "targets": targets, "U": U, "W": W, "b": b, "V": V, "c": c}
+        got, passed = call_on_copies(fn, inputs)
+        given = f"for x {shape_str(x.shape)} and T = {T}"
+        got = expect_array("dL/dx", got, (batch, n_in), ("batch", "n_in"), given=given)
+        numeric = _central_differences(x, targets, U, W, b, V, c)
+        variants = _input_grad_variants(x, targets, U, W, b, V, c)
+        variants.pop("right")
+        expect_close(
+            f"dL/dx {given}",
+            got,
+            numeric,
+            atol=1e-7,
+            rtol=1e-4,
+            likely_bugs=variants,
+            hint="Compare with ref.numerical_gradient on one_to_n_loss to find where you part.",
+        )
+        expect_unchanged(inputs, passed)
