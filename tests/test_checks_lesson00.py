@@ -14,6 +14,7 @@ from seqkeras.checks.lesson00 import (
     check_load_into_dense,
     check_param_count,
     check_softmax,
+    check_window_dense,
 )
 from seqkeras.grading import ExerciseError
 
@@ -400,3 +401,97 @@ def test_param_count_not_attempted(assert_not_attempted, answer):
 def test_param_count_not_attempted_names_the_variable(capsys):
     check_param_count(None)
     assert "`n_params` is still None" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- 00.6 window_dense
+def window_dense(ids, K, b):
+    n_words = ids.shape[1]
+    vocab_size = K.shape[0] // n_words
+    rows = np.arange(n_words) * vocab_size + ids  # (batch, n_words): the row of each word
+    return K[rows].sum(axis=1) + b
+
+
+def window_dense_loop(ids, K, b):  # one word at a time, block by block
+    n_words = ids.shape[1]
+    blocks = np.split(K, n_words)  # n_words blocks of (vocab_size, n_out)
+    out = np.tile(b, (len(ids), 1)).astype(float)
+    for p, block in enumerate(blocks):
+        out = out + block[ids[:, p]]
+    return out
+
+
+def window_dense_one_hot(ids, K, b):  # builds the one-hot vectors: slower, but right
+    vocab_size = K.shape[0] // ids.shape[1]
+    return np.eye(vocab_size)[ids].reshape(len(ids), -1) @ K + b
+
+
+def window_dense_einsum(ids, K, b):
+    n_words = ids.shape[1]
+    blocks = K.reshape(n_words, -1, K.shape[1])  # (n_words, vocab_size, n_out)
+    return np.einsum("bpo->bo", blocks[np.arange(n_words), ids]) + b
+
+
+def test_window_dense_reference_passes(capsys):
+    assert check_window_dense(window_dense)
+    assert "✅ Exercise 00.6 (window_dense): passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [window_dense_loop, window_dense_one_hot, window_dense_einsum])
+def test_window_dense_correct_alternatives_pass(answer):
+    assert check_window_dense(answer)
+
+
+def window_dense_first_block(ids, K, b):
+    return K[ids].sum(axis=1) + b
+
+
+def window_dense_interleaved(ids, K, b):
+    n_words = ids.shape[1]
+    return K[ids * n_words + np.arange(n_words)].sum(axis=1) + b
+
+
+def window_dense_seen_vocab(ids, K, b):  # the vocabulary size guessed from the ids
+    vocab_size = ids.max() + 1
+    return K[np.arange(ids.shape[1]) * vocab_size + ids].sum(axis=1) + b
+
+
+def window_dense_five_words(ids, K, b):  # the lesson's window of 5 written into the code
+    vocab_size = K.shape[0] // 5
+    return K[np.arange(ids.shape[1]) * vocab_size + ids].sum(axis=1) + b
+
+
+def window_dense_in_place(ids, K, b):  # turns ids into row numbers in place
+    ids += np.arange(ids.shape[1]) * (K.shape[0] // ids.shape[1])
+    return K[ids].sum(axis=1) + b
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (window_dense_first_block, "every word reads the first block of rows"),
+        (window_dense_interleaved, "as if the one-hot vectors were interleaved"),
+        (lambda ids, K, b: window_dense(ids, K, b) - b, "forgot the bias"),
+        (lambda ids, K, b: window_dense(ids, K, b) + (ids.shape[1] - 1) * b, "added once per word"),
+        (lambda ids, K, b: (window_dense(ids, K, b) - b) / ids.shape[1] + b, "you average the words"),
+        (lambda ids, K, b: K[ids[:, 0]] + b, "only the first word counts"),
+        (lambda ids, K, b: window_dense(ids - 1, K, b), r"shifted by one \(ids - 1\)"),
+        (window_dense_seen_vocab, r"guessed from the ids \(ids.max\(\) \+ 1\)"),
+        (window_dense_five_words, r"the output for ids \(3, 2\) and K \(14, 4\) differs"),
+        (window_dense_in_place, "changed its argument `ids` in place"),
+        (
+            lambda ids, K, b: window_dense(ids, K, b)[:, 0] if K.shape[1] == 1 else window_dense(ids, K, b),
+            "n_out axis of size 1 is missing",
+        ),
+        (
+            lambda ids, K, b: np.squeeze(window_dense(ids, K, b)),
+            "batch axis of size 1 is missing",
+        ),
+        (lambda ids, K, b: None, "forget to `return`"),
+    ],
+)
+def test_window_dense_bugs_are_named(wrong, diagnosis):
+    rejects(check_window_dense, wrong, diagnosis)
+
+
+def test_window_dense_stub(assert_not_attempted):
+    assert_not_attempted(check_window_dense)

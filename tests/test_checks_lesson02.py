@@ -6,12 +6,18 @@ import numpy as np
 import pytest
 from keras import layers, ops
 
+import seqkeras.reference as ref
 from seqkeras.checks.lesson02 import (
     SHAPE_KEYS,
     check_build_1_to_n,
     check_build_n_to_1,
+    check_build_n_to_m,
     check_build_n_to_n,
+    check_masked_mean_loss,
+    check_one_to_n_input_grad,
     check_shapes,
+    masked_mean_loss_reference,
+    one_to_n_loss,
 )
 from seqkeras.grading import ExerciseError
 
@@ -667,3 +673,313 @@ def test_1_to_n_behaviour_bugs_are_named(builder, diagnosis):
 
 def test_1_to_n_stub(assert_not_attempted):
     assert_not_attempted(check_build_1_to_n)
+
+
+# ----------------------------------------------------------------------------- 02.6 masked loss
+def target_probs(probs, targets):
+    return np.take_along_axis(probs, targets[..., None], axis=-1)[..., 0]  # (batch, T)
+
+
+def masked_mean_loss(probs, targets, mask):  # the notebook's solution
+    return -np.log(target_probs(probs, targets)[mask]).mean()
+
+
+def masked_loss_where(probs, targets, mask):  # np.where, then a weighted sum
+    p = np.where(mask, target_probs(probs, targets), 1.0)
+    return float(-(np.log(p) * mask).sum() / mask.sum())
+
+
+def masked_loss_loop(probs, targets, mask):  # step by step
+    total, count = 0.0, 0
+    for b in range(probs.shape[0]):
+        for t in range(probs.shape[1]):
+            if mask[b, t]:
+                total -= np.log(probs[b, t, targets[b, t]])
+                count += 1
+    return total / count
+
+
+def masked_loss_keras(probs, targets, mask):  # Keras' loss per step, then our own mean
+    per_step = keras.losses.sparse_categorical_crossentropy(targets[mask], probs[mask])
+    return float(np.mean(keras.ops.convert_to_numpy(per_step), dtype=np.float64))
+
+
+def test_masked_loss_reference_passes(capsys):
+    assert passed(check_masked_mean_loss(masked_mean_loss))
+    assert "✅ Exercise 02.6 (masked_mean_loss): passed" in capsys.readouterr().out
+    assert passed(check_masked_mean_loss(masked_mean_loss_reference))
+
+
+@pytest.mark.parametrize("answer", [masked_loss_where, masked_loss_loop])
+def test_masked_loss_correct_alternatives_pass(answer):
+    assert passed(check_masked_mean_loss(answer))
+
+
+def test_masked_loss_keras_clipping_is_named():
+    """Keras' loss clips probabilities at 1e-7: on a confident, wrong model that caps the loss,
+    and the checker's long probe says so."""
+    with pytest.raises(ExerciseError, match=r"probs \(2, 250, 7\).*clipped at 1e-7"):
+        check_masked_mean_loss(masked_loss_keras)
+
+
+def nll(probs, targets):
+    return -np.log(target_probs(probs, targets))
+
+
+def masked_loss_weighted_rows(probs, targets, mask):  # right, but an empty row's mean is nan
+    lengths = mask.sum(axis=1)
+    row_means = np.array([nll(probs[i], targets[i])[mask[i]].mean() for i in range(len(probs))])
+    return (row_means * lengths).sum() / lengths.sum()
+
+
+def masked_loss_in_place(probs, targets, mask):  # zeroes the padded targets in place
+    targets[~mask] = 0
+    return masked_mean_loss(probs, targets, mask)
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda p, y, m: (nll(p, y) * m).sum() / m.size, "you divide by every step, padded ones too"),
+        (lambda p, y, m: nll(p, y).mean(), "the padded steps count"),
+        (lambda p, y, m: nll(p, y)[~m].mean() if (~m).any() else np.nan, "the mask is inverted"),
+        (lambda p, y, m: nll(p, y)[m].sum(), "you return the sum over the real steps"),
+        (lambda p, y, m: nll(p, y)[m].sum() / len(p), "you divide by the batch size"),
+        (
+            lambda p, y, m: np.mean([nll(p[i], y[i])[m[i]].mean() for i in range(len(p)) if m[i].any()]),
+            "mean of each sequence first",
+        ),
+        (lambda p, y, m: np.log(target_probs(p, y))[m].mean(), "the sign is wrong"),
+        (lambda p, y, m: -np.log2(target_probs(p, y))[m].mean(), "natural log"),
+        (lambda p, y, m: (nll(p, y) * m).sum() / m.sum(), r"-inf × 0 \(the mask\) is nan"),
+        (masked_loss_weighted_rows, "one sequence is all padding"),
+        (
+            lambda p, y, m: (nll(p, y) * m).sum(axis=1) / m.sum(axis=1),
+            r"the loss has shape \(4,\).*one number",
+        ),
+        (masked_loss_in_place, "changed its argument `targets` in place"),
+        (lambda p, y, m: None, "forget to `return`"),
+    ],
+)
+def test_masked_loss_bugs_are_named(wrong, diagnosis):
+    with np.errstate(all="ignore"), pytest.raises(ExerciseError, match=diagnosis):
+        check_masked_mean_loss(wrong)
+
+
+def test_masked_loss_stub(assert_not_attempted):
+    assert_not_attempted(check_masked_mean_loss)
+
+
+# ----------------------------------------------------------------------------- 02.7 N vs M
+def encoder_state(src_vocab_size, units, src, cell=layers.GRU):
+    return cell(units, return_state=True)(layers.Embedding(src_vocab_size, 8, mask_zero=True)(src))[1:]
+
+
+def build_n_to_m(src_vocab_size, tgt_vocab_size, units=16):  # the notebook's solution
+    src, dec = ids_input(), ids_input()
+    _, state = layers.GRU(units, return_state=True)(layers.Embedding(src_vocab_size, 16, mask_zero=True)(src))
+    states = layers.GRU(units, return_sequences=True)(
+        layers.Embedding(tgt_vocab_size, 16)(dec), initial_state=state
+    )
+    return keras.Model([src, dec], layers.Dense(tgt_vocab_size, activation="softmax")(states))
+
+
+def n_to_m_lstm(src_vocab_size, tgt_vocab_size, units):  # LSTM: h and C both handed on
+    src, dec = ids_input(), ids_input()
+    h, c = encoder_state(src_vocab_size, units, src, layers.LSTM)
+    states = layers.LSTM(units, return_sequences=True)(
+        layers.Embedding(tgt_vocab_size, 4)(dec), initial_state=[h, c]
+    )
+    return keras.Model(
+        [src, dec], layers.TimeDistributed(layers.Dense(tgt_vocab_size, activation="softmax"))(states)
+    )
+
+
+class Translator(keras.Model):  # subclassed, SimpleRNN, explicit source mask
+    def __init__(self, src_vocab_size, tgt_vocab_size, units):
+        super().__init__()
+        self.src_embed = layers.Embedding(src_vocab_size, 8)
+        self.tgt_embed = layers.Embedding(tgt_vocab_size, 8)
+        self.encoder = layers.SimpleRNN(units)
+        self.decoder = layers.SimpleRNN(units, return_sequences=True)
+        self.out = layers.Dense(tgt_vocab_size, activation="softmax")
+
+    def call(self, inputs):
+        src, dec = inputs
+        context = self.encoder(self.src_embed(src), mask=ops.not_equal(src, 0))
+        return self.out(self.decoder(self.tgt_embed(dec), initial_state=context))
+
+
+def test_n_to_m_reference_passes(capsys):
+    assert passed(check_build_n_to_m(build_n_to_m))
+    assert "✅ Exercise 02.7 (build_n_to_m): passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("builder", [n_to_m_lstm, Translator])
+def test_n_to_m_correct_alternatives_pass(builder):
+    assert passed(check_build_n_to_m(builder))
+
+
+def n_to_m_no_context(src_vocab_size, tgt_vocab_size, units):  # the decoder starts from zeros
+    src, dec = ids_input(), ids_input()
+    layers.GRU(units)(layers.Embedding(src_vocab_size, 8, mask_zero=True)(src))
+    states = layers.GRU(units, return_sequences=True)(layers.Embedding(tgt_vocab_size, 8)(dec))
+    return keras.Model([src, dec], layers.Dense(tgt_vocab_size, activation="softmax")(states))
+
+
+def n_to_m_no_mask(src_vocab_size, tgt_vocab_size, units):
+    src, dec = ids_input(), ids_input()
+    _, state = layers.GRU(units, return_state=True)(layers.Embedding(src_vocab_size, 8)(src))
+    states = layers.GRU(units, return_sequences=True)(
+        layers.Embedding(tgt_vocab_size, 8)(dec), initial_state=state
+    )
+    return keras.Model([src, dec], layers.Dense(tgt_vocab_size, activation="softmax")(states))
+
+
+def n_to_m_per_step_decoder(src_vocab_size, tgt_vocab_size, units):  # context + each input, no recurrence
+    src, dec = ids_input(), ids_input()
+    (state,) = encoder_state(src_vocab_size, units, src)
+    steps = layers.Embedding(tgt_vocab_size, units)(dec)
+    mixed = layers.Add()([steps, layers.Reshape((1, units))(state)])  # broadcasts over the steps
+    return keras.Model([src, dec], layers.Dense(tgt_vocab_size, activation="softmax")(mixed))
+
+
+def n_to_m_looks_ahead(src_vocab_size, tgt_vocab_size, units):  # a bidirectional decoder
+    src, dec = ids_input(), ids_input()
+    (state,) = encoder_state(src_vocab_size, units, src)
+    states = layers.Bidirectional(layers.GRU(units, return_sequences=True))(
+        layers.Embedding(tgt_vocab_size, 8)(dec), initial_state=[state, state]
+    )
+    return keras.Model([src, dec], layers.Dense(tgt_vocab_size, activation="softmax")(states))
+
+
+def n_to_m_encoder_length(src_vocab_size, tgt_vocab_size, units):  # the output follows the source
+    src, dec = ids_input(), ids_input()
+    states = layers.GRU(units, return_sequences=True)(
+        layers.Embedding(src_vocab_size, 8, mask_zero=True)(src)
+    )
+    return keras.Model([src, dec], layers.Dense(tgt_vocab_size, activation="softmax")(states))
+
+
+def n_to_m_fixed_sizes(src_vocab_size, tgt_vocab_size, units):  # the first call's sizes written in
+    return build_n_to_m(29, 11, 6)
+
+
+def n_to_m_no_softmax(src_vocab_size, tgt_vocab_size, units):
+    model = build_n_to_m(src_vocab_size, tgt_vocab_size, units)
+    model.layers[-1].activation = keras.activations.linear
+    return model
+
+
+@pytest.mark.parametrize(
+    "builder, diagnosis",
+    [
+        (n_to_m_no_context, "the context never reaches the decoder"),
+        (n_to_m_no_mask, "the encoder reads the padding as words.*mask_zero=True"),
+        (n_to_m_per_step_decoder, "each step is computed on its own"),
+        (n_to_m_looks_ahead, "your decoder looks ahead"),
+        (n_to_m_encoder_length, "one step per SOURCE token"),
+        (n_to_m_fixed_sizes, "called with units=5"),
+        (n_to_m_no_softmax, "not probabilities over the target tokens"),
+        (lambda s, t, u: build_n_to_m(s, t, u)(keras.Input((None,), dtype="int32")), "raised"),
+        (lambda s, t, u: None, "returned None"),
+    ],
+)
+def test_n_to_m_bugs_are_named(builder, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_build_n_to_m(builder)
+
+
+def test_n_to_m_stub(assert_not_attempted):
+    assert_not_attempted(check_build_n_to_m)
+
+
+# ----------------------------------------------------------------------------- 02.8 input gradient
+def forward(x, targets, U, W, b, V, c):
+    T = targets.shape[1]
+    hs = ref.rnn_forward(np.repeat(x[:, None, :], T, axis=1), None, U, W, b)
+    probs = ref.rnn_output(hs, V, c)
+    dz = (probs - np.eye(V.shape[1])[targets]) / targets.size
+    return hs, dz @ V.T  # the states and what each output sends to its state
+
+
+def input_grad(x, targets, U, W, b, V, c, *, chain=True, slope=True, steps="sum", transpose=True):
+    """BPTT to x, with switches that reproduce the likely bugs."""
+    hs, dhs = forward(x, targets, U, W, b, V, c)
+    grads, dh_next = [], np.zeros_like(hs[:, 0])
+    for t in reversed(range(hs.shape[1])):
+        da = dhs[:, t] + (dh_next if chain else 0)
+        da = da * (1 - hs[:, t] ** 2) if slope else da
+        grads.append(da @ (U.T if transpose else U))
+        dh_next = da @ W.T
+    grads = grads[::-1]  # in step order
+    return {"sum": sum(grads), "first": grads[0], "last": grads[-1], "mean": sum(grads) / len(grads)}[steps]
+
+
+def input_grad_by_rnn_backward(x, targets, U, W, b, V, c):
+    """Another way: the repeated x is an input like U's, so dL/dx = sum_t da_t @ U.T, where
+    ref.rnn_backward's dL/dU = sum_t x_t.T @ da_t gives the da_t by probing with one-hot x_t."""
+    hs, dhs = forward(x, targets, U, W, b, V, c)
+    batch, T, n_h = hs.shape
+    da_sum = np.zeros((batch, n_h))
+    for i in range(batch):  # one example at a time: the row-i "input" of ones picks its da
+        ones = np.zeros((batch, T, 1))
+        ones[i] = 1.0
+        da_sum[i] = ref.rnn_backward(ones, None, hs, W, dhs)["U"][0]
+    return da_sum @ U.T
+
+
+def input_grad_numerical(x, targets, U, W, b, V, c):  # central differences: slow, but right
+    x = x.astype(float)  # a copy: the caller's x is left alone
+    return ref.numerical_gradient(lambda: one_to_n_loss(x, targets, U, W, b, V, c), x, eps=1e-6)
+
+
+def test_input_grad_reference_matches_central_differences():
+    rng = np.random.default_rng(0)
+    x, U, W = rng.normal(size=(2, 3)), rng.normal(size=(3, 4)), rng.normal(size=(4, 4))
+    b, V, c = rng.normal(size=4), rng.normal(size=(4, 5)), rng.normal(size=5)
+    targets = rng.integers(0, 5, size=(2, 6))
+    numeric = input_grad_numerical(x, targets, U, W, b, V, c)
+    assert ref.relative_error(input_grad(x, targets, U, W, b, V, c), numeric) < 1e-7
+
+
+def test_input_grad_reference_passes(capsys):
+    assert passed(check_one_to_n_input_grad(input_grad))
+    assert "✅ Exercise 02.8 (one_to_n_input_grad): passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [input_grad_by_rnn_backward, input_grad_numerical])
+def test_input_grad_correct_alternatives_pass(answer):
+    assert passed(check_one_to_n_input_grad(answer))
+
+
+def input_grad_in_place(x, targets, U, W, b, V, c):
+    g = input_grad(x, targets, U, W, b, V, c)
+    x -= 0.1 * g  # "one step of gradient descent on x": changes the caller's array
+    return g
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda *a: input_grad(*a, steps="first"), "only the FIRST step's copy of x counts"),
+        (lambda *a: input_grad(*a, steps="last"), "only the LAST step's copy of x counts"),
+        (lambda *a: input_grad(*a, steps="mean"), "you average the steps' gradients"),
+        (lambda *a: input_grad(*a, chain=False), "does not flow back through the state"),
+        (lambda *a: input_grad(*a, slope=False), "the tanh's slope is missing"),
+        (lambda *a: input_grad(*a, transpose=False), "U is not transposed"),
+        (lambda *a: input_grad(*a) * a[1].shape[1], "4 times too large.*batch \\* T"),
+        (lambda *a: input_grad(*a) * a[1].size, "12 times too large"),
+        (lambda *a: input_grad(*a).sum(axis=0), r"dL/dx has shape \(4,\), expected \(3, 4\)"),
+        (input_grad_in_place, "changed its argument `x` in place"),
+        (lambda *a: input_grad(*a) + 1e-3, "dL/dx for x \\(3, 4\\) and T = 4 differs"),
+        (lambda *a: None, "forget to `return`"),
+    ],
+)
+def test_input_grad_bugs_are_named(wrong, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_one_to_n_input_grad(wrong)
+
+
+def test_input_grad_stub(assert_not_attempted):
+    assert_not_attempted(check_one_to_n_input_grad)

@@ -69,15 +69,24 @@ def test_n_to_m_has_an_encoder_a_context_and_a_decoder():
     fig = diagrams.unrolled("n_to_m", in_steps=3, out_steps=2)
     assert len(patches(fig, "cell")) == 5
     assert len(patches(fig, "context")) == 1
-    assert len(patches(fig, "input")) == 3
+    assert len(patches(fig, "input")) == 3 + 2  # x_1..x_3 into the encoder, x'_1, x'_2 into the decoder
     assert len(patches(fig, "output")) == 2
     assert len(texts(fig, "h'_")) == 2
     assert {t.get_text() for t in texts(fig, gid="group")} == {"encoder", "decoder"}
 
 
+def test_n_to_m_names_the_decoders_own_weights_as_lesson_02_does():
+    """Encoder U, W (no output layer); decoder U', W', V'; the context in bold, as in NOTATION."""
+    fig = diagrams.unrolled("n_to_m", in_steps=3, out_steps=2)
+    weights = [t.get_text() for t in texts(fig, gid="weight")]
+    assert weights.count("$U$") == 3 and weights.count("$U'$") == 2
+    assert weights.count("$V'$") == 2 and "$V$" not in weights
+    assert texts(fig, r"$\mathbf{c}$") and texts(fig, "$x'_{2}$")
+
+
 def test_n_to_m_defaults_to_one_output_fewer_than_inputs():
     fig = diagrams.unrolled("n_to_m", steps=4)
-    assert len(patches(fig, "input")) == 4 and len(patches(fig, "output")) == 3
+    assert len(patches(fig, "input")) == 4 + 3 and len(patches(fig, "output")) == 3
 
 
 def test_weight_labels_can_be_hidden_and_cell_label_changed():

@@ -8,6 +8,8 @@ a wrong answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely
 - 00.2 :func:`check_softmax`: a numerically stable ``softmax(z)`` over the last axis
 - 00.3 :func:`check_load_into_dense`: copy textbook-layout weights into a ``keras.layers.Dense``
 - 00.4 :func:`check_param_count`: the number of parameters of a dense layer over a word window
+- 00.6 :func:`check_window_dense`: that dense layer's output computed from the word ids, by
+  looking rows up instead of multiplying one-hot vectors
 
 The checkers probe behaviour, not one point: several batch sizes and widths (including a
 batch of 1 and an output of width 1, which must keep their axes), sizes the lesson never
@@ -43,6 +45,8 @@ __all__ = [
     "check_load_into_dense",
     "check_param_count",
     "check_softmax",
+    "check_window_dense",
+    "window_dense_reference",
 ]
 
 
@@ -368,3 +372,100 @@ def check_param_count(answer: Any) -> None:
             "plus the biases (one per output unit)."
         )
     )
+
+
+# --------------------------------------------------------------------------- 00.6 window_dense
+def window_dense_reference(ids: np.ndarray, K: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """What a dense layer (no activation) computes on one-hot words laid end to end.
+
+    Args:
+        ids: ``(batch, n_words)`` word ids in ``0 .. vocab_size - 1``.
+        K: ``(n_words * vocab_size, n_out)``, the kernel; rows ``p * vocab_size`` to
+            ``(p + 1) * vocab_size - 1`` belong to the word at position ``p``.
+        b: ``(n_out,)``.
+
+    Returns:
+        ``(batch, n_out)``: ``one_hot_flat(ids) @ K + b``, built the slow way, with the
+        one-hot vectors (the checker's answer key).
+    """
+    batch, n_words = ids.shape
+    vocab_size = K.shape[0] // n_words
+    one_hot = np.zeros((batch, n_words, vocab_size))
+    one_hot[np.arange(batch)[:, None], np.arange(n_words)[None, :], ids] = 1.0
+    return one_hot.reshape(batch, n_words * vocab_size) @ K + b
+
+
+def _rows(ids: np.ndarray, K: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """``(batch, n_words, n_out)``: row ``offsets[p] + ids[:, p]`` of ``K`` for each word."""
+    return K[offsets[None, :] + ids]
+
+
+def _window_bugs(ids: np.ndarray, K: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
+    """What the likely wrong answers give on this probe (diagnosis -> value)."""
+    n_words = ids.shape[1]
+    vocab_size = K.shape[0] // n_words
+    blocks = np.arange(n_words) * vocab_size
+    right = _rows(ids, K, blocks)  # (batch, n_words, n_out)
+    seen = int(ids.max()) + 1  # a vocabulary size guessed from the ids
+    interleaved = K[ids * n_words + np.arange(n_words)].sum(axis=1) + b
+    bias_per_word = (right + b).sum(axis=1)
+    bugs = {
+        "every word reads the first block of rows, K[ids]: the word at position p has its own "
+        "block of vocab_size rows, starting at row p * vocab_size, so look up "
+        "K[p * vocab_size + ids[:, p]].": K[ids].sum(axis=1) + b,
+        "the rows are looked up as if the one-hot vectors were interleaved (row "
+        "ids * n_words + p): they are laid end to end, one block of vocab_size rows per "
+        "position, so the row is p * vocab_size + ids[:, p].": interleaved,
+        "you forgot the bias: add b once, after summing the words' rows.": right.sum(axis=1),
+        f"b is added once per word ({n_words} times): a dense layer adds its bias once, to the "
+        "sum.": bias_per_word,
+        "you average the words' rows: a product with a vector that has several ones ADDS the "
+        "rows it picks, so sum them.": right.mean(axis=1) + b,
+        "only the first word counts: every word's row must be added.": right[:, 0] + b,
+        "only the last word counts: every word's row must be added.": right[:, -1] + b,
+        "every id is shifted by one (ids - 1): id 0 is a word like any other here, and its row is "
+        "the first of its block.": _rows(ids - 1, K, blocks).sum(axis=1) + b,
+    }
+    if seen < vocab_size:
+        bugs[
+            "the vocabulary size is guessed from the ids (ids.max() + 1), but a batch need not "
+            "contain the largest id: take it from the kernel, K.shape[0] // n_words."
+        ] = _rows(ids, K, np.arange(n_words) * seen).sum(axis=1) + b
+    return bugs
+
+
+@exercise("00.6", "window_dense")
+def check_window_dense(fn: Callable[..., Any]) -> None:
+    """Check ``fn(ids, K, b)`` against a dense layer on the one-hot words, ``one_hot_flat(ids) @ K + b``.
+
+    Args:
+        fn: the learner's function. ``ids`` ``(batch, n_words)`` integer ids, ``K``
+            ``(n_words * vocab_size, n_out)``, ``b`` ``(n_out,)``; it must return
+            ``(batch, n_out)``, found by picking rows of ``K`` (it may build the one-hot
+            vectors too: the result is what is checked).
+    """
+    rng = np.random.default_rng(6)
+    # (batch, n_words, vocab_size, n_out): the lesson's window of 5 first, then sizes it never
+    # uses, one word, a batch of one, an output of width one, a larger vocabulary.
+    cases = [(4, 5, 12, 3), (3, 2, 7, 4), (6, 1, 9, 2), (1, 3, 6, 5), (5, 4, 10, 1), (2, 7, 300, 3)]
+    for k, (batch, n_words, vocab_size, n_out) in enumerate(cases):
+        ids = rng.integers(0, vocab_size, size=(batch, n_words))
+        ids[0, 0] = 0  # id 0 is a word too here
+        if k != 1:  # the second probe leaves out the largest id, as a real batch may
+            ids[-1, -1] = vocab_size - 1
+        else:
+            ids = np.minimum(ids, vocab_size - 3)
+        ids = ids.astype("int32" if k % 2 else "int64")
+        K = rng.normal(size=(n_words * vocab_size, n_out))
+        b = rng.normal(size=n_out)
+        inputs = {"ids": ids, "K": K, "b": b}
+        got, passed = call_on_copies(fn, inputs)
+        given = f"for ids {shape_str(ids.shape)} and K {shape_str(K.shape)}"
+        got = expect_array("the output", got, (batch, n_out), ("batch", "n_out"), given=given)
+        expect_close(
+            f"the output {given}",
+            got,
+            window_dense_reference(ids, K, b),
+            likely_bugs=_window_bugs(ids, K, b),
+        )
+        expect_unchanged(inputs, passed)

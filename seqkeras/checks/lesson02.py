@@ -13,6 +13,14 @@ a wrong answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely
 - 02.4 :func:`check_build_1_to_n`: ``build_1_to_n(n_features, steps, num_classes, units)`` →
   a Keras model mapping vectors ``(batch, n_features)`` to per-step class probabilities
   ``(batch, steps, num_classes)``
+- 02.6 :func:`check_masked_mean_loss`: ``masked_mean_loss(probs, targets, mask)`` → the mean
+  cross-entropy over the real (unmasked) steps of a padded batch, a number
+- 02.7 :func:`check_build_n_to_m`: ``build_n_to_m(src_vocab_size, tgt_vocab_size, units)`` →
+  a Keras encoder–decoder mapping ``[source ids (batch, N), decoder ids (batch, M)]`` to
+  per-step probabilities ``(batch, M, tgt_vocab_size)``
+- 02.8 :func:`check_one_to_n_input_grad`: ``one_to_n_input_grad(x, targets, U, W, b, V, c)``
+  → dL/dx ``(batch, n_in)`` for the 1-vs-N RNN that reads the same ``x`` at every step,
+  checked against central differences
 
 How the model checkers judge a model: by what it does, not by which layers it has, so that
 any correct model passes (Sequential, functional or subclassed; GRU, LSTM or SimpleRNN; a
@@ -34,14 +42,21 @@ from typing import Any
 
 import numpy as np
 
+import seqkeras.reference as ref
 from seqkeras.grading import (
     ExerciseError,
     all_layers,
     call,
+    call_on_copies,
     declared_input_shape,
     exercise,
+    expect_array,
+    expect_close,
     expect_shape_answers,
+    expect_unchanged,
     model_output,
+    shape_str,
+    to_numpy,
 )
 
 __all__ = [
@@ -49,6 +64,11 @@ __all__ = [
     "check_build_n_to_n",
     "check_build_n_to_1",
     "check_build_1_to_n",
+    "check_masked_mean_loss",
+    "check_build_n_to_m",
+    "check_one_to_n_input_grad",
+    "one_to_n_loss",
+    "masked_mean_loss_reference",
     "SHAPES_QUESTION",
     "SHAPE_KEYS",
 ]
@@ -620,3 +640,449 @@ def check_build_1_to_n(fn: Callable[..., Any]) -> None:
     one = model_output(model_b, np.ones((1, n_features_b), dtype="float32"), "one input vector")
     _expect_steps(one, (1, steps_b, classes_b))
     _check_built_with(model_b, units=units_b)
+
+
+# --------------------------------------------------------------------------- 02.6 masked loss
+def masked_mean_loss_reference(probs: np.ndarray, targets: np.ndarray, mask: np.ndarray) -> float:
+    """The mean cross-entropy (nats) over the real steps of a padded batch.
+
+    Args:
+        probs: ``(batch, T, n_out)`` predicted probabilities, one distribution per step.
+        targets: ``(batch, T)`` integer class ids; anything on padded steps.
+        mask: ``(batch, T)`` booleans, True on real steps, False on padding.
+
+    Returns:
+        ``-mean over real steps of log probs[b, t, targets[b, t]]``; padded steps (whatever
+        they hold, even a probability of 0) do not count.
+    """
+    real = np.asarray(mask, dtype=bool)
+    picked = np.take_along_axis(probs, np.where(real, targets, 0)[..., None], axis=-1)[..., 0]
+    return float(-np.log(picked[real]).sum() / real.sum())
+
+
+def _per_step_nll(probs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """``(batch, T)``: -log of the target's probability at every step, padded ones included."""
+    with np.errstate(divide="ignore"):
+        return -np.log(np.take_along_axis(probs, targets[..., None], axis=-1)[..., 0])
+
+
+def _loss_bugs(probs: np.ndarray, targets: np.ndarray, mask: np.ndarray) -> dict[str, float]:
+    """What the likely wrong answers give on this probe (diagnosis -> value)."""
+    nll, m = _per_step_nll(probs, targets), mask.astype(float)
+    batch, T = mask.shape
+    real = (nll * m).sum()
+    with np.errstate(all="ignore"):  # some bugs divide by zero on some probes: that is their value
+        per_row = (nll * m).sum(axis=1) / m.sum(axis=1)
+        inverted = (nll * (1 - m)).sum() / (1 - m).sum()
+    every_step, in_bits = real / (batch * T), real / m.sum() / np.log(2)
+    clipped = masked_mean_loss_reference(np.clip(probs, 1e-7, 1.0), targets, mask)
+    return {
+        f"you divide by every step, padded ones too ({batch} × {T} = {batch * T}): divide the "
+        f"sum over real steps by the NUMBER of real steps, mask.sum() ({int(m.sum())} here).": every_step,
+        "the padded steps count: your loss is the mean over every step. Keep only the steps where "
+        "mask is True.": nll.mean(),
+        "the mask is inverted: you average over the PADDED steps. mask is True on the real steps.": inverted,
+        "you return the sum over the real steps: divide it by their number, mask.sum(), to "
+        "get the mean.": real,
+        f"you divide by the batch size ({batch}): the mean is over real steps, so divide by "
+        "their number, mask.sum().": real / batch,
+        "you take the mean of each sequence first, then the mean of those: a short sequence "
+        "then weighs as much as a long one. Average over all real steps of the batch "
+        "together.": float(np.nanmean(per_row)),
+        "the sign is wrong: the cross-entropy is MINUS the log-probability of the target, a "
+        "positive number.": -real / m.sum(),
+        "you use log base 2 or 10: the loss is in nats, so use the natural log, np.log.": in_bits,
+        "the probabilities are clipped at 1e-7 (np.clip, or a Keras loss, which clips): a "
+        "confident, wrong model's true loss is far larger. Take the log of the probabilities "
+        "as they are.": clipped,
+    }
+
+
+def _loss_value(fn: Callable[..., Any], probs: np.ndarray, targets: np.ndarray, mask: np.ndarray) -> float:
+    """The learner's loss on copies of the inputs, as a float; inputs checked unchanged."""
+    inputs = {"probs": probs, "targets": targets, "mask": mask}
+    got, passed = call_on_copies(fn, inputs)
+    given = f"for probs {shape_str(probs.shape)}"
+    arr = expect_array("the loss", got)
+    if arr.size != 1:
+        raise ExerciseError(
+            f"the loss has shape {shape_str(arr.shape)} {given}; it should be one number, the "
+            "mean over all real steps of the batch (did you average over one axis only?)."
+        )
+    expect_unchanged(inputs, passed)
+    return float(arr.reshape(()))
+
+
+def _probe(rng: np.random.Generator, lengths: list[int], T: int, n_out: int) -> tuple[np.ndarray, ...]:
+    """probs ``(batch, T, n_out)``, targets ``(batch, T)``, mask ``(batch, T)`` (True on the first
+    ``lengths[i]`` steps of row ``i``); padded steps hold random targets and probabilities."""
+    logits = rng.normal(size=(len(lengths), T, n_out)) * 2
+    probs = np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
+    targets = rng.integers(0, n_out, size=(len(lengths), T))
+    mask = np.arange(T)[None, :] < np.array(lengths)[:, None]
+    return probs, targets, mask
+
+
+@exercise("02.6", "masked_mean_loss")
+def check_masked_mean_loss(fn: Callable[..., Any]) -> None:
+    """Check ``fn(probs, targets, mask)``: the mean cross-entropy over the real steps only.
+
+    Args:
+        fn: the learner's function; ``probs`` ``(batch, T, n_out)``, ``targets`` ``(batch, T)``
+            integer ids, ``mask`` ``(batch, T)`` booleans (True = a real step). It must return
+            one number, ``-sum(log p(target) over real steps) / number of real steps``.
+    """
+    rng = np.random.default_rng(26)
+    # Rows of different lengths, so that "mean of means" and "divide by batch x T" differ.
+    probs, targets, mask = _probe(rng, [5, 3, 1, 4], T=5, n_out=4)
+    got = _loss_value(fn, probs, targets, mask)
+    expect_close(
+        "the loss",
+        got,
+        masked_mean_loss_reference(probs, targets, mask),
+        likely_bugs=_loss_bugs(probs, targets, mask),
+    )
+    # Padded steps may hold anything: other targets, other probabilities.
+    probs2, targets2 = probs.copy(), targets.copy()
+    pad = ~mask
+    probs2[pad] = rng.dirichlet(np.ones(4), size=int(pad.sum()))
+    targets2[pad] = (targets2[pad] + 1) % 4
+    got2 = _loss_value(fn, probs2, targets2, mask)
+    if abs(got2 - got) > 1e-6:
+        raise ExerciseError(
+            f"changing only the padded steps changes your loss (from {got:.6g} to {got2:.6g}): "
+            "padded steps must not count at all. Use the mask to keep the real steps only."
+        )
+    # A model's output on a padded step means nothing: a probability of 0 there is allowed.
+    probs3 = probs.copy()
+    rows, steps = np.nonzero(pad)
+    probs3[rows, steps] = 0.0
+    probs3[rows, steps, (targets[rows, steps] + 1) % 4] = 1.0  # the target's probability is 0
+    got3 = _loss_value(fn, probs3, targets, mask)
+    if not np.isfinite(got3):
+        raise ExerciseError(
+            f"your loss is {got3} when a PADDED step gives its target a probability of 0: log(0) "
+            "is -inf, and -inf × 0 (the mask) is nan, not 0. Pick the real steps before taking "
+            "the log, e.g. nll[mask] or np.where(mask, probs_of_targets, 1.0)."
+        )
+    expect_close("the loss when padded steps hold probabilities of 0", got3, got)
+    # A row that is all padding adds nothing (and must not give 0 / 0).
+    probs4, targets4, mask4 = _probe(rng, [0, 6, 2], T=6, n_out=3)
+    got4 = _loss_value(fn, probs4, targets4, mask4)
+    if not np.isfinite(got4):
+        raise ExerciseError(
+            f"your loss is {got4} for a batch in which one sequence is all padding: a row with "
+            "no real step must simply add nothing. (Dividing each row by its own length gives "
+            "0 / 0 there: average over all real steps of the batch at once.)"
+        )
+    expect_close(
+        "the loss for a batch with a row of padding only",
+        got4,
+        masked_mean_loss_reference(probs4, targets4, mask4),
+        likely_bugs=_loss_bugs(probs4, targets4, mask4),
+    )
+    # A batch of one sequence of one step; a long sequence with a confident, wrong model.
+    for lengths, T, n_out, scale in (([1], 1, 3, 1.0), ([250, 90], 250, 7, 20.0)):
+        probs5, targets5, mask5 = _probe(rng, lengths, T=T, n_out=n_out)
+        if scale != 1.0:
+            logits = rng.normal(size=probs5.shape) * scale
+            logits -= logits.max(axis=-1, keepdims=True)
+            probs5 = np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
+        got5 = _loss_value(fn, probs5, targets5, mask5)
+        expect_close(
+            f"the loss for probs {shape_str(probs5.shape)}",
+            got5,
+            masked_mean_loss_reference(probs5, targets5, mask5),
+            rtol=1e-6,
+            likely_bugs=_loss_bugs(probs5, targets5, mask5),
+        )
+
+
+# --------------------------------------------------------------------------- 02.7 N vs M
+def _two_inputs_output(model: Any, src: np.ndarray, dec: np.ndarray, what: str) -> np.ndarray:
+    """The learner's encoder-decoder run on ``[src, dec]`` (no training), as a float array."""
+    try:
+        out = model([src, dec], training=False)
+    except Exception as err:  # learner model: say what it was given, with the error in full
+        text = str(err).replace("\x1b[1m", "").replace("\x1b[0m", "").strip()
+        raise ExerciseError(
+            f"calling your model on [source ids {src.shape}, decoder ids {dec.shape}] ({what}) "
+            f"raised {type(err).__name__}: {text}\nThe model takes a list of two inputs, each "
+            "keras.Input(shape=(None,), dtype='int32'), so that N and M can be any lengths."
+        ) from None
+    if isinstance(out, (list, tuple, dict)):
+        raise ExerciseError(
+            f"your model returns {len(out)} tensors; it should return one, the decoder's "
+            "probabilities (batch, M, tgt_vocab_size). Did you pass the encoder's "
+            "return_state=True output on as the model's output?"
+        )
+    arr = to_numpy(out)
+    if not np.all(np.isfinite(arr)):
+        raise ExerciseError(f"on {what} your model's output contains NaN or infinity.")
+    return arr
+
+
+def _expect_decoder_shape(out: np.ndarray, batch: int, n: int, m: int, vocab: int, units: int) -> None:
+    """Fail unless ``out`` has shape (batch, M, vocab), naming the likely mix-up."""
+    if out.shape == (batch, m, vocab):
+        return
+    msg = (
+        f"for source ids ({batch}, {n}) and decoder ids ({batch}, {m}) the output has shape "
+        f"{out.shape}, expected {(batch, m, vocab)}: one distribution over the target vocabulary "
+        "per DECODER step."
+    )
+    if out.ndim == 2:
+        msg += " Yours has no time axis: the decoder's recurrent layer needs return_sequences=True."
+    elif out.ndim == 3 and out.shape[1] == n and n != m:
+        msg += (
+            " Yours has one step per SOURCE token: the output must follow the decoder's input "
+            "(the decoder reads the decoder ids, starting from the encoder's final state)."
+        )
+    elif out.ndim == 3 and out.shape[2] == units:
+        msg += " These look like the decoder's states: add Dense(tgt_vocab_size, activation='softmax')."
+    elif out.ndim == 3 and out.shape[2] != vocab:
+        msg += (
+            f" Each step has {out.shape[2]} numbers: the last layer needs tgt_vocab_size units "
+            "(the builder's argument, not a fixed number)."
+        )
+    raise ExerciseError(msg)
+
+
+def _check_vocabularies(model: Any, src_vocab: int, tgt_vocab: int, units: int) -> None:
+    """Fail if the model ignores ``units``, ``src_vocab_size`` or ``tgt_vocab_size``."""
+    import keras
+
+    found = _recurrent_units(model)
+    if found and units not in found:
+        raise ExerciseError(
+            f"the builder was called with units={units}, but your recurrent layers have "
+            f"{sorted(set(found))} units: use the argument (the decoder's state must have the "
+            "size of the encoder's, since it starts from it)."
+        )
+    rows = sorted(
+        int(layer.input_dim) for layer in all_layers(model) if isinstance(layer, keras.layers.Embedding)
+    )
+    if len(rows) < 2:  # an input that reaches no Embedding: the probes below will say which
+        return
+    for name, size in (("src_vocab_size", src_vocab), ("tgt_vocab_size", tgt_vocab)):
+        if not any(size <= r <= size + 1 for r in rows):
+            raise ExerciseError(
+                f"the builder was called with {name}={size}, but your Embedding tables have "
+                f"{rows} rows: give each its vocabulary's size (the source and the target have "
+                "vocabularies of their own)."
+            )
+
+
+@exercise("02.7", "build_n_to_m")
+def check_build_n_to_m(fn: Callable[..., Any]) -> None:
+    """Check an encoder–decoder builder ``fn(src_vocab_size, tgt_vocab_size, units)``.
+
+    The model takes ``[src_ids (batch, N), dec_ids (batch, M)]`` (any N and M; 0 = padding in
+    the source) and returns ``(batch, M, tgt_vocab_size)`` probabilities. Judged by probes:
+    the output follows M, not N; every decoder step depends on the source (the context
+    reaches the decoder), also after padding (masked); step ``t`` depends on decoder inputs
+    ``1..t`` and not on later ones (a left-to-right decoder); the last step depends on the
+    first decoder input (a recurrent decoder).
+    """
+    src_vocab, tgt_vocab, units = 29, 11, 6
+    model = _get_model(fn, src_vocab, tgt_vocab, units)
+    _check_vocabularies(model, src_vocab, tgt_vocab, units)
+    rng = np.random.default_rng(27)
+    n, pad, m = 5, 3, 4
+    words, other = _words(rng, src_vocab, n)
+    dec = rng.integers(1, tgt_vocab, size=m).astype("int32")
+    zeros = np.zeros(pad, dtype="int32")
+    first, dec_early, dec_late = words.copy(), dec.copy(), dec.copy()
+    first[0] = other
+    dec_early[0] = (dec[0] % (tgt_vocab - 1)) + 1  # another id, never 0
+    dec_late[2] = (dec[2] % (tgt_vocab - 1)) + 1
+    base, first_src = np.concatenate([words, zeros]), np.concatenate([first, zeros])
+    # rows: the base probe; another first source word; another first / third decoder input
+    src = np.stack([base, first_src, base, base]).astype("int32")  # (4, N + pad)
+    dec_ids = np.stack([dec, dec, dec_early, dec_late]).astype("int32")  # (4, M)
+    src_more_pad = np.concatenate([src, np.zeros((len(src), 4), dtype="int32")], axis=1)
+    out = _two_inputs_output(model, src, dec_ids, "a batch of probes")
+    _expect_decoder_shape(out, len(src), src.shape[1], m, tgt_vocab, units)
+    _randomise(model, seed=27)
+    out = _two_inputs_output(model, src, dec_ids, "a batch of probes")
+    _expect_probabilities(out, "target tokens")
+    if _moved(out[1, -1], out[0, -1]) <= _MOVES:
+        if _moved(out[1, 0], out[0, 0]) > _MOVES:
+            raise ExerciseError(
+                "the first decoder step depends on the source but the last one does not: "
+                "nothing carries the context along the decoder. Use a recurrent decoder that "
+                "starts from the encoder's final state (initial_state=...)."
+            )
+        raise ExerciseError(
+            "changing the first source word changes nothing in the output: the context never "
+            "reaches the decoder. Keep the encoder's final state (return_state=True) and start "
+            "the decoder from it: decoder(..., initial_state=state)."
+        )
+    out_pad = _two_inputs_output(model, src_more_pad, dec_ids, "the probes with more padding")
+    change = _moved(out_pad, out)
+    if change > _MOVES:
+        raise ExerciseError(
+            f"more padding after the source words changes the output (largest change "
+            f"{change:.3g}): the encoder reads the padding as words, so its final state is not "
+            "the state after the last word. Mask it: Embedding(src_vocab_size, ..., mask_zero=True)."
+        )
+    if _moved(out[3, :2], out[0, :2]) > _MOVES:
+        raise ExerciseError(
+            "changing decoder input 3 changes the outputs at steps 1 and 2: your decoder looks "
+            "ahead. A decoder writes left to right, so step t may use decoder inputs 1..t only "
+            "(no Bidirectional decoder, no pooling over the decoder inputs)."
+        )
+    if _moved(out[3, 2], out[0, 2]) <= _MOVES:
+        raise ExerciseError(
+            "changing decoder input 3 leaves the output at step 3 unchanged: the decoder does "
+            "not read its inputs. Feed the decoder ids (through their own Embedding) to the "
+            "decoder's recurrent layer."
+        )
+    if _moved(out[2, -1], out[0, -1]) <= _MOVES:
+        raise ExerciseError(
+            "the last output does not change when the FIRST decoder input changes: each step is "
+            "computed on its own. The decoder needs a recurrent layer with "
+            "return_sequences=True, so its state carries what it has read."
+        )
+    # Other sizes: a batch of one, N = 1 and M = 6, then N = 8 and M = 1.
+    src_b, tgt_b, units_b = 13, 17, 5
+    model_b = _get_model(fn, src_b, tgt_b, units_b)
+    _check_vocabularies(model_b, src_b, tgt_b, units_b)
+    for n_b, m_b in ((1, 6), (8, 1)):
+        s = np.full((1, n_b), src_b - 1, dtype="int32")
+        d = np.full((1, m_b), tgt_b - 1, dtype="int32")
+        one = _two_inputs_output(model_b, s, d, f"one source of {n_b} and {m_b} decoder steps")
+        _expect_decoder_shape(one, 1, n_b, m_b, tgt_b, units_b)
+
+
+# --------------------------------------------------------------------------- 02.8 input gradient
+def one_to_n_loss(
+    x: np.ndarray,
+    targets: np.ndarray,
+    U: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    V: np.ndarray,
+    c: np.ndarray,
+) -> float:
+    """The loss of the 1-vs-N RNN that reads the same vector at every step.
+
+    ``h_t = tanh(x U + h_{t-1} W + b)`` with ``h_0 = 0``, ``y_t = softmax(h_t V + c)`` for
+    ``t = 1..T``, and the loss is the mean of ``-log y_t[targets[:, t]]`` over the batch and
+    the steps (what Keras' ``sparse_categorical_crossentropy`` reports).
+
+    Args:
+        x: ``(batch, n_in)``, one vector per example, fed at every step.
+        targets: ``(batch, T)`` integer class ids; ``T`` is the number of steps.
+        U, W, b, V, c: ``(n_in, n_h)``, ``(n_h, n_h)``, ``(n_h,)``, ``(n_h, n_out)``, ``(n_out,)``.
+    """
+    T = targets.shape[1]
+    hs = ref.rnn_forward(np.repeat(x[:, None, :], T, axis=1), None, U, W, b)  # (batch, T, n_h)
+    probs = ref.rnn_output(hs, V, c)  # (batch, T, n_out)
+    picked = np.take_along_axis(probs, targets[..., None], axis=-1)[..., 0]
+    return float(-np.log(picked).mean())
+
+
+def _input_grad_variants(
+    x: np.ndarray,
+    targets: np.ndarray,
+    U: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    V: np.ndarray,
+    c: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """dL/dx by backpropagation through time, and what the likely bugs give instead
+    (``"right"`` is the correct one; the others are keyed by their diagnosis)."""
+    batch, T = targets.shape
+    hs = ref.rnn_forward(np.repeat(x[:, None, :], T, axis=1), None, U, W, b)
+    probs = ref.rnn_output(hs, V, c)
+    dz = (probs - np.eye(V.shape[1])[targets]) / (batch * T)  # (batch, T, n_out)
+    dhs = dz @ V.T  # what each output sends to its state, (batch, T, n_h)
+    slope = 1.0 - hs**2  # tanh'
+    das, dh_next = np.zeros_like(hs), np.zeros_like(hs[:, 0])
+    for t in reversed(range(T)):
+        das[:, t] = (dhs[:, t] + dh_next) * slope[:, t]
+        dh_next = das[:, t] @ W.T
+    per_step = das @ U.T  # (batch, T, n_in): the gradient at each step's copy of x
+    right = per_step.sum(axis=1)
+    no_chain = ((dhs * slope) @ U.T).sum(axis=1)
+    no_slope_das, dh_next = np.zeros_like(hs), np.zeros_like(hs[:, 0])
+    for t in reversed(range(T)):
+        no_slope_das[:, t] = dhs[:, t] + dh_next
+        dh_next = no_slope_das[:, t] @ W.T
+    variants = {
+        "right": right,
+        "only the FIRST step's copy of x counts, as if x entered at step 1 only: here x enters "
+        "every step, and each copy sends back its own gradient. Add them up over the steps "
+        "(as lesson 01 added up U's gradient).": per_step[:, 0],
+        "only the LAST step's copy of x counts: x enters every step, and each copy sends back "
+        "its own gradient. Add them up over the steps.": per_step[:, -1],
+        "you average the steps' gradients: x is used at every step, so its gradient is the SUM "
+        "of what each step sends back.": per_step.mean(axis=1),
+        "the gradient does not flow back through the state: at step t, dL/dh_t is what the "
+        "output y_t sends PLUS what step t + 1 sends back through W (dh_next = da @ W.T).": no_chain,
+        "the tanh's slope is missing: on the way back through h_t = tanh(a_t) multiply by 1 - h_t**2.": (
+            no_slope_das @ U.T
+        ).sum(axis=1),
+        f"the gradient is {T} times too large: the loss is the mean over the batch AND the "
+        f"{T} steps, so divide (probs - onehot) by batch * T.": right * T,
+        f"the gradient is {batch * T} times too large: the loss is a mean, so divide "
+        "(probs - onehot) by batch * T.": right * batch * T,
+    }
+    if U.shape[0] == U.shape[1]:
+        variants["U is not transposed on the way back: dL/dx = da @ U.T, since x enters as x @ U."] = (
+            das @ U
+        ).sum(axis=1)
+    return variants
+
+
+def _central_differences(x: np.ndarray, *rest: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """d one_to_n_loss(x, *rest) / dx, entry by entry, by central differences (on a copy of x)."""
+    x, grad = x.copy(), np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        plus = one_to_n_loss(x, *rest)
+        x[i] = old - eps
+        minus = one_to_n_loss(x, *rest)
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+@exercise("02.8", "one_to_n_input_grad")
+def check_one_to_n_input_grad(fn: Callable[..., Any]) -> None:
+    """Check ``fn(x, targets, U, W, b, V, c)``: dL/dx for the 1-vs-N RNN of :func:`one_to_n_loss`.
+
+    The answer key is central differences of :func:`one_to_n_loss`; the likely bugs are
+    worked out by backpropagation through time. Probed at several sizes: T = 1 and T = 9 (a
+    length the lesson never uses), a batch of one, n_in equal to n_h (so a missing transpose
+    gives wrong numbers instead of a crash), and large weights that saturate the tanh.
+    """
+    rng = np.random.default_rng(28)
+    # (batch, T, n_in, n_h, n_out, weight scale)
+    cases = [(3, 4, 4, 4, 3, 0.6), (2, 9, 3, 5, 4, 0.5), (1, 1, 2, 3, 3, 0.8), (2, 5, 3, 3, 2, 2.0)]
+    for batch, T, n_in, n_h, n_out, scale in cases:
+        x = rng.normal(size=(batch, n_in))
+        U = rng.normal(size=(n_in, n_h)) * scale
+        W = rng.normal(size=(n_h, n_h)) * scale
+        b, V, c = rng.normal(size=n_h) * 0.3, rng.normal(size=(n_h, n_out)), rng.normal(size=n_out) * 0.3
+        targets = rng.integers(0, n_out, size=(batch, T)).astype("int64" if T % 2 else "int32")
+        inputs = {"x": x, "targets": targets, "U": U, "W": W, "b": b, "V": V, "c": c}
+        got, passed = call_on_copies(fn, inputs)
+        given = f"for x {shape_str(x.shape)} and T = {T}"
+        got = expect_array("dL/dx", got, (batch, n_in), ("batch", "n_in"), given=given)
+        numeric = _central_differences(x, targets, U, W, b, V, c)
+        variants = _input_grad_variants(x, targets, U, W, b, V, c)
+        variants.pop("right")
+        expect_close(
+            f"dL/dx {given}",
+            got,
+            numeric,
+            atol=1e-7,
+            rtol=1e-4,
+            likely_bugs=variants,
+            hint="Compare with ref.numerical_gradient on one_to_n_loss to find where you part.",
+        )
+        expect_unchanged(inputs, passed)

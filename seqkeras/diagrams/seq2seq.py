@@ -97,11 +97,11 @@ def encoder_decoder(
     dec_out = [f"$\\hat y_{{{t}}}$" for t in range(1, m + 1)]
     dw = _Weights(True, False, prime=True)
     if variant == "init_state":
-        c = _box(cv, xc, _Y_H, "$c$", "context", w=_IO_W, h=_IO_H, gid="context")
+        c = _box(cv, xc, _Y_H, r"$\mathbf{c}$", "context", w=_IO_W, h=_IO_H, gid="context")
         _label(cv, xc, _Y_H - _IO_H / 2 - 0.1, "$= h'_0$", size=_CAPTION, va="top", color=_MUTED)
         start: _Node | str = c
     else:
-        c = _box(cv, xc, _Y_OUT, "$c$", "context", w=_IO_W, h=_IO_H, gid="context")
+        c = _box(cv, xc, _Y_OUT, r"$\mathbf{c}$", "context", w=_IO_W, h=_IO_H, gid="context")
         start = "$h'_0$"
     _arrow(cv, enc[-1], c)
     dec = _chain(
@@ -131,9 +131,9 @@ def encoder_decoder(
     _group(cv, -_DX - 0.55, enc[-1].x + 0.62, lo, hi, "encoder")
     _group(cv, xc + _DX - 0.62, dec[-1].x + 0.62, lo, hi, "decoder")
     note = (
-        "the context $c$ is the decoder's initial state"
+        "the context $\\mathbf{c}$ is the decoder's initial state"
         if variant == "init_state"
-        else "the context $c$ is an input to every decoder step"
+        else "the context $\\mathbf{c}$ is an input to every decoder step"
     )
     _caption(
         cv, (dec[-1].x - _DX) / 2, lo - 0.15, note + "; dashed: each output is fed back as the next input"

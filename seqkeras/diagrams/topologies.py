@@ -64,8 +64,9 @@ def unrolled(
     - ``"n_to_1"``: ``x_1..x_T`` in, one ``y`` from the last state (classification);
     - ``"1_to_n"``: one ``x`` at the first step, ``y_1..y_T`` out (captioning);
     - ``"1_to_n_every_step"``: the same ``x`` fed to every step, ``y_1..y_T`` out;
-    - ``"n_to_m"``: an encoder reads ``x_1..x_N`` into a context ``c``, which starts a
-      decoder that writes ``y_1..y_M`` (``in_steps=N``, ``out_steps=M``).
+    - ``"n_to_m"``: an encoder (weights U, W) reads ``x_1..x_N`` into a context **c**, which
+      starts a decoder with weights of its own (U', W', V') that reads ``x'_1..x'_M`` and
+      writes ``y_1..y_M`` (``in_steps=N``, ``out_steps=M``).
 
     Args:
         topology: one of the names above.
@@ -128,7 +129,7 @@ def unrolled(
     else:
         _draw_topology(cv, x0, topology, steps, cell_label, w)
     if highlight_shared:
-        _legend_shared(cv, ["U", "W", "W'", "V'"] if topology == "n_to_m" else ["U", "W", "V"])
+        _legend_shared(cv, ["U", "W", "U'", "W'", "V'"] if topology == "n_to_m" else ["U", "W", "V"])
     _title(cv, title)
     return cv.finish()
 
@@ -162,7 +163,8 @@ def _bus(
 
 
 def _draw_n_to_m(cv: _Canvas, x0: float, n: int, m: int, cell_label: str, w: _Weights) -> None:
-    """Encoder (N steps) → context c (the decoder's initial state) → decoder (M steps)."""
+    """Encoder (N steps, weights U, W) → context c (the decoder's initial state) → decoder
+    (M steps, inputs x'_t, weights U', W', V')."""
     enc = _chain(
         cv,
         x0,
@@ -175,7 +177,7 @@ def _draw_n_to_m(cv: _Canvas, x0: float, n: int, m: int, cell_label: str, w: _We
         weights=w,
     )
     xc = enc[-1].x + _DX
-    c = _box(cv, xc, _Y_H, "$c$", "context", w=_IO_W, h=_IO_H, gid="context")
+    c = _box(cv, xc, _Y_H, r"$\mathbf{c}$", "context", w=_IO_W, h=_IO_H, gid="context")
     _arrow(cv, enc[-1], c)
     dec_w = _Weights(w.show, w.highlight, prime=True)
     dec = _chain(
@@ -183,7 +185,7 @@ def _draw_n_to_m(cv: _Canvas, x0: float, n: int, m: int, cell_label: str, w: _We
         xc + _DX,
         m,
         start=c,
-        inputs=[None] * m,
+        inputs=[f"$x'_{{{t}}}$" for t in range(1, m + 1)],
         outputs=[f"$y_{{{t}}}$" for t in range(1, m + 1)],
         cell_label=cell_label,
         state="$h'_{{{t}}}$",
