@@ -16,6 +16,7 @@ from seqkeras.checks.lesson03 import (
     check_perplexity_from_nll,
     check_sample_top_k,
     check_sample_with_temperature,
+    check_stateful_batches,
 )
 from seqkeras.grading import ExerciseError
 
@@ -713,3 +714,101 @@ def test_top_k_bugs_are_named(wrong, diagnosis):
 
 def test_top_k_stub(assert_not_attempted):
     assert_not_attempted(check_sample_top_k)
+
+
+# --------------------------------------------------------------------------- 03.7 stateful batches
+def stateful_batches(ids, batch_size, seq_len):  # the notebook's solution
+    n_batches = (len(ids) - 1) // (batch_size * seq_len)
+    stream = n_batches * seq_len  # characters per row
+    x = ids[: batch_size * stream].reshape(batch_size, n_batches, seq_len)
+    y = ids[1 : batch_size * stream + 1].reshape(batch_size, n_batches, seq_len)
+    return x.transpose(1, 0, 2), y.transpose(1, 0, 2)
+
+
+def stateful_loops(ids, batch_size, seq_len):  # index arithmetic, one window at a time
+    n_batches = (len(ids) - 1) // (batch_size * seq_len)
+    stream = n_batches * seq_len
+    x = np.zeros((n_batches, batch_size, seq_len), dtype=ids.dtype)
+    y = np.zeros_like(x)
+    for j in range(n_batches):
+        for i in range(batch_size):
+            start = i * stream + j * seq_len
+            x[j, i] = ids[start : start + seq_len]
+            y[j, i] = ids[start + 1 : start + seq_len + 1]
+    return x, y
+
+
+def stateful_stacked(ids, batch_size, seq_len):  # streams first, then np.stack of batches, as a list
+    n_batches = (len(ids) - 1) // (batch_size * seq_len)
+    stream = n_batches * seq_len
+    rows = [ids[i * stream : (i + 1) * stream + 1] for i in range(batch_size)]
+    x = np.stack([np.stack([r[j * seq_len : (j + 1) * seq_len] for r in rows]) for j in range(n_batches)])
+    y = np.stack(
+        [np.stack([r[j * seq_len + 1 : (j + 1) * seq_len + 1] for r in rows]) for j in range(n_batches)]
+    )
+    return [x, y]
+
+
+@pytest.mark.parametrize("answer", [stateful_batches, stateful_loops, stateful_stacked])
+def test_stateful_correct_answers_pass(answer, capsys):
+    assert passed(check_stateful_batches(answer))
+    assert "✅ Exercise 03.7 (stateful_batches): passed" in capsys.readouterr().out
+
+
+def _side_by_side(ids, batch_size, seq_len):  # consecutive windows in one batch
+    n_batches = (len(ids) - 1) // (batch_size * seq_len)
+    used = n_batches * batch_size * seq_len
+    shape = (n_batches, batch_size, seq_len)
+    return ids[:used].reshape(shape), ids[1 : used + 1].reshape(shape)
+
+
+def _too_many_batches(ids, batch_size, seq_len):  # forgets the id the last target needs
+    n_batches = len(ids) // (batch_size * seq_len)
+    stream = n_batches * seq_len
+    x = ids[: batch_size * stream].reshape(batch_size, n_batches, seq_len)
+    y = ids[1 : batch_size * stream + 1].reshape(batch_size, n_batches, seq_len)
+    return x.transpose(1, 0, 2), y.transpose(1, 0, 2)
+
+
+def _not_transposed(ids, batch_size, seq_len):
+    x, y = stateful_batches(ids, batch_size, seq_len)
+    return x.transpose(1, 0, 2), y.transpose(1, 0, 2)
+
+
+def _sorts_ids(ids, batch_size, seq_len):
+    out = stateful_batches(ids.copy(), batch_size, seq_len)
+    ids.sort()
+    return out
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (_side_by_side, "consecutive windows sit side by side in ONE batch"),
+        (lambda ids, b, t: (stateful_batches(ids, b, t)[0],) * 2, "the targets are the inputs"),
+        (
+            lambda ids, b, t: (
+                stateful_batches(ids, b, t)[0],
+                np.roll(stateful_batches(ids, b, t)[0], -1, axis=-1),
+            ),
+            "wraps around",
+        ),
+        (_too_many_batches, "targets need one id more than the inputs"),
+        (_not_transposed, r"the first axis is the batch index j.*transpose\(1, 0, 2\)"),
+        (lambda ids, b, t: tuple(a.astype(float) for a in stateful_batches(ids, b, t)), "dtype float64"),
+        (_sorts_ids, "changed its argument `ids` in place"),
+        (lambda ids, b, t: stateful_batches(ids, b, t)[0], "return two arrays"),
+        (
+            lambda ids, b, t: (stateful_batches(ids, b, t)[0], stateful_batches(ids, b, t)[1] + 1),
+            "y for 103 ids",
+        ),
+        (lambda ids, b, t: None, "return two arrays"),
+    ],
+)
+def test_stateful_bugs_are_named(wrong, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_stateful_batches(wrong)
+
+
+def test_stateful_stub(assert_not_attempted):
+    assert_not_attempted(check_stateful_batches)

@@ -12,6 +12,8 @@ answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely bug.
 - 03.5 :func:`check_bigram_add_k`: ``bigram_add_k(ids, vocab_size, k) -> (vocab_size, vocab_size)``,
   an add-k smoothed bigram table p(next | previous)
 - 03.6 :func:`check_sample_top_k`: ``sample_top_k(probs, k, rng) -> int``, top-k sampling
+- 03.7 :func:`check_stateful_batches`: ``stateful_batches(ids, batch_size, seq_len) -> (x, y)``,
+  batches whose rows continue from one batch to the next, so that a state can be carried
 
 What they test besides the ordinary case: several shapes and lengths (one character, one
 token of prompt, a vocabulary size the lesson does not use); extreme values (ten thousand
@@ -52,6 +54,7 @@ __all__ = [
     "check_generate_ids",
     "check_bigram_add_k",
     "check_sample_top_k",
+    "check_stateful_batches",
 ]
 
 
@@ -859,3 +862,107 @@ def check_sample_top_k(fn: Callable[..., Any]) -> None:
             "two differently seeded rngs gave the same 20 ids: your function does not draw with "
             "the `rng` it is given (a fixed seed of its own?)."
         )
+
+
+# --------------------------------------------------------------------------- 03.7 stateful batches
+def _stateful(ids: np.ndarray, batch_size: int, seq_len: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs and targets ``(n_batches, batch_size, seq_len)``: row i of batch j + 1 continues
+    row i of batch j, each row of the batches together one contiguous stream of the text."""
+    n_batches = (len(ids) - 1) // (batch_size * seq_len)
+    used = batch_size * n_batches * seq_len
+    x = ids[:used].reshape(batch_size, n_batches, seq_len).transpose(1, 0, 2)
+    y = ids[1 : used + 1].reshape(batch_size, n_batches, seq_len).transpose(1, 0, 2)
+    return x, y
+
+
+def _stateful_bugs(
+    ids: np.ndarray, batch_size: int, seq_len: int
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """What the likely bugs of the stateful layout return, as (x, y)."""
+    x, y = _stateful(ids, batch_size, seq_len)
+    n_batches = x.shape[0]
+    used = batch_size * n_batches * seq_len
+    side = (
+        ids[:used].reshape(n_batches, batch_size, seq_len),
+        ids[1 : used + 1].reshape(n_batches, batch_size, seq_len),
+    )
+    return {
+        "consecutive windows sit side by side in ONE batch (as sliding_windows cuts them), so "
+        "row i of the next batch does not continue row i of this one. Cut the text into "
+        "batch_size long streams first (reshape(batch_size, n_batches, seq_len)), then take "
+        "window j of every stream for batch j (transpose(1, 0, 2)).": side,
+        "the targets are the inputs: y must be the same text shifted by one character, "
+        "ids[1:] where x reads ids[:-1].": (x, x),
+        "each window's last target wraps around to its own first character (np.roll?): it must be "
+        "the character after the window, which begins the next window of the same row.": (
+            x,
+            np.roll(x, -1, axis=-1),
+        ),
+    }
+
+
+def _as_batches(got: Any, shape: tuple[int, int, int], name: str, given: str) -> np.ndarray:
+    arr = expect_array(name, got, shape, ("n_batches", "batch_size", "seq_len"), given=given)
+    raw = np.asarray(got)
+    if raw.dtype.kind not in "iu":
+        raise ExerciseError(
+            f"{name} has dtype {raw.dtype}: character ids are integers; keep the dtype of ids."
+        )
+    return arr
+
+
+@exercise("03.7", "stateful_batches")
+def check_stateful_batches(fn: Callable[..., Any]) -> None:
+    """Check ``fn(ids, batch_size, seq_len) -> (x, y)``: batches that carry the state.
+
+    Args:
+        fn: the learner's function. ``ids`` is a 1-D integer array. With
+            ``n_batches = (len(ids) - 1) // (batch_size * seq_len)`` it must return ``x`` and
+            ``y``, integer arrays ``(n_batches, batch_size, seq_len)``: the first
+            ``batch_size * n_batches * seq_len`` ids cut into ``batch_size`` contiguous streams,
+            ``x[j, i]`` the j-th window of stream i, and ``y`` the same one character later.
+            So ``x[j + 1, i]`` continues ``x[j, i]``. ``ids`` is left unchanged.
+    """
+    # The main probe (with the likely bugs named); then a text that fits exactly (one id to
+    # spare for the last target), one window per batch, batch of one, windows of one.
+    probes = [(np.arange(100, 203), 3, 4), (np.arange(5, 5 + 2 * 3 * 5), 2, 5), (np.arange(40, 71), 4, 7)]
+    rng = np.random.default_rng(8)
+    probes += [(rng.integers(0, 65, size=50).astype(np.int32), 1, 6), (rng.integers(0, 65, size=9), 3, 1)]
+    for p, (ids, batch_size, seq_len) in enumerate(probes):
+        x_ref, y_ref = _stateful(ids, batch_size, seq_len)
+        inputs = {"ids": ids, "batch_size": batch_size, "seq_len": seq_len}
+        try:
+            got, passed = call_on_copies(fn, inputs)
+        except ExerciseError as err:
+            if "reshape" in str(err):
+                raise ExerciseError(
+                    f"{err}\nHint: the targets need one id more than the inputs, so only "
+                    "n_batches = (len(ids) - 1) // (batch_size * seq_len) batches fit; use the "
+                    "first batch_size * n_batches * seq_len ids for x and the same span shifted by "
+                    "one for y."
+                ) from None
+            raise
+        expect_unchanged(inputs, passed)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise ExerciseError(f"return two arrays, `return x, y`; got {type(got).__name__}.")
+        given = f"for {len(ids)} ids, batch_size = {batch_size}, seq_len = {seq_len}"
+        shape = x_ref.shape
+        if np.shape(got[0]) == (batch_size, shape[0], seq_len) and batch_size != shape[0]:
+            raise ExerciseError(
+                f"x has shape {np.shape(got[0])}, expected {shape} {given}: the first axis is the "
+                "batch index j (x[j] is one batch, fed to the model in turn), so transpose the "
+                "streams: .transpose(1, 0, 2)."
+            )
+        x = _as_batches(got[0], shape, "x", given)
+        y = _as_batches(got[1], shape, "y", given)
+        bugs = _stateful_bugs(ids, batch_size, seq_len) if p == 0 else {}
+        for name, value, expected, k in (("x", x, x_ref, 0), ("y", y, y_ref, 1)):
+            expect_close(
+                f"{name} {given}",
+                value,
+                expected,
+                atol=0,
+                rtol=0,
+                likely_bugs={d: v[k] for d, v in bugs.items()},
+                hint="Row i of batch j + 1 must continue row i of batch j." if name == "x" else "",
+            )
