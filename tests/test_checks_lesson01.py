@@ -10,6 +10,7 @@ import pytest
 import seqkeras.reference as ref
 from seqkeras.checks.lesson01 import (
     check_bptt_dW,
+    check_n_to_n_loss_and_grads,
     check_port_to_simple_rnn,
     check_rnn_cell_step,
     check_rnn_forward,
@@ -577,3 +578,164 @@ def test_param_count_bugs_are_named(wrong, diagnosis):
 
 def test_param_count_stub(assert_not_attempted):
     assert_not_attempted(check_rnn_param_count)
+
+
+# ----------------------------------------------------------------------------- 01.7 BPTT, N vs N
+def n_to_n(x, y, h0, U, W, b, V, c):  # the notebook's solution
+    batch, T, _ = x.shape
+    hs = ref.rnn_forward(x, h0, U, W, b)  # (batch, T, n_h)
+    p = ref.softmax(hs @ V + c)  # (batch, T, n_out)
+    onehot = np.eye(V.shape[1])[y]
+    loss = -np.sum(onehot * np.log(p)) / (batch * T)
+    dz = (p - onehot) / (batch * T)
+    dV, dc = np.einsum("bth,bto->ho", hs, dz), dz.sum(axis=(0, 1))
+    dU, dW, db = np.zeros_like(U), np.zeros_like(W), np.zeros_like(b)
+    dh_next = np.zeros_like(h0)
+    for t in reversed(range(T)):
+        da = (dz[:, t] @ V.T + dh_next) * (1 - hs[:, t] ** 2)
+        dU += x[:, t].T @ da
+        dW += (hs[:, t - 1] if t > 0 else h0).T @ da
+        db += da.sum(axis=0)
+        dh_next = da @ W.T
+    return loss, {"U": dU, "W": dW, "b": db, "V": dV, "c": dc}
+
+
+def n_to_n_reference(x, y, h0, U, W, b, V, c):
+    return ref.rnn_loss_and_grads(x, y, {"U": U, "W": W, "b": b, "V": V, "c": c}, h0)
+
+
+def n_to_n_time_major(x, y, h0, U, W, b, V, c):  # lists of per-step arrays, grads as a list of pairs
+    batch, T, _ = x.shape
+    states, probs = [h0], []
+    for t in range(T):
+        states.append(np.tanh(x[:, t] @ U + states[-1] @ W + b))
+        z = states[-1] @ V + c
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        probs.append(e / e.sum(axis=1, keepdims=True))
+    n = y.size
+    loss = 0.0
+    grads = dict(U=0 * U, W=0 * W, b=0 * b, V=0 * V, c=0 * c)
+    carry = 0.0
+    for t in range(T, 0, -1):
+        p_true = probs[t - 1][np.arange(batch), y[:, t - 1]]
+        loss -= np.log(p_true).sum() / n
+        dz = probs[t - 1].copy()
+        dz[np.arange(batch), y[:, t - 1]] -= 1.0
+        dz /= n
+        grads["V"] = grads["V"] + np.einsum("bh,bo->ho", states[t], dz)
+        grads["c"] = grads["c"] + dz.sum(0)
+        da = (dz @ V.T + carry) * (1 - states[t] ** 2)
+        grads["U"] = grads["U"] + np.einsum("bi,bh->ih", x[:, t - 1], da)
+        grads["W"] = grads["W"] + np.einsum("bi,bh->ih", states[t - 1], da)
+        grads["b"] = grads["b"] + da.sum(0)
+        carry = da @ W.T
+    return np.float64(loss), grads
+
+
+def test_n_to_n_reference_passes(capsys):
+    assert check_n_to_n_loss_and_grads(n_to_n)
+    assert "✅ Exercise 01.7 (n_to_n_loss_and_grads): passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [n_to_n_reference, n_to_n_time_major])
+def test_n_to_n_correct_alternatives_pass(answer):
+    assert check_n_to_n_loss_and_grads(answer)
+
+
+@pytest.mark.parametrize("batch, T", [(1, 1), (2, 3), (3, 8)])
+def test_n_to_n_solution_matches_finite_differences(batch, T):
+    rng = np.random.default_rng(batch * 10 + T)
+    n_in, n_h, n_out = 3, 4, 5
+    params = {
+        "U": rng.normal(size=(n_in, n_h)) * 0.5,
+        "W": rng.normal(size=(n_h, n_h)) * 0.5,
+        "b": rng.normal(size=n_h) * 0.3,
+        "V": rng.normal(size=(n_h, n_out)),
+        "c": rng.normal(size=n_out) * 0.3,
+    }
+    x, h0 = rng.normal(size=(batch, T, n_in)), rng.normal(size=(batch, n_h)) * 0.5
+    y = rng.integers(n_out, size=(batch, T))
+    _, grads = n_to_n(x, y, h0, **params)
+    for name in params:
+        numeric = ref.numerical_gradient(lambda: n_to_n(x, y, h0, **params)[0], params[name])
+        assert ref.relative_error(grads[name], numeric) < 1e-7, name
+
+
+def make_n_to_n(divide="all", last_only=False, carry=True, deriv=True, zeros=False, head_last=False):
+    def fn(x, y, h0, U, W, b, V, c):
+        batch, T, _ = x.shape
+        start = np.zeros_like(h0) if zeros else h0
+        hs = ref.rnn_forward(x, start, U, W, b)
+        p = ref.softmax(hs @ V + c)
+        onehot = np.eye(V.shape[1])[y]
+        n = {"all": batch * T, "batch": batch, "none": 1}[divide]
+        loss = -np.sum(onehot * np.log(p)) / n
+        dz = (p - onehot) / n
+        if head_last:
+            dV, dc = hs[:, -1].T @ dz[:, -1], dz[:, -1].sum(axis=0)
+        else:
+            dV, dc = np.einsum("bth,bto->ho", hs, dz), dz.sum(axis=(0, 1))
+        dU, dW, db = np.zeros_like(U), np.zeros_like(W), np.zeros_like(b)
+        dh_next = np.zeros_like(h0)
+        for t in reversed(range(T)):
+            direct = dz[:, t] @ V.T if (t == T - 1 or not last_only) else 0.0
+            dh = direct + (dh_next if carry else 0.0)
+            da = dh * (1 - hs[:, t] ** 2) if deriv else dh
+            dU += x[:, t].T @ da
+            dW += (hs[:, t - 1] if t > 0 else start).T @ da
+            db += da.sum(axis=0)
+            dh_next = da @ W.T
+        return loss, {"U": dU, "W": dW, "b": db, "V": dV, "c": dc}
+
+    return fn
+
+
+def n_to_n_in_place(x, y, h0, U, W, b, V, c):  # runs the state in the caller's h0
+    loss, grads = n_to_n(x, y, h0, U, W, b, V, c)
+    h0 *= 0.0
+    return loss, grads
+
+
+def n_to_n_squeezed_b(x, y, h0, U, W, b, V, c):  # db summed over every axis
+    loss, grads = n_to_n(x, y, h0, U, W, b, V, c)
+    grads["c"] = grads["c"].sum()
+    return loss, grads
+
+
+def n_to_n_dV_transposed(x, y, h0, U, W, b, V, c):
+    loss, grads = n_to_n(x, y, h0, U, W, b, V, c)
+    grads["V"] = grads["V"].T
+    return loss, grads
+
+
+def n_to_n_fixed_length(x, y, h0, U, W, b, V, c):  # the first probe's T = 4 written in
+    return n_to_n(x[:, :4], y[:, :4], h0, U, W, b, V, c)
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (make_n_to_n(divide="batch"), "divided by the batch size only"),
+        (make_n_to_n(divide="none"), "nothing is divided"),
+        (make_n_to_n(last_only=True), "only the last step's output sends a gradient"),
+        (make_n_to_n(carry=False), "does not travel back in time"),
+        (make_n_to_n(deriv=False), "forgot the tanh derivative"),
+        (make_n_to_n(zeros=True), "starts from zeros: use the h0"),
+        (make_n_to_n(head_last=True), "output layer's gradient comes from the last step only"),
+        (n_to_n_in_place, "changed its argument `h0` in place"),
+        (n_to_n_squeezed_b, r"dc should be a NumPy array of shape \(3,\)|dc has shape \(\), expected \(3,\)"),
+        (n_to_n_dV_transposed, r"dV has shape \(3, 5\), expected \(5, 3\).*transposed"),
+        (n_to_n_fixed_length, r"the loss for x \(3, 9, 4\).*differs"),
+        (lambda *a: n_to_n(*a)[1], "returned a dict of 5 items|return two things"),
+        (lambda *a: (n_to_n(*a)[0], list(n_to_n(*a)[1].values())), "should be a dict of gradients"),
+        (lambda *a: (n_to_n(*a)[0], {k: v for k, v in n_to_n(*a)[1].items() if k != "c"}), r"lacks \['c'\]"),
+        (lambda *a: (str(n_to_n(*a)[0]), n_to_n(*a)[1]), "the loss should be one number"),
+        (lambda *a: None, "forget to `return loss, grads`"),
+    ],
+)
+def test_n_to_n_bugs_are_named(wrong, diagnosis):
+    rejects(check_n_to_n_loss_and_grads, wrong, diagnosis)
+
+
+def test_n_to_n_stub(assert_not_attempted):
+    assert_not_attempted(check_n_to_n_loss_and_grads)

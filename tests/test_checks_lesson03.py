@@ -11,9 +11,12 @@ import pytest
 import seqkeras.reference as ref
 from seqkeras import decoding
 from seqkeras.checks.lesson03 import (
+    check_bigram_add_k,
     check_generate_ids,
     check_perplexity_from_nll,
+    check_sample_top_k,
     check_sample_with_temperature,
+    check_stateful_batches,
 )
 from seqkeras.grading import ExerciseError
 
@@ -499,3 +502,313 @@ def test_generation_answer_of_the_wrong_kind():
 
 def test_generation_stub(assert_not_attempted):
     assert_not_attempted(check_generate_ids)
+
+
+# --------------------------------------------------------------------------- 03.5 add-k bigram
+def bigram_add_k(ids, vocab_size, k):  # the notebook's solution
+    counts = np.full((vocab_size, vocab_size), float(k))
+    np.add.at(counts, (ids[:-1], ids[1:]), 1)
+    return counts / counts.sum(axis=1, keepdims=True)
+
+
+def bigram_loop(ids, vocab_size, k):  # a dict of counts and a Python loop
+    pairs = {}
+    for a, b in zip(ids[:-1].tolist(), ids[1:].tolist()):
+        pairs[a, b] = pairs.get((a, b), 0) + 1
+    table = np.zeros((vocab_size, vocab_size))
+    for a in range(vocab_size):
+        total = sum(pairs.get((a, b), 0) for b in range(vocab_size)) + k * vocab_size
+        for b in range(vocab_size):
+            table[a, b] = (pairs.get((a, b), 0) + k) / total
+    return table
+
+
+def bigram_bincount(ids, vocab_size, k):  # pair codes a * V + b counted with bincount
+    codes = ids[:-1].astype(np.int64) * vocab_size + ids[1:]
+    counts = np.bincount(codes, minlength=vocab_size**2).reshape(vocab_size, vocab_size) + k
+    return counts / counts.sum(axis=1)[:, None]
+
+
+@pytest.mark.parametrize("answer", [bigram_add_k, bigram_loop, bigram_bincount])
+def test_bigram_correct_answers_pass(answer, capsys):
+    assert passed(check_bigram_add_k(answer))
+    assert "✅ Exercise 03.5 (bigram_add_k): passed" in capsys.readouterr().out
+
+
+def _bigram_from(counts_fn, norm="rows", k_use="k"):
+    def fn(ids, vocab_size, k):
+        counts = counts_fn(ids, vocab_size)
+        kk = {"k": k, "one": 1.0}[k_use]
+        if norm == "rows":
+            return (counts + kk) / (counts + kk).sum(axis=1, keepdims=True)
+        if norm == "cols":
+            return (counts + kk) / (counts + kk).sum(axis=0, keepdims=True)
+        if norm == "all":
+            return (counts + kk) / (counts + kk).sum()
+        return (counts + kk) / (counts.sum(axis=1, keepdims=True) + kk)  # "denominator"
+
+    return fn
+
+
+def _counts(ids, vocab_size):
+    c = np.zeros((vocab_size, vocab_size))
+    np.add.at(c, (ids[:-1], ids[1:]), 1)
+    return c
+
+
+def _counts_fancy(ids, vocab_size):  # repeated pairs counted once
+    c = np.zeros((vocab_size, vocab_size))
+    c[ids[:-1], ids[1:]] += 1
+    return c
+
+
+def _counts_rolled(ids, vocab_size):  # np.roll adds a pair (last, first)
+    c = np.zeros((vocab_size, vocab_size))
+    np.add.at(c, (ids, np.roll(ids, -1)), 1)
+    return c
+
+
+def _counts_short(ids, vocab_size):  # off by one: the last pair dropped
+    c = np.zeros((vocab_size, vocab_size))
+    np.add.at(c, (ids[:-2], ids[1:-1]), 1)
+    return c
+
+
+def _bigram_from_data_size(ids, vocab_size, k):  # the size of the vocabulary taken from the ids
+    return bigram_add_k(ids, int(ids.max()) + 1, k)
+
+
+def _bigram_sorts_ids(ids, vocab_size, k):
+    table = bigram_add_k(ids, vocab_size, k)
+    ids.sort()
+    return table
+
+
+def _bigram_k_after(ids, vocab_size, k):
+    counts = _counts(ids, vocab_size)
+    return counts / counts.sum(axis=1, keepdims=True) + k
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (lambda ids, v, k: bigram_add_k(ids, v, k).T, "the table is transposed"),
+        (_bigram_from(lambda ids, v: _counts(ids, v).T), "rows must be the PREVIOUS character"),
+        (_bigram_from(_counts, norm="cols"), "each ROW must sum to 1"),
+        (_bigram_from(_counts, norm="all"), "the whole table sums to 1"),
+        (_bigram_from(_counts_fancy), "counts a pair that occurs several times only once"),
+        (_bigram_from(_counts_rolled), "from the last character back to the first"),
+        (_bigram_from(_counts_short), r"the last pair \(ids\[-2\], ids\[-1\]\) is missing"),
+        (_bigram_from(_counts, k_use="one"), "you added 1 .* instead of k"),
+        (_bigram_from(_counts, norm="denominator"), "the denominator must grow by k"),
+        (_bigram_k_after, "nan or inf"),
+        (_bigram_from_data_size, r"shape \(5, 5\), expected \(6, 6\)"),
+        (_bigram_sorts_ids, "changed the `ids`"),
+        (lambda ids, v, k: bigram_add_k(ids, v, k).tolist(), "is a list of 6 items"),
+        (lambda ids, v, k: None, "forget to `return`"),
+    ],
+)
+def test_bigram_bugs_are_named(wrong, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_bigram_add_k(wrong)
+
+
+def test_bigram_stub(assert_not_attempted):
+    assert_not_attempted(check_bigram_add_k)
+
+
+# --------------------------------------------------------------------------- 03.6 top-k sampling
+def sample_top_k(probs, k, rng):  # the notebook's solution
+    top = np.argsort(probs)[::-1][:k]  # ids of the k most likely, most likely first
+    q = probs[top] / probs[top].sum()
+    return int(top[rng.choice(k, p=q)])
+
+
+def top_k_masked(probs, k, rng):  # zero everything below the k-th largest, sample over all ids
+    threshold = np.sort(probs)[-k]
+    q = np.where(probs >= threshold, probs, 0.0)
+    return int(rng.choice(len(probs), p=q / q.sum()))
+
+
+def top_k_argpartition(probs, k, rng):  # unordered top k, numpy integer returned
+    top = np.argpartition(-probs, k - 1)[:k]
+    return rng.choice(top, p=probs[top] / probs[top].sum())
+
+
+@pytest.mark.parametrize("answer", [sample_top_k, top_k_masked, top_k_argpartition])
+def test_top_k_correct_answers_pass(answer, capsys, global_rng_untouched):
+    assert passed(check_sample_top_k(answer))
+    assert "✅ Exercise 03.6 (sample_top_k): passed" in capsys.readouterr().out
+
+
+def _top_positions(probs, k, rng):
+    top = np.argsort(probs)[::-1][:k]
+    return int(rng.choice(k, p=probs[top] / probs[top].sum()))
+
+
+def _top_smallest(probs, k, rng):
+    top = np.argsort(probs)[:k]
+    return int(top[rng.choice(k, p=probs[top] / probs[top].sum())])
+
+
+def _top_not_renormalised(probs, k, rng):
+    top = np.argsort(probs)[::-1][:k]
+    return int(top[rng.choice(k, p=probs[top])])
+
+
+def _top_k_plus_one(probs, k, rng):
+    return sample_top_k(probs, min(k + 1, len(probs)), rng)
+
+
+def _top_uniform(probs, k, rng):
+    top = np.argsort(probs)[::-1][:k]
+    return int(top[rng.integers(k)])
+
+
+def _top_in_place(probs, k, rng):
+    probs[np.argsort(probs)[:-k]] = 0.0
+    return int(rng.choice(len(probs), p=probs / probs.sum()))
+
+
+def _top_global(probs, k, rng):
+    top = np.argsort(probs)[::-1][:k]
+    return int(top[np.random.choice(k, p=probs[top] / probs[top].sum())])
+
+
+def _top_fixed_seed(probs, k, rng):
+    return sample_top_k(probs, k, np.random.default_rng(0))
+
+
+def _top_fresh(probs, k, rng):
+    return sample_top_k(probs, k, np.random.default_rng())
+
+
+def _top_five_ids(probs, k, rng):  # the number of ids written in
+    top = np.argsort(probs[:5])[::-1][:k]
+    return int(top[rng.choice(k, p=probs[top] / probs[top].sum())])
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (_top_positions, "position in the top-k list"),
+        (_top_smallest, "LEAST likely"),
+        (_top_not_renormalised, "do not sum to 1.*renormalise"),
+        (_top_k_plus_one, r"k \+ 1 tokens"),
+        (lambda p, k, rng: int(rng.choice(len(p), p=p)), "k is ignored"),
+        (lambda p, k, rng: int(np.argmax(p)), "greedy"),
+        (_top_uniform, "drawn equally often"),
+        (_top_in_place, "changed the `probs`"),
+        (_top_global, "global generator"),
+        (_top_fixed_seed, "returns id 1 every time: it does not draw at random"),
+        (_top_fresh, "same seeded rng gave different ids"),
+        (_top_five_ids, "with 40 ids and k = 7"),
+        (lambda p, k, rng: float(sample_top_k(p, k, rng)), "ONE character index, an int"),
+        (lambda p, k, rng: None, "forget to `return`"),
+    ],
+)
+def test_top_k_bugs_are_named(wrong, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_sample_top_k(wrong)
+
+
+def test_top_k_stub(assert_not_attempted):
+    assert_not_attempted(check_sample_top_k)
+
+
+# --------------------------------------------------------------------------- 03.7 stateful batches
+def stateful_batches(ids, batch_size, seq_len):  # the notebook's solution
+    n_batches = (len(ids) - 1) // (batch_size * seq_len)
+    stream = n_batches * seq_len  # characters per row
+    x = ids[: batch_size * stream].reshape(batch_size, n_batches, seq_len)
+    y = ids[1 : batch_size * stream + 1].reshape(batch_size, n_batches, seq_len)
+    return x.transpose(1, 0, 2), y.transpose(1, 0, 2)
+
+
+def stateful_loops(ids, batch_size, seq_len):  # index arithmetic, one window at a time
+    n_batches = (len(ids) - 1) // (batch_size * seq_len)
+    stream = n_batches * seq_len
+    x = np.zeros((n_batches, batch_size, seq_len), dtype=ids.dtype)
+    y = np.zeros_like(x)
+    for j in range(n_batches):
+        for i in range(batch_size):
+            start = i * stream + j * seq_len
+            x[j, i] = ids[start : start + seq_len]
+            y[j, i] = ids[start + 1 : start + seq_len + 1]
+    return x, y
+
+
+def stateful_stacked(ids, batch_size, seq_len):  # streams first, then np.stack of batches, as a list
+    n_batches = (len(ids) - 1) // (batch_size * seq_len)
+    stream = n_batches * seq_len
+    rows = [ids[i * stream : (i + 1) * stream + 1] for i in range(batch_size)]
+    x = np.stack([np.stack([r[j * seq_len : (j + 1) * seq_len] for r in rows]) for j in range(n_batches)])
+    y = np.stack(
+        [np.stack([r[j * seq_len + 1 : (j + 1) * seq_len + 1] for r in rows]) for j in range(n_batches)]
+    )
+    return [x, y]
+
+
+@pytest.mark.parametrize("answer", [stateful_batches, stateful_loops, stateful_stacked])
+def test_stateful_correct_answers_pass(answer, capsys):
+    assert passed(check_stateful_batches(answer))
+    assert "✅ Exercise 03.7 (stateful_batches): passed" in capsys.readouterr().out
+
+
+def _side_by_side(ids, batch_size, seq_len):  # consecutive windows in one batch
+    n_batches = (len(ids) - 1) // (batch_size * seq_len)
+    used = n_batches * batch_size * seq_len
+    shape = (n_batches, batch_size, seq_len)
+    return ids[:used].reshape(shape), ids[1 : used + 1].reshape(shape)
+
+
+def _too_many_batches(ids, batch_size, seq_len):  # forgets the id the last target needs
+    n_batches = len(ids) // (batch_size * seq_len)
+    stream = n_batches * seq_len
+    x = ids[: batch_size * stream].reshape(batch_size, n_batches, seq_len)
+    y = ids[1 : batch_size * stream + 1].reshape(batch_size, n_batches, seq_len)
+    return x.transpose(1, 0, 2), y.transpose(1, 0, 2)
+
+
+def _not_transposed(ids, batch_size, seq_len):
+    x, y = stateful_batches(ids, batch_size, seq_len)
+    return x.transpose(1, 0, 2), y.transpose(1, 0, 2)
+
+
+def _sorts_ids(ids, batch_size, seq_len):
+    out = stateful_batches(ids.copy(), batch_size, seq_len)
+    ids.sort()
+    return out
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (_side_by_side, "consecutive windows sit side by side in ONE batch"),
+        (lambda ids, b, t: (stateful_batches(ids, b, t)[0],) * 2, "the targets are the inputs"),
+        (
+            lambda ids, b, t: (
+                stateful_batches(ids, b, t)[0],
+                np.roll(stateful_batches(ids, b, t)[0], -1, axis=-1),
+            ),
+            "wraps around",
+        ),
+        (_too_many_batches, "targets need one id more than the inputs"),
+        (_not_transposed, r"the first axis is the batch index j.*transpose\(1, 0, 2\)"),
+        (lambda ids, b, t: tuple(a.astype(float) for a in stateful_batches(ids, b, t)), "dtype float64"),
+        (_sorts_ids, "changed its argument `ids` in place"),
+        (lambda ids, b, t: stateful_batches(ids, b, t)[0], "return two arrays"),
+        (
+            lambda ids, b, t: (stateful_batches(ids, b, t)[0], stateful_batches(ids, b, t)[1] + 1),
+            "y for 103 ids",
+        ),
+        (lambda ids, b, t: None, "return two arrays"),
+    ],
+)
+def test_stateful_bugs_are_named(wrong, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_stateful_batches(wrong)
+
+
+def test_stateful_stub(assert_not_attempted):
+    assert_not_attempted(check_stateful_batches)

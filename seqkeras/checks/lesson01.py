@@ -9,6 +9,8 @@ answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely bug.
 - 01.3 :func:`check_bptt_dW`: ``bptt_dW(hs, h0, W, dh_last) -> dL/dW``, backpropagation through time
 - 01.4 :func:`check_port_to_simple_rnn`: copy NumPy ``U, W, b`` into a ``keras.layers.SimpleRNN``
 - 01.5 :func:`check_rnn_param_count`: ``rnn_param_count(n_in, n_h, n_out, T) -> int``
+- 01.7 :func:`check_n_to_n_loss_and_grads`: ``n_to_n_loss_and_grads(x, y, h0, U, W, b, V, c)
+  -> (loss, grads)``, backpropagation through time for all five parameters of an N-vs-N RNN
 
 Shapes follow :mod:`seqkeras.reference`: row vectors, Keras layout (``U`` ``(n_in, n_h)``,
 ``W`` ``(n_h, n_h)``, ``b`` ``(n_h,)``). Every checker tries several sizes, including T = 1,
@@ -43,6 +45,7 @@ __all__ = [
     "check_bptt_dW",
     "check_port_to_simple_rnn",
     "check_rnn_param_count",
+    "check_n_to_n_loss_and_grads",
 ]
 
 
@@ -512,3 +515,182 @@ def check_rnn_param_count(fn: Callable[..., Any]) -> None:
                 f"for n_in={n_in}, n_h={n_h}, n_out={n_out} you count {got}, expected {want}. "
                 "Count U (n_in × n_h), W (n_h × n_h), b (n_h), V (n_h × n_out) and c (n_out)."
             )
+
+
+# --------------------------------------------------------------------------- 01.7 BPTT, N vs N
+_GRAD_NAMES = ("U", "W", "b", "V", "c")
+
+
+def _n_to_n(
+    x: np.ndarray,
+    y: np.ndarray,
+    h0: np.ndarray,
+    params: dict[str, np.ndarray],
+    *,
+    scale: str = "all",
+    outputs: str = "every",
+    carry: bool = True,
+    deriv: bool = True,
+    start: str = "h0",
+    head: str = "every",
+) -> tuple[float, dict[str, np.ndarray]]:
+    """Loss and gradients of an N-vs-N RNN, with one bug switched on at a time.
+
+    ``scale``: ``"all"`` divides by batch × T (right), ``"batch"`` by the batch only,
+    ``"none"`` not at all. ``outputs="last"``: only the last step's output sends a gradient
+    into the states (the N-vs-1 rule). ``carry=False``: the gradient does not flow back from
+    step t+1. ``deriv=False``: no tanh derivative. ``start="zeros"``: ``h0`` ignored.
+    ``head="last"``: dV and dc from the last step only.
+    """
+    U, W, b, V, c = (params[k] for k in _GRAD_NAMES)
+    batch, T, _ = x.shape
+    h_start = h0 if start == "h0" else np.zeros_like(h0)
+    hs = ref.rnn_forward(x, h_start, U, W, b)
+    p = ref.softmax(hs @ V + c)  # (batch, T, n_out)
+    onehot = np.eye(V.shape[1])[y]
+    n = {"all": batch * T, "batch": batch, "none": 1}[scale]
+    loss = float(-np.log(np.sum(p * onehot, axis=-1)).sum() / n)
+    dz = (p - onehot) / n
+    if head == "every":
+        dV, dc = np.einsum("bth,bto->ho", hs, dz), dz.sum(axis=(0, 1))
+    else:
+        dV, dc = hs[:, -1].T @ dz[:, -1], dz[:, -1].sum(axis=0)
+    dh_out = dz @ V.T
+    if outputs == "last":
+        dh_out[:, :-1] = 0.0
+    grads = {"U": np.zeros_like(U), "W": np.zeros_like(W), "b": np.zeros_like(b), "V": dV, "c": dc}
+    dh_next = np.zeros_like(h0)
+    for t in reversed(range(T)):
+        h_prev = hs[:, t - 1] if t > 0 else h_start
+        da = (dh_out[:, t] + (dh_next if carry else 0.0)) * ((1.0 - hs[:, t] ** 2) if deriv else 1.0)
+        grads["U"] += x[:, t].T @ da
+        grads["W"] += h_prev.T @ da
+        grads["b"] += da.sum(axis=0)
+        dh_next = da @ W.T
+    return loss, grads
+
+
+_N_TO_N_BUGS = {
+    "you divided by the batch size only: the loss is the MEAN over all batch × T predictions "
+    "(every step has one), so dz = (p - onehot) / (batch * T), and the loss divides by "
+    "batch * T too.": dict(scale="batch"),
+    "nothing is divided: the loss is the MEAN cross-entropy over the batch × T predictions, "
+    "so divide the sum (and dz) by batch * T.": dict(scale="none"),
+    "only the last step's output sends a gradient into the states, as in the N-vs-1 model of "
+    "section 7. In N vs N every step has an output, so the gradient reaching h_t is "
+    "dz_t @ V.T PLUS what step t+1 sends back.": dict(outputs="last"),
+    "the gradient does not travel back in time: at step t, add what step t+1 sends back "
+    "(da_{t+1} @ W.T) to the gradient from step t's own output, dz_t @ V.T.": dict(carry=False),
+    "you forgot the tanh derivative: multiply the gradient reaching h_t by (1 - h_t**2) "
+    "before using it.": dict(deriv=False),
+    "the forward pass starts from zeros: use the h0 you are given (it is the state before "
+    "step 1, and W multiplies it at step 1).": dict(start="zeros"),
+    "the output layer's gradient comes from the last step only: V and c are used at every "
+    "step, so dV adds h_t.T @ dz_t over all t (and dc adds dz_t over batch and time).": dict(head="last"),
+}
+
+
+def _grads_dict(got: Any) -> tuple[float, dict[str, Any]]:
+    """Split the learner's ``(loss, grads)``; a sentence for anything else."""
+    if got is None:
+        raise ExerciseError("your function returned None: did you forget to `return loss, grads`?")
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        what = f"a {type(got).__name__}" + (f" of {len(got)} items" if isinstance(got, (tuple, list)) else "")
+        raise ExerciseError(
+            f"your function returned {what}: return two things, `return loss, grads`, the loss (a "
+            'number) and a dict {"U": dU, "W": dW, "b": db, "V": dV, "c": dc}.'
+        )
+    loss, grads = got
+    if not hasattr(grads, "keys"):
+        raise ExerciseError(
+            f"the second thing returned is a {type(grads).__name__}; it should be a dict of "
+            'gradients, {"U": dU, "W": dW, "b": db, "V": dV, "c": dc}.'
+        )
+    missing = [k for k in _GRAD_NAMES if k not in grads]
+    if missing:
+        raise ExerciseError(
+            f"the gradients dict lacks {missing} (it has {sorted(map(str, grads.keys()))}): give "
+            "all five, with the keys 'U', 'W', 'b', 'V', 'c'."
+        )
+    arr = np.asarray(loss) if not isinstance(loss, (str, bytes, dict)) else None
+    if arr is None or arr.shape != () or arr.dtype.kind not in "iuf":
+        raise ExerciseError(
+            f"the loss should be one number, got {type(loss).__name__}"
+            + (f" of shape {arr.shape}" if arr is not None and arr.ndim else "")
+            + ": average over every prediction, e.g. float(-np.mean(np.log(p_true)))."
+        )
+    return float(arr), dict(grads)
+
+
+@exercise("01.7", "n_to_n_loss_and_grads")
+def check_n_to_n_loss_and_grads(fn: Callable[..., Any]) -> None:
+    """Check ``fn(x, y, h0, U, W, b, V, c)``: backpropagation through time for N vs N.
+
+    Args:
+        fn: the learner's function. ``x`` ``(batch, T, n_in)``, ``y`` ``(batch, T)`` integer
+            class ids (one target per step), ``h0`` ``(batch, n_h)``; the model is
+            ``h_t = tanh(x_t @ U + h_{t-1} @ W + b)``, ``p_t = softmax(h_t @ V + c)``, and the
+            loss the mean cross-entropy over all batch × T predictions. It must return
+            ``(loss, {"U": dU, "W": dW, "b": db, "V": dV, "c": dc})``, each gradient the shape of
+            its parameter, and leave its inputs unchanged.
+
+    Probes: the main case (with the likely bugs named), then T = 1 with a batch of one, a
+    length and sizes the lesson never uses with int32 targets, and a single hidden unit.
+    """
+    rng = np.random.default_rng(7)
+    axes = {
+        "U": ("n_in", "n_h"),
+        "W": ("row", "column"),
+        "b": ("n_h",),
+        "V": ("n_h", "n_out"),
+        "c": ("n_out",),
+    }
+    configs = [(2, 4, 3, 5, 3), (1, 1, 2, 3, 4), (3, 9, 4, 2, 6), (1, 6, 1, 1, 2)]
+    for i, (batch, T, n_in, n_h, n_out) in enumerate(configs):
+        U, W, b = _weights(rng, n_in, n_h)
+        params = {
+            "U": U,
+            "W": W,
+            "b": b,
+            "V": rng.normal(size=(n_h, n_out)),
+            "c": rng.normal(size=n_out) * 0.3,
+        }
+        x, h0 = rng.normal(size=(batch, T, n_in)), rng.normal(size=(batch, n_h)) * 0.5
+        y = rng.integers(n_out, size=(batch, T)).astype(np.int32 if i == 2 else np.int64)
+        loss_ref, grads_ref = ref.rnn_loss_and_grads(x, y, params, h0)
+        inputs = {"x": x, "y": y, "h0": h0, **params}
+        got, passed = call_on_copies(fn, inputs)
+        loss, grads = _grads_dict(got)
+        given = f"for x {shape_str(x.shape)}, n_h = {n_h}, n_out = {n_out}"
+        variants = {d: _n_to_n(x, y, h0, params, **kw) for d, kw in _N_TO_N_BUGS.items()} if i == 0 else {}
+        expect_close(
+            "the loss" if i == 0 else f"the loss {given}",
+            loss,
+            loss_ref,
+            atol=1e-8,
+            likely_bugs={d: v[0] for d, v in variants.items()},
+            hint="The loss is the mean of -log p_t[y_t] over every step of every sequence.",
+        )
+        for name in _GRAD_NAMES:
+            try:
+                g = expect_array(f"d{name}", grads[name], params[name].shape, axes[name], given=given)
+            except ExerciseError as err:
+                if name in ("b", "c") and np.ndim(grads[name]) != 1:
+                    raise ExerciseError(
+                        f"{err} d{name} has one entry per {'hidden unit' if name == 'b' else 'class'}: "
+                        "sum over the batch (and time) axes only, e.g. da.sum(axis=0)."
+                    ) from None
+                raise
+            expect_close(
+                f"d{name}" if i == 0 else f"d{name} {given}",
+                g,
+                grads_ref[name],
+                atol=1e-8,
+                rtol=1e-6,
+                likely_bugs={d: v[1][name] for d, v in variants.items()},
+                hint="It was right for the first probe: take every size from the arguments' "
+                ".shape, and keep the batch axis when the batch has one sequence."
+                if i
+                else "",
+            )
+        expect_unchanged(inputs, passed)

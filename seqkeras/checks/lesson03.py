@@ -9,6 +9,11 @@ answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely bug.
 - 03.2 :func:`check_sample_with_temperature`: ``sample_with_temperature(probs, temperature, rng) -> int``
 - 03.3 :func:`check_generate_ids`: ``generate_ids(step_fn, state, prompt_ids, n, temperature, rng)
   -> n new ids``, the generation loop that carries the model's state
+- 03.5 :func:`check_bigram_add_k`: ``bigram_add_k(ids, vocab_size, k) -> (vocab_size, vocab_size)``,
+  an add-k smoothed bigram table p(next | previous)
+- 03.6 :func:`check_sample_top_k`: ``sample_top_k(probs, k, rng) -> int``, top-k sampling
+- 03.7 :func:`check_stateful_batches`: ``stateful_batches(ids, batch_size, seq_len) -> (x, y)``,
+  batches whose rows continue from one batch to the next, so that a state can be carried
 
 What they test besides the ordinary case: several shapes and lengths (one character, one
 token of prompt, a vocabulary size the lesson does not use); extreme values (ten thousand
@@ -33,9 +38,24 @@ import numpy as np
 import seqkeras.reference as ref
 from seqkeras.decoding import apply_temperature
 from seqkeras.decoding import generate as reference_generate
-from seqkeras.grading import ExerciseError, call_on_copies, exercise, expect_close, expect_unchanged, rng_use
+from seqkeras.grading import (
+    ExerciseError,
+    call_on_copies,
+    exercise,
+    expect_array,
+    expect_close,
+    expect_unchanged,
+    rng_use,
+)
 
-__all__ = ["check_perplexity_from_nll", "check_sample_with_temperature", "check_generate_ids"]
+__all__ = [
+    "check_perplexity_from_nll",
+    "check_sample_with_temperature",
+    "check_generate_ids",
+    "check_bigram_add_k",
+    "check_sample_top_k",
+    "check_stateful_batches",
+]
 
 
 # --------------------------------------------------------------------------- 03.1 perplexity
@@ -595,3 +615,354 @@ def check_generate_ids(fn: Callable[..., Any]) -> None:
             "not pass the `rng` it is given to the sampler (a fixed seed?). Pass "
             "it on: decoding.sample(probs, temperature, rng)."
         )
+
+
+# --------------------------------------------------------------------------- 03.5 add-k bigram
+def _bigram(ids: np.ndarray, vocab_size: int, k: float) -> np.ndarray:
+    """p(next | previous) with k added to every count: row a is the distribution after a."""
+    counts = np.full((vocab_size, vocab_size), float(k))
+    np.add.at(counts, (ids[:-1], ids[1:]), 1.0)
+    return counts / counts.sum(axis=1, keepdims=True)
+
+
+def _bigram_bugs(ids: np.ndarray, vocab_size: int, k: float) -> dict[str, np.ndarray]:
+    """What the likely bugs of an add-k bigram table return."""
+    n = vocab_size
+    pairs = np.zeros((n, n))
+    np.add.at(pairs, (ids[:-1], ids[1:]), 1.0)
+    once = np.zeros((n, n))
+    once[ids[:-1], ids[1:]] += 1.0  # a repeated pair counted once
+    wrapped = pairs.copy()
+    wrapped[ids[-1], ids[0]] += 1.0
+    short = np.zeros((n, n))
+    np.add.at(short, (ids[:-2], ids[1:-1]), 1.0)
+
+    def rows(counts: np.ndarray) -> np.ndarray:
+        return counts / counts.sum(axis=1, keepdims=True)
+
+    with np.errstate(all="ignore"):
+        return {
+            "rows must be the PREVIOUS character and columns the next one (table[a, b] = p(b | a)); "
+            "yours is the other way round.": rows(pairs.T + k),
+            "the table is transposed: row a must hold p(next | a), so index it table[previous, next].": rows(
+                pairs + k
+            ).T,
+            "each ROW must sum to 1 (it is the distribution of the next character after a): divide "
+            "by counts.sum(axis=1, keepdims=True), not by the column sums.": (pairs + k)
+            / (pairs + k).sum(axis=0, keepdims=True),
+            "the whole table sums to 1: it is a joint distribution of pairs, not p(next | previous). "
+            "Divide each row by its own sum.": (pairs + k) / (pairs + k).sum(),
+            "counts[a, b] += 1 with arrays of indices counts a pair that occurs several times only "
+            "once: use np.add.at(counts, (ids[:-1], ids[1:]), 1) or a loop.": rows(once + k),
+            "a pair from the last character back to the first was counted (np.roll?): the pairs are "
+            "(ids[t], ids[t + 1]) for t = 0 .. len(ids) - 2 only.": rows(wrapped + k),
+            "the last pair (ids[-2], ids[-1]) is missing: the pairs are ids[:-1] with ids[1:].": rows(
+                short + k
+            ),
+            "k is not used as given: you added 1 (the lesson's add-one) instead of k.": rows(pairs + 1.0),
+            "k is added after normalising (or not at all): add k to every COUNT, then divide each row "
+            "by its sum.": rows(pairs) + k,
+            "the denominator must grow by k for each of the vocab_size entries of the row: "
+            "(count + k) / (row total + k * vocab_size).": (pairs + k)
+            / (pairs.sum(axis=1, keepdims=True) + k),
+        }
+
+
+def _bigram_table(fn: Callable[..., Any], ids: np.ndarray, vocab_size: int, k: float) -> Any:
+    inputs = {"ids": ids, "vocab_size": vocab_size, "k": k}
+    got, passed = call_on_copies(fn, inputs)
+    expect_unchanged(
+        inputs,
+        passed,
+        "your function changed the `ids` it was given (sorted them? wrote into them?): count "
+        "into a new array and leave ids as they are.",
+    )
+    return got
+
+
+@exercise("03.5", "bigram_add_k")
+def check_bigram_add_k(fn: Callable[..., Any]) -> None:
+    """Check ``fn(ids, vocab_size, k)``: an add-k smoothed bigram table.
+
+    Args:
+        fn: the learner's function. ``ids`` is a 1-D integer array of token ids in
+            ``0 .. vocab_size - 1`` (some ids may never occur); ``k > 0`` is added to every
+            pair count. It must return ``table`` ``(vocab_size, vocab_size)`` with
+            ``table[a, b] = p(b | a) = (count(a, b) + k) / (count(a) + k * vocab_size)``,
+            where ``count(a)`` counts the pairs that start with ``a``; each row sums to 1,
+            and a character never seen as the previous one gets a uniform row.
+    """
+    # Repeated pairs, an id that never occurs (5), one that only ends the text (4).
+    ids = np.array([0, 1, 2, 1, 2, 1, 0, 3, 1, 2, 2, 4])
+    for vocab_size, k in ((6, 0.5), (6, 2.0)):
+        got = _bigram_table(fn, ids, vocab_size, k)
+        table = expect_array(
+            "the table",
+            got,
+            (vocab_size, vocab_size),
+            ("previous", "next"),
+            given=f"for vocab_size = {vocab_size}",
+        )
+        if not np.all(np.isfinite(table)):
+            raise ExerciseError(
+                f"the table has nan or inf (k = {k}): an id that never occurs has a row of zero counts; "
+                "adding k to every count before dividing keeps every row total above 0."
+            )
+        expect_close(
+            f"the table (k = {k})",
+            table,
+            _bigram(ids, vocab_size, k),
+            atol=1e-9,
+            likely_bugs=_bigram_bugs(ids, vocab_size, k),
+            hint="table[a, b] = (count(a, b) + k) / (count(a) + k * vocab_size), where count(a) is "
+            "the number of pairs that start with a.",
+        )
+    # A text of one pair, with k small; a longer text of int32 ids with a vocabulary the lesson
+    # does not use; an id past the end of the vocabulary must still get its row and column.
+    probes = [
+        (np.array([2, 0]), 3, 0.01),
+        (np.random.default_rng(4).integers(0, 37, size=3000).astype(np.int32), 40, 0.1),
+    ]
+    for ids_p, vocab_size, k in probes:
+        got = _bigram_table(fn, ids_p, vocab_size, k)
+        given = f"for {len(ids_p)} ids and vocab_size = {vocab_size}"
+        table = expect_array("the table", got, (vocab_size, vocab_size), ("previous", "next"), given=given)
+        expect_close(
+            f"the table {given} (k = {k})",
+            table,
+            _bigram(ids_p, vocab_size, k),
+            atol=1e-9,
+            hint="It was right for the first text: take the size from vocab_size (not from the ids "
+            "that occur) and k from the argument.",
+        )
+
+
+# --------------------------------------------------------------------------- 03.6 top-k sampling
+_TOP_P = np.array([0.05, 0.3, 0.1, 0.4, 0.15])  # not sorted: a position is not a token id
+
+
+def _top_k_dist(probs: np.ndarray, k: int, *, smallest: bool = False) -> np.ndarray:
+    """The distribution top-k sampling draws from: the k largest renormalised, 0 elsewhere."""
+    order = np.argsort(probs if smallest else -probs, kind="stable")[:k]
+    out = np.zeros_like(probs)
+    out[order] = probs[order] / probs[order].sum()
+    return out
+
+
+def _top_k_draws(fn: Callable[..., Any], probs: np.ndarray, k: int, n: int, seed: int) -> np.ndarray:
+    """``n`` draws from the learner's sampler, each one int in range, ``probs`` left unchanged."""
+    out = np.empty(n, dtype=int)
+    inputs = {"probs": probs, "k": k, "rng": np.random.default_rng(seed)}
+    for i in range(n):
+        try:
+            got, passed = call_on_copies(fn, inputs)
+        except ExerciseError as err:
+            if "sum to 1" in str(err):
+                raise ExerciseError(
+                    "rng.choice complains that the probabilities do not sum to 1: after keeping the "
+                    f"k most likely tokens, renormalise them (q = q / q.sum()).\n{err}"
+                ) from None
+            if "same size" in str(err):
+                raise ExerciseError(
+                    f"with {len(probs)} ids and k = {k}, rng.choice got a number of choices that differs "
+                    "from the number of probabilities: take sizes from len(probs) and k, not from a "
+                    f"fixed number.\n{err}"
+                ) from None
+            raise
+        expect_unchanged(
+            inputs,
+            passed,
+            "your function changed the `probs` array it was given (zeroed the tokens outside "
+            "the top k in place?): work on a copy, q = probs.copy(), or index into it.",
+        )
+        out[i] = _as_index(got, len(probs))
+    return out
+
+
+def _top_k_bugs(probs: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    positions = np.zeros_like(probs)
+    positions[:k] = np.sort(_top_k_dist(probs, k)[_top_k_dist(probs, k) > 0])[::-1]
+    bugs = {
+        "you kept the k LEAST likely tokens: sort by decreasing probability, e.g. "
+        "np.argsort(probs)[::-1][:k].": _top_k_dist(probs, k, smallest=True),
+        "you returned the position in the top-k list, not the token's id: if top holds the "
+        "kept ids, return int(top[j]) for the drawn position j.": positions,
+        "you sample from the whole distribution: k is ignored.": probs / probs.sum(),
+        "the kept tokens are drawn equally often: draw them with their renormalised "
+        "probabilities, p=probs[top] / probs[top].sum().": np.where(_top_k_dist(probs, k) > 0, 1.0 / k, 0.0),
+    }
+    if k + 1 <= len(probs):
+        bugs["you keep k + 1 tokens (off by one): keep exactly k."] = _top_k_dist(probs, k + 1)
+    if k > 1:
+        bugs["you keep k - 1 tokens (off by one): keep exactly k."] = _top_k_dist(probs, k - 1)
+    return bugs
+
+
+@exercise("03.6", "sample_top_k")
+def check_sample_top_k(fn: Callable[..., Any]) -> None:
+    """Check ``fn(probs, k, rng)``: top-k sampling.
+
+    Args:
+        fn: the learner's function. ``probs`` ``(vocab_size,)`` sums to 1 (no ties among the
+            checker's distributions); ``1 <= k <= vocab_size``. It must keep the ``k`` most
+            likely ids, renormalise their probabilities, draw one with ``rng`` and return that
+            id (an int in ``0 .. vocab_size - 1``), without changing ``probs``.
+    """
+    n = 1500
+    for k in (2, 3):
+        draws = _top_k_draws(fn, _TOP_P, k, n, seed=k)
+        freq = np.bincount(draws, minlength=len(_TOP_P)) / n
+        expected = _top_k_dist(_TOP_P, k)
+        if _total_variation(freq, expected) <= 0.05:
+            continue
+        if np.all(draws == np.argmax(_TOP_P)):
+            raise ExerciseError(
+                f"with k = {k} your function always returns id {int(np.argmax(_TOP_P))}, the most "
+                "likely one: that is greedy decoding (top-1). Draw among the k kept ids with rng."
+            )
+        if np.all(draws == draws[0]):
+            raise ExerciseError(
+                f"with k = {k} your function returns id {draws[0]} every time: it does not draw at "
+                "random with the `rng` it is given (a fixed seed of its own, or no draw at all?)."
+            )
+        for diagnosis, dist in _top_k_bugs(_TOP_P, k).items():
+            if _total_variation(freq, dist) <= 0.05:
+                raise ExerciseError(f"with probs {_TOP_P.tolist()} and k = {k}: {diagnosis}")
+        raise ExerciseError(
+            f"with probs {_TOP_P.tolist()} and k = {k} your ids came up with frequencies "
+            f"{np.round(freq, 2).tolist()}; expected about {np.round(expected, 2).tolist()} (the "
+            f"{k} most likely ids, renormalised)."
+        )
+    # k = 1 is greedy; k = vocab_size is plain sampling; a vocabulary of 40 with k = 7.
+    if not np.all(_top_k_draws(fn, _TOP_P, 1, 50, seed=9) == np.argmax(_TOP_P)):
+        raise ExerciseError("with k = 1 the only id kept is the most likely one: every draw must return it.")
+    big = np.random.default_rng(2).dirichlet(np.full(40, 0.5))
+    for probs, k in ((_TOP_P, len(_TOP_P)), (big, 7)):
+        freq = np.bincount(_top_k_draws(fn, probs, k, n, seed=11), minlength=len(probs)) / n
+        tv = _total_variation(freq, _top_k_dist(probs, k))
+        if tv > 0.06:
+            raise ExerciseError(
+                f"with {len(probs)} ids and k = {k} your draws are off (total variation {tv:.2f} from "
+                "the right frequencies), although they were right for k = 2 and 3: take the "
+                "number of ids from len(probs) and keep exactly k of them."
+            )
+    problem, first = rng_use(lambda seed: _top_k_draws(fn, _TOP_P, 3, 20, seed))
+    if problem == "not repeatable":
+        raise ExerciseError(
+            "the same seeded rng gave different ids: draw with the `rng` you are given "
+            "(rng.choice(...)), not a new generator or Python's random module."
+        )
+    if problem == "global":
+        raise ExerciseError(
+            "your ids change when NumPy's global generator is reseeded: np.random.choice uses the "
+            "global generator. Draw with the `rng` you are given: rng.choice(...)."
+        )
+    if problem == "ignored":
+        raise ExerciseError(
+            "two differently seeded rngs gave the same 20 ids: your function does not draw with "
+            "the `rng` it is given (a fixed seed of its own?)."
+        )
+
+
+# --------------------------------------------------------------------------- 03.7 stateful batches
+def _stateful(ids: np.ndarray, batch_size: int, seq_len: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs and targets ``(n_batches, batch_size, seq_len)``: row i of batch j + 1 continues
+    row i of batch j, each row of the batches together one contiguous stream of the text."""
+    n_batches = (len(ids) - 1) // (batch_size * seq_len)
+    used = batch_size * n_batches * seq_len
+    x = ids[:used].reshape(batch_size, n_batches, seq_len).transpose(1, 0, 2)
+    y = ids[1 : used + 1].reshape(batch_size, n_batches, seq_len).transpose(1, 0, 2)
+    return x, y
+
+
+def _stateful_bugs(
+    ids: np.ndarray, batch_size: int, seq_len: int
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """What the likely bugs of the stateful layout return, as (x, y)."""
+    x, y = _stateful(ids, batch_size, seq_len)
+    n_batches = x.shape[0]
+    used = batch_size * n_batches * seq_len
+    side = (
+        ids[:used].reshape(n_batches, batch_size, seq_len),
+        ids[1 : used + 1].reshape(n_batches, batch_size, seq_len),
+    )
+    return {
+        "consecutive windows sit side by side in ONE batch (as sliding_windows cuts them), so "
+        "row i of the next batch does not continue row i of this one. Cut the text into "
+        "batch_size long streams first (reshape(batch_size, n_batches, seq_len)), then take "
+        "window j of every stream for batch j (transpose(1, 0, 2)).": side,
+        "the targets are the inputs: y must be the same text shifted by one character, "
+        "ids[1:] where x reads ids[:-1].": (x, x),
+        "each window's last target wraps around to its own first character (np.roll?): it must be "
+        "the character after the window, which begins the next window of the same row.": (
+            x,
+            np.roll(x, -1, axis=-1),
+        ),
+    }
+
+
+def _as_batches(got: Any, shape: tuple[int, int, int], name: str, given: str) -> np.ndarray:
+    arr = expect_array(name, got, shape, ("n_batches", "batch_size", "seq_len"), given=given)
+    raw = np.asarray(got)
+    if raw.dtype.kind not in "iu":
+        raise ExerciseError(
+            f"{name} has dtype {raw.dtype}: character ids are integers; keep the dtype of ids."
+        )
+    return arr
+
+
+@exercise("03.7", "stateful_batches")
+def check_stateful_batches(fn: Callable[..., Any]) -> None:
+    """Check ``fn(ids, batch_size, seq_len) -> (x, y)``: batches that carry the state.
+
+    Args:
+        fn: the learner's function. ``ids`` is a 1-D integer array. With
+            ``n_batches = (len(ids) - 1) // (batch_size * seq_len)`` it must return ``x`` and
+            ``y``, integer arrays ``(n_batches, batch_size, seq_len)``: the first
+            ``batch_size * n_batches * seq_len`` ids cut into ``batch_size`` contiguous streams,
+            ``x[j, i]`` the j-th window of stream i, and ``y`` the same one character later.
+            So ``x[j + 1, i]`` continues ``x[j, i]``. ``ids`` is left unchanged.
+    """
+    # The main probe (with the likely bugs named); then a text that fits exactly (one id to
+    # spare for the last target), one window per batch, batch of one, windows of one.
+    probes = [(np.arange(100, 203), 3, 4), (np.arange(5, 5 + 2 * 3 * 5), 2, 5), (np.arange(40, 71), 4, 7)]
+    rng = np.random.default_rng(8)
+    probes += [(rng.integers(0, 65, size=50).astype(np.int32), 1, 6), (rng.integers(0, 65, size=9), 3, 1)]
+    for p, (ids, batch_size, seq_len) in enumerate(probes):
+        x_ref, y_ref = _stateful(ids, batch_size, seq_len)
+        inputs = {"ids": ids, "batch_size": batch_size, "seq_len": seq_len}
+        try:
+            got, passed = call_on_copies(fn, inputs)
+        except ExerciseError as err:
+            if "reshape" in str(err):
+                raise ExerciseError(
+                    f"{err}\nHint: the targets need one id more than the inputs, so only "
+                    "n_batches = (len(ids) - 1) // (batch_size * seq_len) batches fit; use the "
+                    "first batch_size * n_batches * seq_len ids for x and the same span shifted by "
+                    "one for y."
+                ) from None
+            raise
+        expect_unchanged(inputs, passed)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise ExerciseError(f"return two arrays, `return x, y`; got {type(got).__name__}.")
+        given = f"for {len(ids)} ids, batch_size = {batch_size}, seq_len = {seq_len}"
+        shape = x_ref.shape
+        if np.shape(got[0]) == (batch_size, shape[0], seq_len) and batch_size != shape[0]:
+            raise ExerciseError(
+                f"x has shape {np.shape(got[0])}, expected {shape} {given}: the first axis is the "
+                "batch index j (x[j] is one batch, fed to the model in turn), so transpose the "
+                "streams: .transpose(1, 0, 2)."
+            )
+        x = _as_batches(got[0], shape, "x", given)
+        y = _as_batches(got[1], shape, "y", given)
+        bugs = _stateful_bugs(ids, batch_size, seq_len) if p == 0 else {}
+        for name, value, expected, k in (("x", x, x_ref, 0), ("y", y, y_ref, 1)):
+            expect_close(
+                f"{name} {given}",
+                value,
+                expected,
+                atol=0,
+                rtol=0,
+                likely_bugs={d: v[k] for d, v in bugs.items()},
+                hint="Row i of batch j + 1 must continue row i of batch j." if name == "x" else "",
+            )
