@@ -173,14 +173,19 @@ _Callback = _keras.callbacks.Callback
 class Progress(_Callback):
     """A one-line training progress display: ``model.fit(..., verbose=0, callbacks=[Progress()])``.
 
-    In Jupyter the line updates after every epoch and stays as the cell's output when
-    training ends (epoch count, final metrics, wall time). Outside Jupyter it prints the
-    final line only, so logs stay short.
+    In Jupyter the line appears as soon as training starts, shows the batch and running
+    metrics within the epoch (at most once a second, from the first batch on, so a slow
+    laptop never looks hung), and after each epoch its metrics; when training ends the
+    final line stays as the cell's output (epoch count, final metrics, wall time). Outside
+    Jupyter it prints the final line only, so logs stay short.
 
     Args:
         label: a name printed before the line, e.g. ``"LSTM"``.
         every: update the live line every ``every`` epochs.
     """
+
+    #: seconds between two in-epoch updates of the line
+    TICK_S = 1.0
 
     def __init__(self, label: str = "", every: int = 1):
         super().__init__()
@@ -201,6 +206,29 @@ class Progress(_Callback):
         self._start = time.perf_counter()
         self._epochs = int(self.params.get("epochs", 0)) if self.params else 0
         self._handle = _display_handle()
+        self._epoch, self._tick = 1, 0.0
+        if self._handle is not None:
+            prefix = f"{self.label}: " if self.label else ""
+            self._handle.update(_Text(f"{prefix}epoch 1/{self._epochs}  starting (the first batch compiles the model)"))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        # Within an epoch, in Jupyter only: the batch and the running metrics, at most once per
+        # TICK_S seconds (the first batch always), so the line moves from the start.
+        if self._handle is None or time.perf_counter() - self._tick < self.TICK_S:
+            return
+        self._tick = time.perf_counter()
+        steps = self.params.get("steps") if self.params else None
+        where = f"batch {batch + 1}/{steps}" if steps else f"batch {batch + 1}"
+        prefix = f"{self.label}: " if self.label else ""
+        self._handle.update(
+            _Text(
+                f"{prefix}epoch {self._epoch}/{self._epochs}  {where}  {_fmt_logs(logs)}  "
+                f"({time.perf_counter() - self._start:.1f} s)"
+            )
+        )
 
     def on_epoch_end(self, epoch, logs=None):
         self._last = (epoch + 1, dict(logs or {}))

@@ -30,6 +30,29 @@ def test_progress_prints_one_final_line_outside_jupyter(capsys):
     assert lines[0].startswith("tiny: epoch 3/3") and "val_loss" in lines[0]
 
 
+def test_progress_in_jupyter_moves_within_the_first_epoch_and_ends_on_the_final_line(monkeypatch, capsys):
+    class Handle:
+        def __init__(self):
+            self.shown = []
+
+        def update(self, obj):
+            self.shown.append(repr(obj))
+
+    handle = Handle()
+    monkeypatch.setattr(seqkeras.notebook, "_display_handle", lambda: handle)
+    monkeypatch.setattr(Progress, "TICK_S", 0.0)  # every batch, so that the test is quick
+    setup(seed=0, show_versions=False)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x, y = np.ones((8, 2)), np.zeros((8, 1))
+    model.fit(x, y, batch_size=2, epochs=2, verbose=0, callbacks=[Progress("tiny")])
+    assert capsys.readouterr().out == ""  # in Jupyter nothing is printed, the display is updated
+    assert handle.shown[0].startswith("tiny: epoch 1/2  starting")
+    assert handle.shown[1].startswith("tiny: epoch 1/2  batch 1/4  loss")  # after the first batch
+    assert any(s.startswith("tiny: epoch 2/2  batch 4/4") for s in handle.shown)
+    assert handle.shown[-1].startswith("tiny: epoch 2/2  loss") and "batch" not in handle.shown[-1]
+
+
 def test_timer_prints_label(capsys):
     with timer("work"):
         pass
