@@ -107,3 +107,19 @@ def test_checked_cells_carry_the_nbval_tag_and_no_marker_comment():
                 assert "nbval-check-output" in cell.metadata.get("tags", []), (
                     f"{where}: a checker cell must be tagged"
                 )
+
+
+def test_every_diagram_cell_shows_its_picture():
+    """A cell that draws a course diagram must store the picture: a trailing ``;`` after the
+    call hides the figure (it is shown as the cell's value), which left lessons 07 and 08
+    without their diagrams once."""
+    paths = sorted(exercises.SOLUTIONS.glob("[0-9][0-9]_*.ipynb")) + sorted(
+        exercises.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
+    )
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code" or "diagrams." not in cell.source:
+                continue
+            images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+            assert images, f"{path.name}, cell {i}: draws a diagram but stores no picture (a trailing ';'?)"
