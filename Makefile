@@ -10,7 +10,7 @@ SITE_STAMP := $(VENV)/.seqkeras-site-installed
 # The MkDocs plugins print a notice about MkDocs' future on every run; the build is unaffected.
 MKDOCS := NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs
 # The notebooks too (ruff reads .ipynb): solution and learner copies, so the generator's stubs are linted.
-LINTED := seqkeras tests data/curate.py conftest.py docs notebooks
+LINTED := seqkeras tests data/curate.py data/train_translator.py conftest.py docs notebooks
 KERNEL := seqkeras
 # Test files run side by side in this many processes (pytest-xdist; each notebook stays whole in
 # one process). Two suits a 2-core laptop: much of a notebook's time is single-threaded Python.
@@ -20,7 +20,7 @@ XDIST := -n $(JOBS) --dist loadfile
 # JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test test-jax test-jax-full lint unit notebooks execute site serve clean
+.PHONY: help install lab test test-jax test-jax-full lint unit notebooks execute translator site serve clean
 
 help:
 	@echo "make lab        open JupyterLab on notebooks/ (installs into .venv on first use)"
@@ -31,6 +31,7 @@ help:
 	@echo "make unit       unit tests only (fast)"
 	@echo "make notebooks  regenerate the learner notebooks from notebooks/solutions/"
 	@echo "make execute    regenerate, then re-run every notebook in place to refresh stored outputs"
+	@echo "make translator retrain the translator lesson 08 loads into data/ (maintainers; about 30 min on 2 cores)"
 	@echo "make site       build the course website into site/ from the committed notebooks (no execution)"
 	@echo "make serve      serve the website at http://127.0.0.1:8000, rebuilding when a file changes"
 
@@ -82,6 +83,12 @@ notebooks: install
 
 execute: notebooks
 	$(BIN)/python -m seqkeras.exercises execute
+
+# Maintainers only: retrain the attention translator that lesson 08 (part 2) loads, deterministically
+# for its seed, and write data/translator_en_zh.npz (8-bit weights). Then copy the printed sha256
+# into seqkeras/data.py (REGISTRY) and data/README.md. A learner never needs this: the file is here.
+translator: install
+	$(BIN)/python data/train_translator.py
 
 # Strict: a broken link, a missing image or a notebook that fails to render stops the build.
 site: $(SITE_STAMP)

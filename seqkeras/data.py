@@ -140,6 +140,16 @@ _MAINTAINERS = (
 )
 
 
+def _maintainers(filename: str) -> str:
+    """Who remakes ``filename`` from scratch, and that a learner does not need to."""
+    if filename == "translator_en_zh.npz":
+        return (
+            "(`make translator` retrains it in about half an hour: it is for maintainers, and a "
+            "learner never needs it.)"
+        )
+    return _MAINTAINERS
+
+
 def _restore_hint(filename: str) -> str:
     """How a learner gets a good copy of ``filename`` back: the fix first, then the rest."""
     git = (
@@ -152,9 +162,9 @@ def _restore_hint(filename: str) -> str:
             f"The file is read from ${DATA_ENV}={override!r}. Unset {DATA_ENV} to use the "
             f"course's own data/ folder (in a notebook: del os.environ[{DATA_ENV!r}]), or "
             f"copy the course's data/{filename} there; if that copy is damaged too, "
-            f"{git}. {_MAINTAINERS}"
+            f"{git}. {_maintainers(filename)}"
         )
-    return f"To restore it, {git}. {_MAINTAINERS}"
+    return f"To restore it, {git}. {_maintainers(filename)}"
 
 
 def _missing(entry: DataFile, file: Path) -> DataFileError:
@@ -648,4 +658,15 @@ REGISTRY["cjk_font"] = DataFile(
     "4f1b5f7430bdf1fbc77e25550cfe8df3be9d54ab1e7e1fb7416511a45c94b7cf",
     "Noto Sans SC (SIL OFL 1.1), cut to the characters of the translation pairs; "
     "family 'Noto Sans SC Subset'. Register it with seqkeras.plots.use_cjk_font()",
+)
+
+
+# ----------------------------------------------------------------------------------------
+# trained weights: lesson 08's translator after half an hour of training
+# ----------------------------------------------------------------------------------------
+REGISTRY["translator"] = DataFile(
+    "translator_en_zh.npz",
+    "244cb9ec54c3afb7bd41c6268bdda003b3880671a4ed06f70899d39c508988df",
+    "lesson 08's English -> Chinese attention translator (AttentionSeq2Seq), 8-bit weights and "
+    "both vocabularies, made by `make translator`. Load it with seqkeras.pretrained.load_translator()",
 )

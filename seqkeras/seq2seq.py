@@ -259,6 +259,9 @@ class AttentionSeq2Seq(keras.Model):
         attention_units: ``n_a``, Bahdanau's ``tanh`` width (a positive integer; stored but
             unused by the other two kinds).
         embed_dim: ``d_e``, the size of both embeddings.
+        dropout: a rate in ``[0, 1)`` for dropout, during training only, on both embeddings'
+            outputs and on ``z_i`` before the output layer (regularisation for long training;
+            0, the default, adds no layer and leaves the model exactly as before).
         **kwargs: passed to ``keras.Model`` (``name``, ...).
 
     Example::
@@ -277,6 +280,7 @@ class AttentionSeq2Seq(keras.Model):
         attention: str = "bahdanau",
         attention_units: int = 64,
         embed_dim: int = 32,
+        dropout: float = 0.0,
         **kwargs: Any,
     ) -> None:
         source_vocab_size = _positive_int("source_vocab_size", source_vocab_size, "|𝒱| of the source")
@@ -292,6 +296,8 @@ class AttentionSeq2Seq(keras.Model):
             )
         attention_units = _positive_int("attention_units", attention_units, "n_a, Bahdanau's tanh width")
         embed_dim = _positive_int("embed_dim", embed_dim, "d_e, the size of an embedding")
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float, np.number)) or not 0 <= dropout < 1:
+            raise ValueError(f"AttentionSeq2Seq: dropout must be a rate in [0, 1), got {dropout!r}.")
         super().__init__(**kwargs)
         self.source_vocab_size, self.target_vocab_size = source_vocab_size, target_vocab_size
         self.units, self.attention, self.attention_units = int(units), attention, attention_units
@@ -310,8 +316,14 @@ class AttentionSeq2Seq(keras.Model):
             self.decoder = keras.layers.GRU(self.units, return_sequences=True, return_state=True)
         self.luong = LuongAttention("general") if attention == "luong" else None
         self.head = keras.layers.Dense(target_vocab_size)  # V, b_y
+        # Dropout layers only when asked for: a layer draws a seed when it is made, so making
+        # them at rate 0 would change the initial weights of every model seeded before.
+        self.dropout = float(dropout)
+        self.drop_source = keras.layers.Dropout(self.dropout) if self.dropout else None
+        self.drop_target = keras.layers.Dropout(self.dropout) if self.dropout else None
+        self.drop_out = keras.layers.Dropout(self.dropout) if self.dropout else None
 
-    def encode(self, source_ids: Any) -> list[Any]:
+    def encode(self, source_ids: Any, training: bool | None = None) -> list[Any]:
         """Read the source: ids ``(B, T_x)`` (0 = padding) → the decoder's first state
         ``[s_0 (B, n_s), H (B, T_x, n_h), real (B, T_x) float32]``."""
         if not hasattr(source_ids, "shape"):
@@ -322,7 +334,10 @@ class AttentionSeq2Seq(keras.Model):
                 "for one sentence use source_ids[None]."
             )
         real = ops.not_equal(source_ids, 0)
-        hs, forward, backward = self.encoder(self.source_embedding(source_ids), mask=real)
+        x = self.source_embedding(source_ids)
+        if self.drop_source is not None:
+            x = self.drop_source(x, training=training)
+        hs, forward, backward = self.encoder(x, mask=real, training=training)
         s0 = self.to_state(ops.concatenate([forward, backward], axis=-1))
         return [s0, hs, ops.cast(real, "float32")]
 
@@ -335,8 +350,10 @@ class AttentionSeq2Seq(keras.Model):
                 "the decoder's ids are the targets shifted right (seq2seq.shift_right)."
             )
         source_ids, decoder_ids = inputs
-        s0, hs, real = self.encode(source_ids)
+        s0, hs, real = self.encode(source_ids, training=training)
         u = self.target_embedding(decoder_ids)
+        if self.drop_target is not None:
+            u = self.drop_target(u, training=training)
         if self.attention == "bahdanau":
             out = self.decoder(u, initial_state=[s0, hs, real], training=training)[0]  # [s_i ; c_i]
         else:
@@ -344,6 +361,8 @@ class AttentionSeq2Seq(keras.Model):
             if self.luong is not None:
                 c, _ = self.luong([out, hs], mask=ops.cast(real, "bool"))
                 out = ops.concatenate([out, c], axis=-1)
+        if self.drop_out is not None:
+            out = self.drop_out(out, training=training)
         return self.head(out)
 
     def decode_step(self, token_ids: Any, state: list[Any]) -> tuple[Any, list[Any], Any]:
@@ -389,6 +408,7 @@ class AttentionSeq2Seq(keras.Model):
             "attention": self.attention,
             "attention_units": self.attention_units,
             "embed_dim": self.embed_dim,
+            "dropout": self.dropout,
         }
 
 

@@ -393,7 +393,7 @@ def test_unknown_dataset_message_lists_every_name():
     assert err.value.args[0] == (
         "unknown dataset 'imdb': choose one of 'shakespeare', "
         "'translation_pairs', 'polarity', 'brown_universal', 'digits', "
-        "'co2_weekly', 'cjk_font'"
+        "'co2_weekly', 'cjk_font', 'translator'"
     )
 
 
@@ -597,7 +597,7 @@ def test_brown_tokens_split_at_spaces_and_the_last_slash(monkeypatch):
 def test_missing_and_bad_file_messages_word_for_word(data_copy, monkeypatch, tmp_path):
     names = (
         "shakespeare.txt, eng_cmn.tsv.gz, polarity.tsv.gz, brown_universal.txt.gz, digits.csv.gz, "
-        "co2_weekly.csv.gz, NotoSansSC-subset.ttf"
+        "co2_weekly.csv.gz, NotoSansSC-subset.ttf, translator_en_zh.npz"
     )
     maintainers = (
         "(data/curate.py rebuilds every file from the raw datasets: it is for maintainers "
@@ -636,3 +636,13 @@ def test_missing_and_bad_file_messages_word_for_word(data_copy, monkeypatch, tmp
         "it, run `git checkout -- data/digits.csv.gz` in a terminal at the root of your copy of the "
         f"course (or download the course again). {maintainers}"
     )
+
+
+def test_a_damaged_translator_names_make_translator(data_copy):
+    target = data_copy / "translator_en_zh.npz"
+    target.write_bytes(target.read_bytes()[:-10])
+    with pytest.raises(data.DataFileError) as err:
+        data.verify("translator")
+    message = str(err.value)
+    assert "translator_en_zh.npz is corrupted" in message and "git checkout -- data/translator_en_zh.npz" in message
+    assert "make translator" in message and "curate.py" not in message

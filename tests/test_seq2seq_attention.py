@@ -136,6 +136,32 @@ def test_config_round_trip(kind):
     assert AttentionGRUCell.from_config(cell.get_config()).get_config() == cell.get_config()
 
 
+# ------------------------------------------------------------------------ dropout
+def test_dropout_zero_adds_no_layer_and_keeps_the_seeded_weights():
+    # Dropout layers draw a seed when made: at rate 0 none is made, so a model seeded as
+    # before starts from exactly the same weights as before the option existed.
+    plain = _tiny("bahdanau", seed=3)
+    keras.utils.set_random_seed(3)
+    zero = AttentionSeq2Seq(VOCAB, VOCAB, units=UNITS, attention="bahdanau", attention_units=4, embed_dim=5, dropout=0)
+    zero([SOURCE, DECODER_IDS])
+    assert zero.drop_source is None and zero.drop_out is None
+    for a, b in zip(plain.get_weights(), zero.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_dropout_acts_in_training_only(kind):
+    keras.utils.set_random_seed(0)
+    model = AttentionSeq2Seq(VOCAB, VOCAB, units=UNITS, attention=kind, attention_units=4, embed_dim=5, dropout=0.5)
+    inference = _np(model([SOURCE, DECODER_IDS]))
+    np.testing.assert_array_equal(_np(model([SOURCE, DECODER_IDS], training=False)), inference)
+    assert not np.allclose(_np(model([SOURCE, DECODER_IDS], training=True)), inference, atol=1e-4)
+    # decoding (encode + decode_step) never drops: it equals the call at inference
+    one_by_one, _ = _step_by_step(model, SOURCE, DECODER_IDS)
+    np.testing.assert_allclose(one_by_one, inference, atol=1e-4)
+    assert AttentionSeq2Seq.from_config(model.get_config()).get_config()["dropout"] == 0.5
+
+
 # ------------------------------------------------------------------------ the notebook's sizes
 def test_parameter_counts_match_lesson_08():
     # Lesson 08's dates: TextVectorization adapted to 20,000 dates (seed 0) gives the source
@@ -168,6 +194,9 @@ def test_parameter_counts_match_lesson_08():
         ({"embed_dim": -1}, "embed_dim must be a positive integer"),
         ({"source_vocab_size": 0}, "source_vocab_size must be a positive integer"),
         ({"target_vocab_size": "15"}, "target_vocab_size must be a positive integer"),
+        ({"dropout": 1.0}, "dropout must be a rate in"),
+        ({"dropout": -0.1}, "dropout must be a rate in"),
+        ({"dropout": "0.2"}, "dropout must be a rate in"),
     ],
 )
 def test_bad_model_arguments(kwargs, match):
