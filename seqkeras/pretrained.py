@@ -12,7 +12,7 @@ in 8 bits:
   ``scale`` per row, so ``W ≈ q · scale`` with an error of at most ``scale / 2`` per weight;
 - vectors (biases, Bahdanau's ``v``) are few and stay float32.
 
-Then 1 byte per weight instead of 4, and the translator's file is about 2.5 MB (compressed
+Then 1 byte per weight instead of 4, and the translator's file is 2.6 MB (compressed
 NumPy ``.npz``, no pickled objects). The file also holds the model's constructor arguments,
 both vocabularies (so a lesson can check that its own vectorisers give the same ids) and a
 JSON record of how the weights were made.
