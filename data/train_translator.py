@@ -51,7 +51,9 @@ def main() -> None:
     parser.add_argument("--dropout", type=float, default=0.4)
     parser.add_argument("--lr", type=float, default=0.004)
     parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--limit", type=int, default=None, help="train on this many pairs only (a smoke test)")
+    parser.add_argument(
+        "--limit", type=int, default=None, help="train on this many pairs only (a smoke test)"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
 
@@ -91,8 +93,12 @@ def main() -> None:
     valid_en, valid_refs = list(references), list(references.values())
     x_valid = ops.convert_to_numpy(english(np.asarray(valid_en, dtype=object)))
     v_ids = ops.convert_to_numpy(chinese([z for _, z in valid_pairs if len(z) <= MAX_ZH]))
-    v_x = ops.convert_to_numpy(english(np.asarray([e for e, z in valid_pairs if len(z) <= MAX_ZH], dtype=object)))
-    valid_batches = s2s.length_batches(v_x, [np.append(r[r != 0], end) for r in v_ids], args.batch, start, seed=0)
+    v_x = ops.convert_to_numpy(
+        english(np.asarray([e for e, z in valid_pairs if len(z) <= MAX_ZH], dtype=object))
+    )
+    valid_batches = s2s.length_batches(
+        v_x, [np.append(r[r != 0], end) for r in v_ids], args.batch, start, seed=0
+    )
     print(f"{len(fit_pairs):,} training pairs, {len(valid_en):,} validation sentences; "
           f"English {len(en_vocab):,} words, Chinese {len(zh_vocab):,} tokens")  # fmt: skip
 
@@ -159,7 +165,9 @@ def main() -> None:
     save_compact(model, args.out, config, {"source": en_vocab, "target": zh_vocab}, info)  # same weights
     digest = hashlib.sha256(args.out.read_bytes()).hexdigest()
     print(f"validation, float32: {final}; 8-bit: {small}")
-    print(f"kept epoch {best[1]}; {minutes:.1f} min of training ({cpu_minutes:.1f} CPU-minutes); wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB), sha256 {digest}")
+    print(
+        f"kept epoch {best[1]}; {minutes:.1f} min of training ({cpu_minutes:.1f} CPU-minutes); wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB), sha256 {digest}"
+    )
 
 
 if __name__ == "__main__":

@@ -209,7 +209,9 @@ class Progress(_Callback):
         self._epoch, self._tick = 1, 0.0
         if self._handle is not None:
             prefix = f"{self.label}: " if self.label else ""
-            self._handle.update(_Text(f"{prefix}epoch 1/{self._epochs}  starting (the first batch compiles the model)"))
+            self._handle.update(
+                _Text(f"{prefix}epoch 1/{self._epochs}  starting (the first batch compiles the model)")
+            )
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch + 1

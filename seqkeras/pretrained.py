@@ -50,7 +50,9 @@ def quantize(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     w = np.asarray(w, dtype=np.float32)
     if w.ndim < 2:
-        raise ValueError(f"quantize takes a weight matrix (2 or more axes), got shape {w.shape}; vectors stay float32")
+        raise ValueError(
+            f"quantize takes a weight matrix (2 or more axes), got shape {w.shape}; vectors stay float32"
+        )
     if not np.all(np.isfinite(w)):
         raise ValueError("quantize: the weights contain NaN or infinity; the model did not train properly")
     top = np.max(np.abs(w), axis=-1)
@@ -121,14 +123,18 @@ def load_compact(path: str | Path) -> Compact:
         with np.load(path, allow_pickle=False) as z:
             header = json.loads(str(z["header"].item()))
             if header.get("format") != _FORMAT:
-                raise ValueError(f"{path} is not a seqkeras compact-weights file (format {header.get('format')!r})")
+                raise ValueError(
+                    f"{path} is not a seqkeras compact-weights file (format {header.get('format')!r})"
+                )
             weights = []
             for k in range(int(header["weights"])):
                 if f"w{k}_f" in z:
                     weights.append(np.asarray(z[f"w{k}_f"], dtype=np.float32))
                 else:
                     weights.append(dequantize(z[f"w{k}_q"], z[f"w{k}_scale"]))
-            vocabularies = {key[len("vocab_") :]: [str(t) for t in z[key]] for key in z.files if key.startswith("vocab_")}
+            vocabularies = {
+                key[len("vocab_") :]: [str(t) for t in z[key]] for key in z.files if key.startswith("vocab_")
+            }
     except (OSError, KeyError, ValueError, json.JSONDecodeError) as err:
         if isinstance(err, ValueError) and "compact-weights" in str(err):
             raise

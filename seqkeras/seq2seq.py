@@ -296,7 +296,11 @@ class AttentionSeq2Seq(keras.Model):
             )
         attention_units = _positive_int("attention_units", attention_units, "n_a, Bahdanau's tanh width")
         embed_dim = _positive_int("embed_dim", embed_dim, "d_e, the size of an embedding")
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float, np.number)) or not 0 <= dropout < 1:
+        if (
+            isinstance(dropout, bool)
+            or not isinstance(dropout, (int, float, np.number))
+            or not 0 <= dropout < 1
+        ):
             raise ValueError(f"AttentionSeq2Seq: dropout must be a rate in [0, 1), got {dropout!r}.")
         super().__init__(**kwargs)
         self.source_vocab_size, self.target_vocab_size = source_vocab_size, target_vocab_size

@@ -644,5 +644,8 @@ def test_a_damaged_translator_names_make_translator(data_copy):
     with pytest.raises(data.DataFileError) as err:
         data.verify("translator")
     message = str(err.value)
-    assert "translator_en_zh.npz is corrupted" in message and "git checkout -- data/translator_en_zh.npz" in message
+    assert (
+        "translator_en_zh.npz is corrupted" in message
+        and "git checkout -- data/translator_en_zh.npz" in message
+    )
     assert "make translator" in message and "curate.py" not in message

@@ -142,7 +142,9 @@ def test_dropout_zero_adds_no_layer_and_keeps_the_seeded_weights():
     # before starts from exactly the same weights as before the option existed.
     plain = _tiny("bahdanau", seed=3)
     keras.utils.set_random_seed(3)
-    zero = AttentionSeq2Seq(VOCAB, VOCAB, units=UNITS, attention="bahdanau", attention_units=4, embed_dim=5, dropout=0)
+    zero = AttentionSeq2Seq(
+        VOCAB, VOCAB, units=UNITS, attention="bahdanau", attention_units=4, embed_dim=5, dropout=0
+    )
     zero([SOURCE, DECODER_IDS])
     assert zero.drop_source is None and zero.drop_out is None
     for a, b in zip(plain.get_weights(), zero.get_weights()):
@@ -152,7 +154,9 @@ def test_dropout_zero_adds_no_layer_and_keeps_the_seeded_weights():
 @pytest.mark.parametrize("kind", KINDS)
 def test_dropout_acts_in_training_only(kind):
     keras.utils.set_random_seed(0)
-    model = AttentionSeq2Seq(VOCAB, VOCAB, units=UNITS, attention=kind, attention_units=4, embed_dim=5, dropout=0.5)
+    model = AttentionSeq2Seq(
+        VOCAB, VOCAB, units=UNITS, attention=kind, attention_units=4, embed_dim=5, dropout=0.5
+    )
     inference = _np(model([SOURCE, DECODER_IDS]))
     np.testing.assert_array_equal(_np(model([SOURCE, DECODER_IDS], training=False)), inference)
     assert not np.allclose(_np(model([SOURCE, DECODER_IDS], training=True)), inference, atol=1e-4)
