@@ -122,27 +122,27 @@ def load_compact(path: str | Path) -> Compact:
     try:
         with np.load(path, allow_pickle=False) as z:
             header = json.loads(str(z["header"].item()))
-            if header.get("format") != _FORMAT:
-                raise ValueError(
-                    f"{path} is not a seqkeras compact-weights file (format {header.get('format')!r})"
-                )
-            weights = []
-            for k in range(int(header["weights"])):
-                if f"w{k}_f" in z:
-                    weights.append(np.asarray(z[f"w{k}_f"], dtype=np.float32))
-                else:
-                    weights.append(dequantize(z[f"w{k}_q"], z[f"w{k}_scale"]))
-            vocabularies = {
-                key[len("vocab_") :]: [str(t) for t in z[key]] for key in z.files if key.startswith("vocab_")
-            }
+            foreign = header.get("format") != _FORMAT
+            if not foreign:
+                weights = []
+                for k in range(int(header["weights"])):
+                    if f"w{k}_f" in z:
+                        weights.append(np.asarray(z[f"w{k}_f"], dtype=np.float32))
+                    else:
+                        weights.append(dequantize(z[f"w{k}_q"], z[f"w{k}_scale"]))
+                vocabularies = {
+                    key[len("vocab_") :]: [str(t) for t in z[key]]
+                    for key in z.files
+                    if key.startswith("vocab_")
+                }
     except (OSError, KeyError, ValueError, json.JSONDecodeError) as err:
-        if isinstance(err, ValueError) and "compact-weights" in str(err):
-            raise
         raise ValueError(
             f"could not read compact weights from {path}: {err}. The file is damaged or is not one "
             "that seqkeras.pretrained.save_compact wrote; restore it with `git checkout -- data/` "
             "or rebuild it with `make translator`."
         ) from err
+    if foreign:
+        raise ValueError(f"{path} is not a seqkeras compact-weights file (format {header.get('format')!r})")
     return Compact(weights, header["config"], vocabularies, header.get("info", {}))
 
 
