@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["Vocabulary", "UnknownTokenError", "pad", "sliding_windows"]
+__all__ = ["Vocabulary", "UnknownTokenError", "frequent_tokens", "pad", "sliding_windows"]
 
 #: dtype of encoded ids (what ``keras.layers.Embedding`` and sparse losses expect).
 ID_DTYPE = np.int32
@@ -345,6 +345,70 @@ class Vocabulary:
             raise ValueError(f"id {int(bad[0])} is out of range: this vocabulary has ids 0..{n - 1}")
         tokens = [self._tokens[i] for i in ids.tolist() if keep_pad or self.pad_token is None or i != 0]
         return "".join(tokens) if self.char_level else tokens
+
+
+def frequent_tokens(
+    sequences: Iterable[Sequence[str]], min_count: int = 1, max_size: int | None = None
+) -> list[str]:
+    """The tokens of a corpus, most frequent first: a vocabulary list for ``StringLookup``.
+
+    ``keras.layers.StringLookup.adapt`` also orders tokens by frequency, but it has no
+    ``min_count`` and breaks ties in reverse alphabetical order. This gives the same kind of
+    list with a cut-off and a documented, deterministic order (ties alphabetical), so that
+    the same data always gives the same ids. Pass it as
+    ``StringLookup(vocabulary=frequent_tokens(...))``: the layer then puts its mask token
+    (if any) at id 0 and its unknown token(s) next, before these tokens.
+
+    Args:
+        sequences: token lists, e.g. ``[["the", "cat"], ["a", "dog"]]``
+            (for one sequence, wrap it: ``[tokens]``).
+        min_count: leave out tokens seen fewer times than this (they become unknown).
+        max_size: keep at most this many tokens, dropping the rarest.
+
+    Returns:
+        The distinct tokens seen at least ``min_count`` times, by count (highest first),
+        ties in alphabetical order.
+
+    Raises:
+        TypeError: ``sequences`` is a string or a list of strings (not yet split into
+            tokens), or holds tokens that are not strings.
+        ValueError: no tokens, or none seen ``min_count`` times; ``min_count`` < 1 or
+            ``max_size`` < 1.
+    """
+    if isinstance(sequences, str):
+        raise TypeError(
+            "frequent_tokens expects a list of token lists, got a string: for characters "
+            "use sorted(set(text)); for the words of one text, frequent_tokens([text.split()])"
+        )
+    sequences = list(sequences)
+    if sequences and all(isinstance(s, str) for s in sequences):
+        raise TypeError(
+            "frequent_tokens expects a list of token LISTS, got a list of strings: split "
+            "each string into tokens first, e.g. [s.split() for s in sentences]; for one "
+            "list of tokens, wrap it: [tokens]"
+        )
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+        raise ValueError(f"min_count must be a whole number >= 1, got {min_count!r}")
+    if max_size is not None and (not isinstance(max_size, int) or max_size < 1):
+        raise ValueError(f"max_size must be a whole number >= 1 or None, got {max_size!r}")
+    counts = Counter(token for seq in sequences for token in seq)
+    if not counts:
+        raise ValueError(
+            "cannot list the tokens: the token lists are empty (did a file load or a filter return nothing?)"
+        )
+    odd = next((t for t in counts if not isinstance(t, str)), None)
+    if odd is not None:
+        raise TypeError(
+            f"token {odd!r} is a {type(odd).__name__}, not a string: are these ids already? "
+            "frequent_tokens lists string tokens"
+        )
+    kept = [t for t, c in sorted(counts.items(), key=lambda tc: (-tc[1], tc[0])) if c >= min_count]
+    if not kept:
+        raise ValueError(
+            f"no token is seen at least min_count={min_count} times "
+            f"(the most frequent is seen {max(counts.values())} times): lower min_count"
+        )
+    return kept if max_size is None else kept[:max_size]
 
 
 def _specials(pad: str | None, unk: str | None, specials: Sequence[str]) -> list[str]:

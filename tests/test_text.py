@@ -293,3 +293,45 @@ def test_pad_zero_size():
     assert pad([[], []], length=3).tolist() == [[0, 0, 0], [0, 0, 0]]
     assert pad([[1, 2]], length=0).shape == (1, 0)
     assert pad([np.zeros((0, 2))]).shape == (1, 0, 2)
+
+
+# ------------------------------------------------------------------------------ frequent_tokens
+def test_frequent_tokens_by_count_then_alphabet_with_cut_offs():
+    from seqkeras.text import frequent_tokens
+
+    assert frequent_tokens(SENTENCES) == ["cat", "sat", "the", "a", "dog"]
+    assert frequent_tokens(SENTENCES, min_count=2) == ["cat", "sat", "the"]
+    assert frequent_tokens(SENTENCES, max_size=4) == ["cat", "sat", "the", "a"]
+    assert frequent_tokens([["b", "a"], ["b", "a"]]) == ["a", "b"]  # a tie: alphabetical
+
+
+def test_frequent_tokens_gives_stringlookup_the_ids_of_a_hand_made_dictionary():
+    import keras
+
+    from seqkeras.text import frequent_tokens
+
+    words = frequent_tokens(SENTENCES)
+    lookup = keras.layers.StringLookup(vocabulary=words, mask_token="<pad>", oov_token="<unk>")
+    by_hand = {"<pad>": 0, "<unk>": 1} | {w: i + 2 for i, w in enumerate(words)}
+    probe = np.array([["the", "dog", "sat", "zebra", "<pad>"]])
+    got = keras.ops.convert_to_numpy(lookup(probe))
+    assert got.tolist() == [[by_hand.get(w, 1) for w in probe[0]]]
+
+
+@pytest.mark.parametrize(
+    "bad, kwargs, error, words",
+    [
+        ("the cat", {}, TypeError, "got a string"),
+        (["the cat", "a dog"], {}, TypeError, "split"),
+        ([[], []], {}, ValueError, "empty"),
+        ([[1, 2]], {}, TypeError, "ids already"),
+        (SENTENCES, {"min_count": 3}, ValueError, "lower min_count"),
+        (SENTENCES, {"min_count": 0}, ValueError, "min_count must be"),
+        (SENTENCES, {"max_size": 0}, ValueError, "max_size must be"),
+    ],
+)
+def test_frequent_tokens_errors_name_the_problem(bad, kwargs, error, words):
+    from seqkeras.text import frequent_tokens
+
+    with pytest.raises(error, match=words):
+        frequent_tokens(bad, **kwargs)
