@@ -158,11 +158,13 @@ def test_rnn_cell_shows_U_W_b_tanh_and_the_output_path():
         r"$\mathrm{softmax}$",
         "$x_t$",
         "$h_{t-1}$",
-        "$y_t$",
+        r"$\hat y_t$",  # NOTATION: the prediction is y-hat, the target y
+        r"$h_t = \tanh(x_t U + h_{t-1} W + b)$",  # row vectors, Keras layout
+        r"$\hat y_t = \mathrm{softmax}(h_t V + c)$",
     } <= labels
     assert any("t{+}1" in t for t in labels)  # h_t leaves to the next step
     bare = {t.get_text() for t in texts(diagrams.rnn_cell(show_output=False))}
-    assert r"$\mathrm{softmax}$" not in bare and "$y_t$" not in bare and "$h_t$" in bare
+    assert r"$\mathrm{softmax}$" not in bare and r"$\hat y_t$" not in bare and "$h_t$" in bare
 
 
 def test_topologies_has_the_four_titled():

@@ -6,7 +6,7 @@ and one per later lesson); the shared visual language lives in ``_base``. Import
 Every picture uses the same visual language, so a learner can read a new one at a glance:
 
 - a **box** is a vector; its colour says its role: blue for inputs ``x_t``, orange for
-  hidden states ``h_t`` (a recurrent cell), green for outputs ``y_t``, purple for a
+  hidden states ``h_t`` (a recurrent cell), green for outputs ``ŷ_t``, purple for a
   context ``c`` (and grey for operations such as ``+`` or ``tanh``);
 - an **arrow** is a transform, labelled with the weight it applies (``U``: input to
   hidden, ``W``: hidden to hidden, ``V``: hidden to output);

@@ -31,7 +31,7 @@ TOPOLOGIES = {
 ROLE_COLORS = {
     "input": ("#DCEAF7", "#2B6CB0"),  # blue: x_t
     "hidden": ("#FDEBC8", "#C26A00"),  # orange: h_t, the recurrent cell
-    "output": ("#DDF2DD", "#2F7D32"),  # green: y_t
+    "output": ("#DDF2DD", "#2F7D32"),  # green: ŷ_t
     "context": ("#EBDDF5", "#7B3FA0"),  # purple: the context c
     "op": ("#F2F2F2", "#555555"),  # grey: +, tanh, softmax
     "bias": ("#FFFFFF", "#777777"),  # white: b, c (biases)
@@ -574,7 +574,7 @@ def _rolled_part(cv: _Canvas, x: float, cell_label: str, weights: _Weights) -> _
     """The rolled picture at column x: one cell, its input, output and self-loop W."""
     cell = _box(cv, x, _Y_H, "$h_t$", "hidden", sub=cell_label, gid="cell")
     xb = _box(cv, x, _Y_IN, "$x_t$", "input", w=_IO_W, h=_IO_H)
-    yb = _box(cv, x, _Y_OUT, "$y_t$", "output", w=_IO_W, h=_IO_H)
+    yb = _box(cv, x, _Y_OUT, r"$\hat y_t$", "output", w=_IO_W, h=_IO_H)
     _arrow(cv, xb, cell, weights.text("U"), side="right", color=weights.color("U"))
     _arrow(cv, cell, yb, weights.text("V"), side="right", color=weights.color("V"))
     # the loop leaves the right side high and comes back in lower, through a wide bulge

@@ -92,10 +92,10 @@ def rnn_cell(show_output: bool = True, *, ax: Axes | None = None, title: str | N
 
     ``x_t`` goes through ``U`` and ``h_{t-1}`` through ``W``; their sum plus ``b`` goes
     through ``tanh`` to give ``h_t``, which leaves to the right (to step t+1) and upwards,
-    where ``V``, ``+ c`` and softmax turn it into the output ``y_t``.
+    where ``V``, ``+ c`` and softmax turn it into the output ``ŷ_t``.
 
     Args:
-        show_output: also draw the output path (V, c, softmax, y_t).
+        show_output: also draw the output path (V, c, softmax, ŷ_t).
         ax: an Axes to draw into; a new figure if ``None``.
         title: optional title above the picture.
 
@@ -143,18 +143,18 @@ def rnn_cell(show_output: bool = True, *, ax: Axes | None = None, title: str | N
         plus2 = _box(cv, x_split, 3.0, "$+$", "op", w=0.46, h=0.46, round=True, gid="op")
         c = _box(cv, x_split - 0.85, 3.0, "$c$", "bias", w=0.4, h=0.4, round=True, gid="bias")
         soft = _box(cv, x_split, 4.15, r"$\mathrm{softmax}$", "op", w=1.45, h=0.5, gid="op", size=_WEIGHT)
-        y_t = _box(cv, x_split, 5.7, "$y_t$", "output", w=_IO_W, h=_IO_H)
+        y_t = _box(cv, x_split, 5.7, r"$\hat y_t$", "output", w=_IO_W, h=_IO_H)
         _arrow(cv, split, plus2, "$V$", side="right")
         _arrow(cv, c, plus2)
         _arrow(cv, plus2, soft)
         _arrow(cv, soft, y_t)
-        eq2 = r"$y_t = \mathrm{softmax}(V h_t + c)$"
+        eq2 = r"$\hat y_t = \mathrm{softmax}(h_t V + c)$"
     else:
         up = _box(cv, x_split, 3.7, "$h_t$", "hidden", w=_IO_W, h=_IO_H, gid="state")
         _arrow(cv, split, up)
         _label(cv, x_split + 0.5, 3.7, "to the output\nor next layer", size=_SMALL, color=_MUTED, ha="left")
         eq2 = ""
-    eq = r"$h_t = \tanh(U x_t + W h_{t-1} + b)$"
+    eq = r"$h_t = \tanh(x_t U + h_{t-1} W + b)$"
     _caption(cv, 3.6, -0.7, eq)
     if eq2:
         _caption(cv, 3.6, -1.15, eq2)
@@ -170,7 +170,7 @@ def rolled(
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Figure:
-    """The compact ("rolled") picture: one cell, ``x_t`` in, ``y_t`` out, a loop labelled W.
+    """The compact ("rolled") picture: one cell, ``x_t`` in, ``ŷ_t`` out, a loop labelled W.
 
     The loop says that the cell's state ``h_t`` is fed back in at the next step through
     the recurrent weight ``W``. Compare with :func:`unrolled` (``show_rolled=True`` draws

@@ -189,7 +189,7 @@ def bidirectional(
             h=0.86,
             gid="cell",
         )
-        yb = _box(cv, x, y_o, f"$y_{{{i + 1}}}$", "output", w=_IO_W, h=_IO_H)
+        yb = _box(cv, x, y_o, f"$\\hat y_{{{i + 1}}}$", "output", w=_IO_W, h=_IO_H)
         # straight lines between centres pass beside the other chain's box (offset ±off)
         _arrow(cv, xb, f)
         _arrow(cv, xb, b, halo=True)
@@ -221,7 +221,7 @@ def bidirectional(
         cv,
         (T - 1) * dx / 2,
         _Y_IN - 0.55,
-        r"$y_t = g([\,\overrightarrow{h}_t,\ \overleftarrow{h}_t\,]\,V + c)$"
+        r"$\hat y_t = g([\,\overrightarrow{h}_t,\ \overleftarrow{h}_t\,]\,V + c)$"
         "   both directions, merged at every step",
     )
     _title(cv, title)

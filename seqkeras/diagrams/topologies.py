@@ -186,7 +186,7 @@ def _draw_n_to_m(cv: _Canvas, x0: float, n: int, m: int, cell_label: str, w: _We
         m,
         start=c,
         inputs=[f"$x'_{{{t}}}$" for t in range(1, m + 1)],
-        outputs=[f"$y_{{{t}}}$" for t in range(1, m + 1)],
+        outputs=[f"$\\hat y_{{{t}}}$" for t in range(1, m + 1)],
         cell_label=cell_label,
         state="$h'_{{{t}}}$",
         weights=dec_w,
@@ -261,7 +261,9 @@ def _draw_topology(cv: _Canvas, x0: float, topology: str, steps: int, cell_label
         "1_to_n_every_step": [None] * T,
     }[topology]
     outs: list[str | None] = (
-        [None] * (T - 1) + ["$y$"] if topology == "n_to_1" else [f"$y_{{{t}}}$" for t in range(1, T + 1)]
+        [None] * (T - 1) + [r"$\hat y$"]
+        if topology == "n_to_1"
+        else [f"$\\hat y_{{{t}}}$" for t in range(1, T + 1)]
     )
     cells = _chain(
         cv,
