@@ -4,7 +4,7 @@ Small modules, each with one job:
 
 - ``seqkeras.data``      the offline datasets in ``data/`` (checksummed) and synthetic task generators
 - ``seqkeras.seq2seq``   encoder–decoder helpers: teacher forcing, BLEU/chrF, baselines, accuracy by length
-- ``seqkeras.text``      vocabularies, encoding and sliding windows over token sequences
+- ``seqkeras.text``      token lists for Keras' StringLookup, and sliding windows over id sequences
 - ``seqkeras.series``    time series: windows, gaps, seasonal-naive and recursive forecasts
 - ``seqkeras.reference`` NumPy reference implementations (dense layer, RNN cell, BPTT, ...)
 - ``seqkeras.layers``    custom Keras layers and cells, serialisable and backend-agnostic
