@@ -255,7 +255,7 @@ def generate(
     if not np.issubdtype(prompt.dtype, np.integer):
         raise ValueError(
             f"prompt_ids must be integer token ids, got dtype {prompt.dtype}: "
-            "encode the text first (vocab.encode(text))."
+            "turn the text into ids first with a StringLookup layer (lesson 03's encode(text))."
         )
     if int(n) != n or n < 0:
         raise ValueError(f"n must be a whole number >= 0, got {n!r}.")

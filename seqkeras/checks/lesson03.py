@@ -454,7 +454,7 @@ def _as_ids(got: Any, n: int, n_prompt: int) -> np.ndarray:
     if isinstance(got, (str, bytes)):
         raise ExerciseError(
             "your function returned text: return the new ids (a list of ints); "
-            "vocab.decode turns them into text afterwards."
+            "the lesson's decode(ids) turns them into text afterwards."
         )
     try:
         arr = np.asarray(list(got) if not hasattr(got, "shape") else got)
@@ -559,7 +559,7 @@ def check_generate_ids(fn: Callable[..., Any]) -> None:
             "needed): you re-run the prefix. Carry the state instead: one call per character."
         )
 
-    # Prompts given as arrays (what vocab.encode returns), one id long and longer; n = 1.
+    # Prompts given as arrays (what the lesson's encode returns), one id long and longer; n = 1.
     for prompt_a, n_a, start_a in ((np.array([4]), 1, 41), (np.array([6, 0, 3, 3, 1], "int32"), 7, 11)):
         got = _generate(fn, _FakeModel(), start_a, prompt_a, n_a, 0.8, np.random.default_rng(1))
         expected = reference_generate(_FakeModel(), start_a, prompt_a, n_a, 0.8, np.random.default_rng(1))
