@@ -165,7 +165,9 @@ def test_home_notation_datasheet_and_api_pages(site):
     assert "Notation" in _Page((site / "notation" / "index.html").read_text(encoding="utf-8")).title
     assert "Datasheet" in _Page((site / "datasheet" / "index.html").read_text(encoding="utf-8")).title
     text_api = (site / "api" / "seqkeras.text" / "index.html").read_text(encoding="utf-8")
-    assert 'id="seqkeras.text.Vocabulary"' in text_api, "the API reference lacks seqkeras.text.Vocabulary"
+    assert 'id="seqkeras.text.frequent_tokens"' in text_api, (
+        "the API reference lacks seqkeras.text.frequent_tokens"
+    )
     assert ":class:" not in text_api and ":func:" not in text_api, "reST roles left unconverted"
 
 
