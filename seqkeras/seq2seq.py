@@ -130,7 +130,7 @@ def length_batches(
     batch_size: int,
     start_id: int,
     *,
-    multiple: int = 4,
+    multiple: int | None = 4,
     trim_source: bool = False,
     seed: int = 0,
 ) -> Any:
@@ -149,7 +149,9 @@ def length_batches(
         targets: ``n`` target id sequences, each ending with the end token (no padding).
         batch_size: rows per batch.
         start_id: the start token, put in front of the decoder inputs (:func:`shift_right`).
-        multiple: targets are padded to a multiple of this many steps.
+        multiple: targets are padded to a multiple of this many steps. ``None``: no grouping,
+            every target is padded to the longest one, so every batch has the same shape (one
+            program to compile: the cheapest choice for a short run on JAX).
         trim_source: also cut each batch's sources to their longest (rounded up to a
             ``multiple``), dropping columns that are padding in every row: worth it when source
             and target lengths go together (copying), not when they vary independently
@@ -161,6 +163,11 @@ def length_batches(
         ``((source (B, Tx), decoder_inputs (B, Ty_i)), targets (B, Ty_i))``, 0 = padding.
     """
 
+    if multiple is not None and (
+        isinstance(multiple, bool) or not isinstance(multiple, (int, np.integer)) or multiple < 1
+    ):
+        raise ValueError(f"multiple must be a whole number >= 1, or None for one shape; got {multiple!r}")
+
     class _LengthBatches(keras.utils.PyDataset):
         def __init__(self) -> None:
             super().__init__()
@@ -171,7 +178,10 @@ def length_batches(
             lengths = np.array([len(t) for t in self.targets])
             if lengths.min(initial=1) < 1:
                 raise ValueError("every target needs at least the end token")
-            self.padded = -(-lengths // multiple) * multiple  # round up
+            if multiple is None:  # one group: everything padded to the longest target
+                self.padded = np.full(len(lengths), lengths.max(initial=1))
+            else:
+                self.padded = -(-lengths // multiple) * multiple  # round up
             self.rng = np.random.default_rng(seed)
             self.on_epoch_end()
             if not self.batches:
@@ -203,7 +213,7 @@ def length_batches(
             for r, k in enumerate(rows):
                 y[r, : len(self.targets[k])] = self.targets[k]
             x = self.source[rows]
-            if trim_source:
+            if trim_source and multiple is not None:
                 longest = int(np.max(np.nonzero(x.any(axis=0))[0], initial=0)) + 1
                 x = x[:, : min(-(-longest // multiple) * multiple, x.shape[1])]
             return (x, shift_right(y, start_id)), y

@@ -260,8 +260,24 @@ def test_length_batches_train_a_model():
     assert np.isfinite(history.history["loss"]).all()
 
 
+def test_length_batches_one_shape_without_multiple():
+    source, targets = _copy_data()
+    ds = s2s.length_batches(
+        source, targets, batch_size=16, start_id=1, multiple=None, trim_source=True, seed=0
+    )
+    longest = max(len(t) for t in targets)
+    shapes = {(ds[i][0][0].shape, ds[i][1].shape) for i in range(len(ds))}
+    assert shapes == {((16, 16), (16, longest))}  # one shape: the source untrimmed, targets to the longest
+    assert len(ds) == len(targets) // 16  # one group: only the last partial batch sits out
+    (x, dec_in), y = ds[0]
+    np.testing.assert_array_equal(dec_in, s2s.shift_right(y, 1))
+
+
 def test_length_batches_bad_input():
     source, targets = _copy_data(20)
+    for bad in (0, 2.5, True):
+        with pytest.raises(ValueError, match="multiple must be"):
+            s2s.length_batches(source, targets, batch_size=2, start_id=1, multiple=bad)
     with pytest.raises(ValueError, match="batch_size"):
         s2s.length_batches(source, targets, batch_size=64, start_id=1)
     with pytest.raises(ValueError, match="targets"):
