@@ -61,7 +61,7 @@ test: install
 
 # The course promises backend-agnostic Keras 3: the same tests, with JAX doing the maths
 # (all but the website's, which runs no Keras). In CI the solution notebooks run in quick mode
-# on JAX (every cell, with the training budgets cut by budget(); lessons 00-03 have none), so
+# on JAX (every cell, with the training budgets cut by budget(); lessons 00-02 have none), so
 # that the whole run fits in its time; test-jax-full trains at full settings and checks every
 # claim on JAX too (about half an hour on two cores).
 JAX_TESTS := tests notebooks/solutions --ignore=tests/test_site.py
