@@ -155,7 +155,7 @@ def length_batches(
         trim_source: also cut each batch's sources to their longest (rounded up to a
             ``multiple``), dropping columns that are padding in every row: worth it when source
             and target lengths go together (copying), not when they vary independently
-            (more shapes to compile).
+            (more shapes to compile). With ``multiple=None`` the sources are left whole.
         seed: seed of the shuffling.
 
     Returns:
