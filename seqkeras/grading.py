@@ -38,6 +38,35 @@ passes a weak check, so each checker should
   models, another recurrent layer where any would do), judging by behaviour;
 - name the likely bug in the message, via ``likely_bugs``.
 
+The contract policy, the same in every lesson (write new checkers to it):
+
+- **One array asked → one array.** A NumPy array, or a tensor of the backend (TensorFlow,
+  JAX, Torch: anything with a ``shape`` and a numeric ``dtype``) is accepted and converted.
+  A list or a tuple is refused, by name ("a list of 3 items; return a NumPy array ...
+  np.stack"): the lesson's next cells use ``.shape``, and a learner who returns a list has
+  usually not noticed. :func:`expect_array`, :func:`expect_one_array`.
+- **A list asked → any sequence.** Where the exercise asks for a list (of token ids, of
+  arrays), a list, a tuple or a 1-D array will do. **Several results → a tuple or a list**
+  of that many, in the documented order; a pair in the wrong order is named
+  (:func:`expect_pair`, :func:`swapped_pair`).
+- **One number asked → one number**: a Python or NumPy number, or an array of shape ``()``
+  (:func:`expect_number`); a list, an array of one element or a library object is refused.
+- **No aliasing.** The learner's function neither changes the arrays it is given
+  (:func:`expect_unchanged`) nor returns them, or a writable view of them, as its result
+  (:func:`expect_new_arrays`): the caller must be able to change one without the other. A
+  read-only view (``sliding_window_view``) is accepted.
+- **What the learner's code passes to the checker's fakes** (a decoder's ``step``, a
+  ``predict``) follows the exercise's documentation too: where it says "an int array of
+  shape (1,)", a bare int or a list is refused by name (:func:`argument_mistake`).
+
+The common diagnoses of a wrong kind of answer live once, here, and every checker runs them
+before its own (:func:`kind_mistake`): a missing ``return`` (``None``); a library object
+instead of numbers (a sacrebleu ``BLEUScore``: its number is ``.score``); a tuple where one
+array is asked (a trailing comma, a pair); a list instead of an array; a pair returned in the
+wrong order. Generic hints ("take the sizes from the arguments", "keep the batch axis") are
+given only where they explain the error: :func:`expect_array` with a ``shape`` picks the one
+that fits the shape it got.
+
 Helpers, so that every lesson does these things one way:
 
 - :func:`call_on_copies` and :func:`expect_unchanged`: inputs left unmodified;
@@ -92,6 +121,15 @@ __all__ = [
     "expect_array",
     "expect_model",
     "expect_int",
+    "expect_number",
+    "expect_one_array",
+    "expect_pair",
+    "expect_new_arrays",
+    "kind_mistake",
+    "library_object",
+    "swapped_pair",
+    "argument_mistake",
+    "ALIASED",
     "expect_unchanged",
     "call_on_copies",
     "all_layers",
@@ -288,11 +326,9 @@ def expect_array(
     shape = tuple(int(s) for s in shape)
     axes = tuple(axes) if axes is not None else _ORDINALS[: len(shape)]
     want = f"a NumPy array of shape {shape_str(shape)}"
-    if isinstance(got, (list, tuple)):
-        raise ExerciseError(
-            f"{name} is a {type(got).__name__} of {len(got)} items; return {want} instead "
-            "(np.array(...) or np.stack(...) turn a list of arrays into one array)."
-        )
+    mistake = kind_mistake(name, got, want)
+    if mistake:
+        raise ExerciseError(mistake)
     if isinstance(got, (str, bytes, dict, set)) or callable(got):
         raise ExerciseError(f"{name} should be {want}, got a {type(got).__name__}.")
     try:
@@ -346,6 +382,214 @@ def _any_array(name: str, got: Any) -> np.ndarray:
             "NumPy cannot turn into one (ragged lists or non-numbers?)."
         ) from None
     return arr
+
+
+def library_object(got: Any) -> str | None:
+    """``"a BLEUScore object from sacrebleu"`` if ``got`` is an object of an installed library
+    that is neither a number nor an array (nor a tensor), else None.
+
+    NumPy, JAX, TensorFlow and Torch arrays have a ``shape`` and count as arrays; Python's own
+    types and the learner's own classes are not libraries.
+    """
+    if got is None or isinstance(got, (int, float, complex, bool, str, bytes, np.generic, np.ndarray)):
+        return None
+    if hasattr(got, "shape") and hasattr(got, "dtype"):
+        return None
+    kind = type(got)
+    top = (kind.__module__ or "").split(".")[0]
+    if top in ("builtins", "numpy", "__main__", ""):
+        return None
+    module = sys.modules.get(top)
+    where = os.path.realpath(getattr(module, "__file__", "") or "")
+    if not any(part in where for part in ("site-packages", "dist-packages")):
+        return None
+    return f"a {kind.__name__} object from {top}"
+
+
+def kind_mistake(name: str, got: Any, want: str) -> str | None:
+    """The common diagnosis of an answer of the wrong kind where ``want`` is asked, or None.
+
+    The one place where the course's checkers name these mistakes (see the contract policy
+    in this module's docstring): ``None`` (a missing ``return``); a library object instead of
+    numbers (a sacrebleu ``BLEUScore``: its number is ``.score``); a tuple where one array is
+    asked (a trailing comma, or a pair returned where one value is asked); a list instead of
+    an array (``np.array``/``np.stack``).
+
+    Args:
+        name: what the value is, e.g. ``"h_t"``.
+        got: the learner's answer.
+        want: what was asked, e.g. ``"a NumPy array of shape (2, 3)"`` or ``"one number"``.
+    """
+    if got is None:
+        return f"{name} is None: did you forget to `return` it?"
+    lib = library_object(got)
+    if lib:
+        number = (
+            " (its number is `.score`)"
+            if hasattr(got, "score") and isinstance(got.score, (int, float, np.floating))
+            else ""
+        )
+        return (
+            f"{name} is {lib}{number}, not numbers: return {want}, the numbers themselves, "
+            "computed by your own code."
+        )
+    if isinstance(got, tuple):
+        if len(got) == 1:
+            return (
+                f"{name} is a tuple of 1 item, not {want}: a trailing comma (`return y,`) makes a "
+                "tuple; drop it."
+            )
+        if len(got) == 2 and not all(np.isscalar(g) for g in got):
+            return (
+                f"{name} is a tuple of 2 items (a pair, e.g. `return a, b`), not {want}: return "
+                "only the one value asked for."
+            )
+        return (
+            f"{name} is a tuple of {len(got)} items; return {want} instead "
+            "(np.array(...) or np.stack(...) turn a tuple of arrays into one array)."
+        )
+    if isinstance(got, list):
+        return (
+            f"{name} is a list of {len(got)} items; return {want} instead "
+            "(np.array(...) or np.stack(...) turn a list of arrays into one array)."
+        )
+    return None
+
+
+def expect_one_array(name: str, got: Any) -> np.ndarray:
+    """``got`` as a float array of any shape, where the exercise asks for ONE array.
+
+    Like :func:`expect_array` without a shape, but a list or tuple is refused (the contract
+    policy): :func:`kind_mistake` names it. A NumPy array or a backend's tensor passes.
+    """
+    mistake = kind_mistake(name, got, "one NumPy array")
+    if mistake:
+        raise ExerciseError(mistake)
+    return _any_array(name, got)
+
+
+def expect_number(name: str, got: Any) -> float:
+    """``got`` as a float where the exercise asks for one number: a Python or NumPy number or
+    an array of shape ``()``; anything else (a list, an array of one element, a library
+    object, a string) gets the common diagnosis."""
+    mistake = kind_mistake(name, got, "one number (a float)")
+    if mistake:
+        raise ExerciseError(mistake)
+    if isinstance(got, (str, bytes, dict, set)) or callable(got) or isinstance(got, bool):
+        raise ExerciseError(f"{name} should be one number (a float), got {_describe(got)}.")
+    arr = _any_array(name, got)
+    if arr.ndim:
+        raise ExerciseError(
+            f"{name} should be one number, got an array of shape {shape_str(arr.shape)}: "
+            + ("take the number out with float(...)." if arr.size == 1 else "reduce it to one value.")
+        )
+    return float(arr)
+
+
+def swapped_pair(first: str, second: str) -> str:
+    """The message for a pair returned in the wrong order, ``(second, first)``."""
+    return (
+        f"the pair came back in the wrong order, ({second}, {first}): return {first} first, "
+        f"`return {first}, {second}`."
+    )
+
+
+def expect_pair(
+    got: Any,
+    first: str,
+    second: str,
+    *,
+    shapes: tuple[Sequence[int], Sequence[int]] | None = None,
+    where: str = "",
+) -> tuple[Any, Any]:
+    """The learner's pair ``(first, second)``, or the common diagnosis of what came instead.
+
+    A tuple or a list of two is a pair (the contract policy). One array, ``None``, a dict or a
+    sequence of another length gets a sentence; with ``shapes`` (the two expected shapes, when
+    they differ) a pair in the wrong order is named (:func:`swapped_pair`) before any other
+    check. Compare values with :func:`swapped_pair` where the two shapes are equal.
+    """
+    at = f" {where}" if where else ""
+    ask = f"return the pair ({first}, {second}): `return {first}, {second}`."
+    if got is None:
+        raise ExerciseError(f"the function returned None{at}: {ask}")
+    if isinstance(got, (tuple, list)) and len(got) == 2:
+        a, b = got
+        if shapes is not None and tuple(shapes[0]) != tuple(shapes[1]):
+            sa, sb = (
+                np.shape(a) if hasattr(a, "shape") else None,
+                np.shape(b) if hasattr(b, "shape") else None,
+            )
+            if sa == tuple(shapes[1]) and sb == tuple(shapes[0]):
+                raise ExerciseError(swapped_pair(first, second) + at)
+        return a, b
+    lib = library_object(got)
+    if lib:
+        what = lib
+    elif isinstance(got, (tuple, list)):
+        what = f"a {type(got).__name__} of {len(got)} items"
+    elif hasattr(got, "shape"):
+        what = f"one array of shape {shape_str(np.shape(got))}"
+    else:
+        what = f"a {type(got).__name__}"
+    raise ExerciseError(f"the function returned {what}{at}: {ask}")
+
+
+#: What :func:`expect_new_arrays` says; ``{name}`` is the result, ``{arg}`` the argument.
+ALIASED = (
+    "{name} is the array `{arg}` you were given (or a view that writes into it): the caller "
+    "who changes one changes the other. Return a new array, e.g. `{arg}.copy()` or the result "
+    "of a computation (`{arg} * scale` makes a new array)."
+)
+
+
+def _arrays_in(value: Any) -> list[np.ndarray]:
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [a for v in value for a in _arrays_in(v)]
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in _arrays_in(v)]
+    return []
+
+
+def expect_new_arrays(name: str, got: Any, passed: Mapping[str, Any], message: str = ALIASED) -> None:
+    """Fail if a NumPy array in ``got`` is, or writes into, one of the arrays in ``passed``.
+
+    ``passed`` is what :func:`call_on_copies` returns. A read-only view (e.g.
+    ``sliding_window_view``) cannot change the caller's array and is accepted.
+    """
+    for out in _arrays_in(got):
+        if not out.flags.writeable:
+            continue
+        for arg, value in passed.items():
+            if any(np.shares_memory(out, a) for a in _arrays_in(value)):
+                raise ExerciseError(message.replace("{name}", name).replace("{arg}", arg))
+
+
+def argument_mistake(what: str, value: Any, shape: Sequence[int], kinds: str = "i") -> str | None:
+    """What is wrong with an argument the learner's code passed to one of the checker's fakes
+    (a decoder ``step``, a ``predict``) where the exercise documents an array of ``shape`` and
+    dtype kind in ``kinds`` (``"i"``: integers), or None.
+
+    A bare number, a list or tuple, another shape or dtype are each named (the policy: an
+    array is an array).
+    """
+    want = f"an array of shape {shape_str(shape)}"
+    if isinstance(value, (bool, int, float, np.generic)):
+        return f"{what} is a bare {type(value).__name__}, {value!r}: pass {want}" + (
+            ", e.g. np.array([token])." if tuple(shape) == (1,) else "."
+        )
+    if isinstance(value, (list, tuple)):
+        return f"{what} is a {type(value).__name__}, {value!r}: pass {want} (np.array(...))."
+    if not hasattr(value, "shape") or not hasattr(value, "dtype"):
+        return f"{what} is {_describe(value)}: pass {want}."
+    arr = np.asarray(value)
+    if tuple(arr.shape) != tuple(shape):
+        return f"{what} has shape {shape_str(arr.shape)}: pass {want}."
+    if kinds and arr.dtype.kind not in kinds:
+        return f"{what} has dtype {arr.dtype}: pass integer ids (np.array([token]) of ints)."
+    return None
 
 
 def to_numpy(value: Any) -> np.ndarray:

@@ -743,3 +743,104 @@ def test_expect_nothing_attended_accepts_zeros_and_names_the_two_usual_answers()
         expect_nothing_attended(np.array([0.5, 0.5, 0.0]), *args)
     with pytest.raises(ExerciseError, match="must all be 0"):
         expect_nothing_attended(np.array([np.nan, np.nan]), *args)
+
+
+# ----------------------------------------------------------------- the common diagnoses (issue 20)
+from seqkeras.grading import (  # noqa: E402
+    argument_mistake,
+    expect_new_arrays,
+    expect_number,
+    expect_one_array,
+    expect_pair,
+    kind_mistake,
+    library_object,
+    swapped_pair,
+)
+
+
+def test_library_object_names_the_package_and_leaves_arrays_and_own_classes_alone():
+    from sacrebleu.metrics import BLEU
+
+    score = BLEU(tokenize="none").corpus_score(["a b c d"], [["a b c d"]])
+    assert library_object(score) == "a BLEUScore object from sacrebleu"
+    assert library_object(np.zeros(2)) is None and library_object(3.0) is None
+    assert library_object(keras.ops.ones((2,))) is None  # a tensor is an array
+    assert library_object(Unconvertible()) is None  # the learner's (or a test's) own class
+    with pytest.raises(ExerciseError, match=r"BLEUScore object from sacrebleu \(its number is `\.score`\)"):
+        expect_number("your BLEU", score)
+
+
+@pytest.mark.parametrize(
+    "got, diagnosis",
+    [
+        (None, r"^y is None: did you forget to `return` it\?$"),
+        ((np.zeros(3),), "tuple of 1 item.*trailing comma"),
+        ((np.zeros(3), np.zeros(3)), r"tuple of 2 items \(a pair"),
+        ([1.0, 2.0, 3.0], r"list of 3 items; return one NumPy array instead \(np\.array"),
+        ([np.zeros(2)] * 4, r"list of 4 items.*np\.stack"),
+    ],
+)
+def test_expect_one_array_names_the_common_kinds(got, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        expect_one_array("y", got)
+
+
+def test_expect_one_array_accepts_arrays_and_tensors():
+    assert expect_one_array("y", np.arange(3)).dtype == np.float64
+    assert expect_one_array("y", keras.ops.ones((2, 2))).shape == (2, 2)
+    assert kind_mistake("y", np.zeros(2), "one array") is None
+
+
+@pytest.mark.parametrize(
+    "got, diagnosis",
+    [
+        ([3.0], "list of 1 items"),
+        (np.array([3.0]), r"array of shape \(1,\): take the number out with float"),
+        ("3", "should be one number"),
+        (None, "forget to `return`"),
+    ],
+)
+def test_expect_number(got, diagnosis):
+    assert expect_number("n", np.float32(2.5)) == 2.5 and expect_number("n", np.array(4)) == 4.0
+    with pytest.raises(ExerciseError, match=diagnosis):
+        expect_number("n", got)
+
+
+def test_expect_pair_unpacks_and_names_the_swap_and_the_wrong_kinds():
+    a, b = np.zeros((2, 3)), np.zeros((2, 5))
+    assert expect_pair([a, b], "out", "w", shapes=((2, 3), (2, 5)))[1] is b
+    with pytest.raises(ExerciseError, match=r"wrong order, \(w, out\): return out first"):
+        expect_pair((b, a), "out", "w", shapes=((2, 3), (2, 5)))
+    with pytest.raises(ExerciseError, match=r"returned one array of shape \(2, 3\).*the pair \(out, w\)"):
+        expect_pair(a, "out", "w")
+    with pytest.raises(ExerciseError, match="returned a tuple of 3 items"):
+        expect_pair((a, a, a), "out", "w")
+    with pytest.raises(ExerciseError, match="returned None"):
+        expect_pair(None, "out", "w")
+    assert "wrong order, (C_t, h_t)" in swapped_pair("h_t", "C_t")
+
+
+def test_expect_new_arrays_refuses_the_inputs_and_writable_views_only():
+    g = np.arange(6.0)
+    passed = {"grads": [g], "max_norm": 1.0}
+    expect_new_arrays("clipped", [g * 1.0], passed)
+    expect_new_arrays("w", np.lib.stride_tricks.sliding_window_view(g, 2), passed)  # read-only view
+    with pytest.raises(ExerciseError, match="clipped is the array `grads` you were given"):
+        expect_new_arrays("clipped", [g], passed)
+    with pytest.raises(ExerciseError, match="`grads`"):
+        expect_new_arrays("clipped", (g[:3],), passed)
+
+
+@pytest.mark.parametrize(
+    "value, diagnosis",
+    [
+        (5, r"bare int, 5: pass an array of shape \(1,\), e.g\. np\.array\(\[token\]\)"),
+        (np.int64(5), "bare int64"),
+        ([5], r"list, \[5\]: pass an array"),
+        (np.array([[5]]), r"shape \(1, 1\)"),
+        (np.array([5.0]), "dtype float64"),
+    ],
+)
+def test_argument_mistake(value, diagnosis):
+    assert argument_mistake("token_ids", np.array([5]), (1,)) is None
+    assert re.search(diagnosis, argument_mistake("token_ids", value, (1,)))
