@@ -91,7 +91,7 @@ def test_lstm_step_reference_and_alternatives_pass(capsys):
         (lstm_variant(out=lambda o, C, C_prev: o * np.tanh(C_prev)), "OLD cell state"),
         (lstm_variant(out=lambda o, C, C_prev: np.tanh(o * C)), "applied after the output gate"),
         (lstm_variant(bias=False), "forgot the bias"),
-        (lstm_variant(swap_return=True), r"returned \(C_t, h_t\)"),
+        (lstm_variant(swap_return=True), r"wrong order, \(C_t, h_t\)"),
         (lstm_in_place, "changed its input `C_prev` in place"),
         (lambda x, h, C, K, R, b: lstm_step(x, h, C, K, R, b)[0], "return the pair"),
         (lambda x, h, C, K, R, b: lstm_step(x, h, C, K[:, :4], R[:, :4], b[:4]), "shape"),
@@ -338,7 +338,7 @@ def test_clip_reference_and_alternatives_pass(capsys):
             lambda grads, m: ([np.clip(g, -m, m) for g in grads], np.sqrt(sum(np.sum(g**2) for g in grads))),
             "np.clip caps each number",
         ),
-        (lambda grads, m: clip_by_global_norm(grads, m)[0], "return a pair"),
+        (lambda grads, m: clip_by_global_norm(grads, m)[0], "return the pair"),
         (lambda grads, m: (np.concatenate([g.ravel() for g in grads]), 1.0), "must be a list"),
         (clip_nan_for_zeros, "all-zero gradients"),
         (
@@ -473,3 +473,131 @@ def clip_arrays_off(grads, max_norm):
 def test_answers_off_by_a_thousandth_are_wrong(checker, answer, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         checker(answer)
+
+
+# ----------------------------------------------------------------------------- issue 20
+def ratio_sigmoid(a):
+    return np.exp(a) / (1.0 + np.exp(a))  # right for small a, inf / inf = NaN beyond a ≈ 710
+
+
+def exp_tanh(a):
+    return (np.exp(2 * a) - 1) / (np.exp(2 * a) + 1)
+
+
+def test_the_large_probes_reach_past_exp_overflow():
+    from seqkeras.checks import lesson04
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 6)) * lesson04._BIG
+    K = rng.normal(size=(6, 8)) * 0.7
+    assert np.abs(x @ K).max() > 750  # np.exp overflows at 709.8
+
+
+@pytest.mark.parametrize(
+    "checker, wrong",
+    [
+        (check_lstm_step, lstm_variant(gate=ratio_sigmoid)),
+        (check_lstm_step, lstm_variant(cand=exp_tanh)),
+        (check_gru_step, gru_variant(gate=ratio_sigmoid)),
+        (check_gru_step, gru_variant(cand=exp_tanh)),
+    ],
+)
+def test_a_naive_exp_that_overflows_is_named(checker, wrong):
+    with pytest.raises(ExerciseError, match=r"np\.exp overflows to inf beyond about 710"):
+        checker(wrong)
+
+
+def gru_gates_without_recurrent_bias(x_t, h_prev, kernel, recurrent_kernel, bias):
+    """reset_after=True with b'_z, b'_r left out of the gates: only b'_h is used."""
+    if bias.ndim == 1:
+        return gru_step(x_t, h_prev, kernel, recurrent_kernel, bias)
+    n_h = h_prev.shape[1]
+    xs = x_t @ kernel + bias[0]
+    hs = h_prev @ recurrent_kernel
+    z = ref.sigmoid(xs[:, :n_h] + hs[:, :n_h])
+    r = ref.sigmoid(xs[:, n_h : 2 * n_h] + hs[:, n_h : 2 * n_h])
+    h_tilde = np.tanh(xs[:, 2 * n_h :] + r * (hs[:, 2 * n_h :] + bias[1, 2 * n_h :]))
+    return z * h_prev + (1 - z) * h_tilde
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (gru_gates_without_recurrent_bias, "recurrent bias is missing from z and r"),
+        (lambda *args: (gru_step(*args),), "trailing comma"),
+        (lambda *args: gru_step(*args).tolist(), "h_t is a list of"),
+    ],
+)
+def test_gru_step_issue_20_bugs_are_named(wrong, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_gru_step(wrong)
+
+
+def clip_returns_the_callers_arrays(grads, max_norm):
+    norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
+    if norm <= max_norm:
+        return grads, norm  # the caller's own list and arrays
+    return [g * (max_norm / norm) for g in grads], norm
+
+
+def clip_returns_the_same_arrays_in_a_new_list(grads, max_norm):
+    norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
+    return [g * (max_norm / norm) if norm > max_norm else g for g in grads], norm
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (clip_returns_the_callers_arrays, "returned the array `grads` it was given"),
+        (clip_returns_the_same_arrays_in_a_new_list, "returned the array `grads` it was given"),
+        (lambda g, m: clip_by_global_norm(g, m)[::-1], r"wrong order, \(norm, clipped\)"),
+        (
+            lambda g, m: ([c.tolist() for c in clip_by_global_norm(g, m)[0]], clip_by_global_norm(g, m)[1]),
+            r"clipped\[0\].*is a list of",
+        ),
+        (lambda g, m: (clip_by_global_norm(g, m)[0], [clip_by_global_norm(g, m)[1]]), r"`norm`.*list of 1"),
+        (lambda g, m: clip_by_global_norm(g, m)[0], "return the pair"),
+    ],
+)
+def test_clip_issue_20_contracts(wrong, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_clip_by_global_norm(wrong)
+
+
+def notebook_solution(notebook, name):
+    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
+    import collections
+    from pathlib import Path
+
+    import keras
+    import nbformat
+
+    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
+    for cell in nbformat.read(path, as_version=4).cells:
+        lines = cell.source.splitlines()
+        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
+        if cell.cell_type == "code" and starts:
+            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
+            scope = {
+                "np": np,
+                "ref": ref,
+                "keras": keras,
+                "layers": keras.layers,
+                "Counter": collections.Counter,
+            }
+            exec("\n".join(lines[starts[0] : end]), scope)
+            return scope[name]
+    raise LookupError(f"{notebook} defines no {name}")
+
+
+@pytest.mark.parametrize(
+    "checker, name",
+    [
+        (check_lstm_step, "lstm_step"),
+        (check_gru_step, "gru_step"),
+        (check_clip_by_global_norm, "clip_by_global_norm"),
+        (check_param_count, "param_count"),
+    ],
+)
+def test_the_notebooks_solutions_pass(checker, name):
+    assert checker(notebook_solution("04_lstm_gru.ipynb", name))

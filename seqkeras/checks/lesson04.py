@@ -33,8 +33,13 @@ from seqkeras.grading import (
     exercise,
     expect_array,
     expect_close,
+    expect_new_arrays,
+    expect_number,
+    expect_pair,
     expect_unchanged,
+    kind_mistake,
     shape_str,
+    swapped_pair,
 )
 
 __all__ = ["check_clip_by_global_norm", "check_gru_step", "check_lstm_step", "check_param_count"]
@@ -49,11 +54,22 @@ _IN_PLACE = (
 )
 
 
-def _call(fn: Callable[..., Any], inputs: Mapping[str, Any], *, index_hint: bool = True) -> Any:
-    """Call ``fn`` on copies of ``inputs`` (warnings of a naive exp silenced); fail if it changed one."""
+def _call(
+    fn: Callable[..., Any], inputs: Mapping[str, Any], *, index_hint: bool = True
+) -> tuple[Any, dict[str, Any]]:
+    """Call ``fn`` on copies of ``inputs`` (warnings of a naive exp silenced); fail if it changed
+    one. Returns the result and the copies given (for :func:`expect_new_arrays`)."""
     got, passed = call_on_copies(fn, inputs, index_hint=index_hint)
     expect_unchanged(inputs, passed, _IN_PLACE)
-    return got
+    return got, passed
+
+
+#: What a function that returns one of its inputs is told (``{arg}``: the argument).
+_ALIASED = (
+    "your function returned the array `{arg}` it was given (or a view that writes into it), where "
+    "new arrays are promised: the caller who changes one would change the other. Return new "
+    "arrays, e.g. `g * scale` (a new array even when scale is 1.0) or `g.copy()`."
+)
 
 
 def _named_bug(
@@ -86,6 +102,17 @@ def _blocks(a: np.ndarray, order: Sequence[str], names: Sequence[str]) -> dict[s
 
 
 # --------------------------------------------------------------------------- 04.1 LSTM step
+#: The input scale of the last probes: pre-activations reach about ±1000, past exp's overflow
+#: at 709.8 (tested in tests/test_checks_lesson04.py).
+_BIG = 400.0
+
+#: Why an h_t of inf or NaN comes from large pre-activations.
+_OVERFLOW = (
+    "np.exp overflows to inf beyond about 710: a sigmoid written as np.exp(a) / (1 + np.exp(a)), "
+    "or a tanh written with exponentials, then computes inf / inf = NaN. 1 / (1 + np.exp(-a)) is "
+    "safe (1 / inf is 0), and so are ref.sigmoid and np.tanh."
+)
+
 _LSTM_NAMES = {"i": "i", "f": "f", "C_tilde": "C~", "o": "o"}
 
 
@@ -134,42 +161,31 @@ def check_lstm_step(fn: Callable[..., Any]) -> None:
     rng = np.random.default_rng(41)
     names = ("x_t", "h_prev", "C_prev", "kernel", "recurrent_kernel", "bias")
     # square first (n_in = n_h) so that mixed-up weights give wrong numbers, not a crash;
-    # then a batch of one with n_in < n_h; then n_in > n_h with inputs that overflow exp
-    for batch, n_in, n_h, scale in ((3, 4, 4, 1.0), (1, 3, 5, 1.0), (2, 6, 2, 40.0)):
+    # then a batch of one with n_in < n_h; then n_in > n_h with pre-activations beyond ±710,
+    # where np.exp overflows (a sigmoid or tanh written as a ratio of exponentials gives NaN)
+    for batch, n_in, n_h, scale in ((3, 4, 4, 1.0), (1, 3, 5, 1.0), (2, 6, 2, _BIG)):
         x = rng.normal(size=(batch, n_in)) * scale
         h, C = rng.normal(size=(batch, n_h)), rng.normal(size=(batch, n_h)) * 2.0
         K, R, b = _gate_weights(rng, n_in, n_h, 4)
         given = f"for x_t {shape_str(np.shape(x))}, n_h = {n_h}"
-        got = _call(fn, dict(zip(names, (x, h, C, K, R, b))))
-        if isinstance(got, np.ndarray) or not isinstance(got, (tuple, list)) or len(got) != 2:
-            kind = (
-                f"an array of shape {shape_str(np.shape(got))}"
-                if isinstance(got, np.ndarray)
-                else f"a {type(got).__name__}"
-                if not isinstance(got, (tuple, list))
-                else f"{len(got)} values"
-            )
-            raise ExerciseError(
-                f"return the pair (h_t, C_t), got {kind}. An LSTM carries two "
-                "states: end with `return h_t, C_t`."
-            )
-        got_h = expect_array(f"h_t ({given})", got[0], (batch, n_h), ("batch", "n_h"))
-        got_C = expect_array(f"C_t ({given})", got[1], (batch, n_h), ("batch", "n_h"))
+        got, _ = _call(fn, dict(zip(names, (x, h, C, K, R, b))))
+        try:
+            pair = expect_pair(got, "h_t", "C_t", where=given)
+        except ExerciseError as err:
+            raise ExerciseError(f"{err} An LSTM carries two states.") from None
+        got_h = expect_array(f"h_t ({given})", pair[0], (batch, n_h), ("batch", "n_h"))
+        got_C = expect_array(f"C_t ({given})", pair[1], (batch, n_h), ("batch", "n_h"))
         if not (np.isfinite(got_h).all() and np.isfinite(got_C).all()):
             raise ExerciseError(
-                f"your h_t or C_t holds inf or NaN {given} with inputs up to "
-                f"{np.abs(x).max():.0f}: a sigmoid written as 1 / (1 + np.exp(-a)) "
-                "is fine; check for a division by a sum of exponentials, or use "
-                "ref.sigmoid."
+                f"your h_t or C_t holds inf or NaN {given} with pre-activations up to "
+                f"{np.abs(x @ K + h @ R + b).max():.0f}: {_OVERFLOW}"
             )
         expected = ref.lstm_step(x, h, C, K, R, b)
         if all(np.allclose(g, e, atol=1e-6, rtol=1e-5) for g, e in zip((got_h, got_C), expected)):
             continue
         bug = functools.partial(_lstm, x, h, C, K, R, b)
         bugs = {
-            "you returned (C_t, h_t): return them in the order Keras uses, h_t first, then C_t.": expected[
-                ::-1
-            ],
+            swapped_pair("h_t", "C_t") + " (the order Keras uses)": expected[::-1],
             "the forget gate is missing: the old cell state must be scaled by f_t, "
             "C_t = f_t * C_prev + i_t * C~_t.": bug(forget="none"),
             "the old cell state is dropped: C_t = f_t * C_prev + i_t * C~_t (the memory lives "
@@ -239,6 +255,7 @@ def _gru(
     cand_act: str = "tanh",
     rows: str = "ok",
     rec_bias_inside: bool = True,
+    rec_bias_gates: bool = True,
 ) -> np.ndarray:
     """A GRU step with one known bug switched on; ``reset`` None means the variant of ``b``."""
     acts = {"sigmoid": ref.sigmoid, "tanh": np.tanh}
@@ -256,8 +273,9 @@ def _gru(
     xs = _blocks(x @ K + b_in, order, ref.GRU_GATES)
     W = _blocks(R, order, ref.GRU_GATES)
     br = _blocks(np.broadcast_to(b_rec, b_in.shape), order, ref.GRU_GATES)
-    z = acts[gate_act](xs["z"] + h @ W["z"] + br["z"])
-    r = acts[gate_act](xs["r"] + h @ W["r"] + br["r"])
+    gate_b = 1.0 if rec_bias_gates else 0.0
+    z = acts[gate_act](xs["z"] + h @ W["z"] + gate_b * br["z"])
+    r = acts[gate_act](xs["r"] + h @ W["r"] + gate_b * br["r"])
     rec = {
         "after": r * (h @ W["h_tilde"] + br["h_tilde"])
         if rec_bias_inside
@@ -286,10 +304,10 @@ def check_gru_step(fn: Callable[..., Any]) -> None:
     cases = [
         (3, 4, 4, 2, 1.0),
         (1, 3, 5, 2, 1.0),
-        (2, 6, 2, 2, 40.0),  # reset_after=True
+        (2, 6, 2, 2, _BIG),  # reset_after=True
         (3, 4, 4, 1, 1.0),
         (1, 2, 5, 1, 1.0),
-        (2, 5, 3, 1, 40.0),
+        (2, 5, 3, 1, _BIG),
     ]  # reset_after=False
     for batch, n_in, n_h, rows, scale in cases:
         x = rng.normal(size=(batch, n_in)) * scale
@@ -298,7 +316,7 @@ def check_gru_step(fn: Callable[..., Any]) -> None:
         variant = "bias (2, 3 n_h), reset_after=True" if rows == 2 else "bias (3 n_h,), reset_after=False"
         given = f"for x_t {shape_str(np.shape(x))}, n_h = {n_h}, {variant}"
         try:
-            got = _call(fn, dict(zip(names, (x, h, K, R, b))), index_hint=rows == 2)
+            got, _ = _call(fn, dict(zip(names, (x, h, K, R, b))), index_hint=rows == 2)
         except ExerciseError as err:
             if rows == 1 and "raised" in str(err):
                 raise ExerciseError(
@@ -308,17 +326,15 @@ def check_gru_step(fn: Callable[..., Any]) -> None:
                     "(one row)."
                 ) from None
             raise
-        if isinstance(got, (tuple, list)):
-            raise ExerciseError(
-                f"return h_t alone, one array (batch, n_h); you returned a "
-                f"{type(got).__name__} of {len(got)}. A GRU has no cell state."
-            )
+        mistake = kind_mistake("h_t", got, "one array h_t (batch, n_h)")
+        if mistake:
+            gru = " A GRU has no cell state: return h_t alone." if isinstance(got, (tuple, list)) else ""
+            raise ExerciseError(f"{mistake}{gru} ({given})")
         got = expect_array(f"h_t ({given})", got, (batch, n_h), ("batch", "n_h"))
         if not np.isfinite(got).all():
             raise ExerciseError(
-                f"your h_t holds inf or NaN {given} with inputs up to "
-                f"{np.abs(x).max():.0f}: use a sigmoid that cannot overflow "
-                "(ref.sigmoid) and np.tanh."
+                f"your h_t holds inf or NaN {given} with pre-activations up to "
+                f"{np.abs(x @ K).max():.0f}: {_OVERFLOW}"
             )
         expected = ref.gru_step(x, h, K, R, b)
         if np.allclose(got, expected, atol=1e-6, rtol=1e-5):
@@ -356,6 +372,10 @@ def check_gru_step(fn: Callable[..., Any]) -> None:
                     "(bias[1]) to h_prev @ recurrent_kernel.": bug(rows="swapped"),
                     "the recurrent bias is missing: with reset_after=True the bias has two rows; "
                     "add bias[1] to h_prev @ recurrent_kernel.": bug(rows="no_rec"),
+                    "the recurrent bias is missing from z and r: with reset_after=True bias[1] is "
+                    "added to the whole h_prev @ recurrent_kernel, so the gates read it too, "
+                    "z = sigmoid(x_t U_z + b_z + h_prev W_z + b'_z) (and r alike), not only the "
+                    "candidate's b'_h.": bug(rec_bias_gates=False),
                 }
             )
         else:
@@ -422,13 +442,10 @@ def check_clip_by_global_norm(fn: Callable[..., Any]) -> None:
     for template, grads, max_norm in cases:
         norm = _global_norm(grads)
         given = template.format(norm=norm, max_norm=max_norm)
-        got = _call(fn, {"grads": grads, "max_norm": max_norm})
-        if not isinstance(got, (tuple, list)) or len(got) != 2:
-            raise ExerciseError(
-                f"return a pair (clipped, norm): the list of clipped arrays and the "
-                f"global norm before clipping; got {type(got).__name__}."
-            )
-        clipped, got_norm = got
+        got, passed = _call(fn, {"grads": grads, "max_norm": max_norm})
+        clipped, got_norm = expect_pair(got, "clipped", "norm", where=f"for {given}")
+        if isinstance(got_norm, (list, tuple)) and not isinstance(clipped, (list, tuple, np.ndarray, str)):
+            raise ExerciseError(swapped_pair("clipped", "norm") + f" (for {given})")
         if isinstance(clipped, np.ndarray) or not isinstance(clipped, (list, tuple)):
             raise ExerciseError(
                 f"`clipped` must be a list with one array per gradient, like "
@@ -439,16 +456,12 @@ def check_clip_by_global_norm(fn: Callable[..., Any]) -> None:
                 f"for {given}: you returned {len(clipped)} array(s) for "
                 f"{len(grads)} gradients: return one clipped array per gradient."
             )
+        expect_new_arrays("clipped", clipped, passed, f"for {given}: {_ALIASED}")
         clipped = [
             expect_array(f"clipped[{j}] (for {given})", c, g.shape)
             for j, (c, g) in enumerate(zip(clipped, grads))
         ]
-        if np.ndim(got_norm) != 0 or isinstance(got_norm, (bool, str)):
-            raise ExerciseError(
-                f"`norm` must be one number, the global norm; got "
-                f"{type(got_norm).__name__} {shape_str(np.shape(got_norm))}."
-            )
-        got_norm = float(got_norm)
+        got_norm = expect_number(f"`norm` (the global norm, for {given})", got_norm)
         if any(not np.isfinite(c).all() for c in clipped) or not np.isfinite(got_norm):
             why = (
                 " For all-zero gradients the norm is 0: do not divide by it (clip only when norm > max_norm)."
