@@ -109,7 +109,7 @@ _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _CONSTANTS = re.compile(r"(?is)^\s*constants?\s*:(.*)$")
 _EVIDENCE = re.compile(r"(?is)^\s*evidence\s*:(.*)$")
 
-_COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|several|many|\d+)"
+_COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)"
 # Phrases that cite runs outside the notebook: each needs an evidence marker in its cell.
 EVIDENCE_PHRASES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, re.I)
@@ -117,7 +117,7 @@ EVIDENCE_PHRASES: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:in|from|across|over|of) (?:all |both |some |most |each )?(?:of )?our (?:other |own )?"
         r"(?:runs|trials|experiments|tests|measurements)\b",
         r"\b(?:runs?|trials?|seeds?) of ours\b",
-        r"\b(?:in|over|across|from|with) (?:the |all |these )?(?:same )?" + _COUNT + r" (?:more |other |"
+        r"\b(?:in|over|across|from) (?:the |all |these )?(?:same )?" + _COUNT + r" (?:more |other |"
         r"separate |further )?(?:runs|seeds|trials)\b",
         r"\b" + _COUNT + r" (?:more |other |further )?(?:runs|seeds|trials) (?:gave|give|showed|show|"
         r"agreed|reached|got|ended|stayed)\b",

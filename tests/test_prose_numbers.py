@@ -190,6 +190,8 @@ def test_ordinary_prose_is_not_evidence():
     assert not evidence_phrases(
         "Run the cell below; Keras runs on any backend, with the JAX or PyTorch one too."
     )
+    # Advice, and the notebook's own seeds.
+    assert not evidence_phrases("Train each with several seeds. This cell repeats each run with three seeds.")
 
 
 def test_a_planted_in_our_runs_fails(tmp_path):
