@@ -95,10 +95,10 @@ def _normalises_in_place(values, length, horizon):
         (_lesson03_targets, "shifted by one step"),
         (_ignores_horizon, "`horizon` is ignored"),
         (_drops_last, "one window is missing"),
-        (_fixed_length, "never fixed sizes"),
+        (_fixed_length, "take it from the arguments"),
         (_no_overlap, "do not overlap"),
         (_squeezed, "lost their second axis"),
-        (lambda v, n, k: windows_loop(v, n, k)[0], "return two arrays"),
+        (lambda v, n, k: windows_loop(v, n, k)[0], r"return the pair \(windows, targets\)"),
         (lambda v, n, k: (windows_loop(v, n, k)[0], None), "`targets` is None"),
         (_float32, "do not convert"),
         (_normalises_in_place, "changed the series"),
@@ -114,7 +114,7 @@ def test_make_windows_one_window_keeps_its_first_axis():
         inputs, targets = windows_loop(values, length, horizon)
         return (inputs[0], targets[0]) if len(inputs) == 1 else (inputs, targets)
 
-    with pytest.raises(ExerciseError, match=r"keep the first axis: shape \(1, length\)"):
+    with pytest.raises(ExerciseError, match=r"window axis of size 1 is missing"):
         check_make_windows(squeeze_single)
 
 
@@ -265,13 +265,19 @@ def _keras_shape(predict, windows, horizon):
         (_loop("feed_last"), "own last value is fed back"),
         (_loop("front"), "START of the window"),
         (_loop("grows"), "the window grows"),
-        (_loop("fixed_k"), "call the model `horizon` times"),
+        (_loop("fixed_k"), "step ahead axis has 3 entries instead of 4"),
         (lambda p, w, k: np.repeat(w[:, -1:], k, axis=1), "model is ignored"),
         (_in_place, "changed the windows"),
         (_int_buffer, "whole numbers"),
         (_keras_shape, r"\(n, length\)"),
-        (lambda p, w, k: series.recursive_forecast(p, w, k).squeeze(), "second axis|keep both axes"),
-        (lambda p, w, k: [series.recursive_forecast(p, w, 1)] * k, "shape"),
+        (
+            lambda p, w, k: series.recursive_forecast(p, w, k).squeeze(),
+            "second axis|axis of size 1 is missing",
+        ),
+        (
+            lambda p, w, k: [series.recursive_forecast(p, w, 1)] * k,
+            "is a list of .* items; return one NumPy array",
+        ),
     ],
 )
 def test_recursive_bugs_are_named(wrong, match):
@@ -319,3 +325,99 @@ def test_recursive_stub_is_not_attempted(assert_not_attempted):
 def test_answers_off_by_a_thousandth_are_wrong(checker, answer):
     with pytest.raises(ExerciseError, match="differs from the expected value"):
         checker(answer)
+
+
+# ----------------------------------------------------------------------------- issue 20
+def windows_as_strided(values, length, horizon):  # writable views into the caller's series
+    n = len(values) - length - horizon + 1
+    step = values.strides[0]
+    win = np.lib.stride_tricks.as_strided(values, (n, length), (step, step))
+    tgt = np.lib.stride_tricks.as_strided(values[length:], (n, horizon), (step, step))
+    return win, tgt
+
+
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (
+            lambda v, n, k: tuple(x.tolist() for x in windows_loop(v, n, k)),
+            r"`windows` is a list of \d+ items",
+        ),
+        (lambda v, n, k: windows_loop(v, n, k)[::-1], r"wrong order, \(targets, windows\)"),
+        (lambda v, n, k: (windows_loop(v, n, k),), "tuple of 1 item"),
+        (windows_as_strided, "writes into the array `series`"),
+    ],
+)
+def test_make_windows_issue_20_contracts(wrong, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_make_windows(wrong)
+
+
+def test_make_windows_swapped_pair_of_equal_shapes_is_named():
+    def swapped_when_square(values, length, horizon):
+        win, tgt = windows_loop(values, length, horizon)
+        return (tgt, win) if length == horizon == 1 else (win, tgt)
+
+    with pytest.raises(ExerciseError, match=r"wrong order, \(targets, windows\)"):
+        check_make_windows(swapped_when_square)
+
+
+def recursive_with_lists(predict, windows, horizon):  # the windows travel as a list of rows
+    rows, out = [list(map(float, w)) for w in windows], []
+    for _ in range(horizon):
+        y = np.asarray(predict(rows)).reshape(-1)
+        out.append(y)
+        rows = [r[1:] + [v] for r, v in zip(rows, y)]
+    return np.stack(out, axis=1)
+
+
+@pytest.mark.parametrize(
+    "checker, wrong, match",
+    [
+        (check_seasonal_naive, lambda w, k, m: seasonal_loop(w, k, m).tolist(), "is a list of"),
+        (check_seasonal_naive, lambda w, k, m: (seasonal_loop(w, k, m),), "trailing comma"),
+        (
+            check_recursive_forecast,
+            lambda p, w, k: (series.recursive_forecast(p, w, k), k),
+            r"tuple of 2 items \(a pair",
+        ),
+        (
+            check_recursive_forecast,
+            recursive_with_lists,
+            "predict was called with a list",
+        ),
+    ],
+)
+def test_forecasts_issue_20_contracts(checker, wrong, match):
+    with pytest.raises(ExerciseError, match=match):
+        checker(wrong)
+
+
+def notebook_solution(notebook, name):
+    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
+    for cell in nbformat.read(path, as_version=4).cells:
+        lines = cell.source.splitlines()
+        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
+        if cell.cell_type == "code" and starts:
+            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
+            scope = {"np": np}
+            exec("\n".join(lines[starts[0] : end]), scope)
+            return scope[name]
+    raise LookupError(f"{notebook} defines no {name}")
+
+
+@pytest.mark.parametrize(
+    "checker, name",
+    [
+        (check_make_windows, "make_windows"),
+        (check_seasonal_naive, "seasonal_naive"),
+        (check_recursive_forecast, "recursive_forecast"),
+    ],
+)
+def test_the_notebooks_solutions_pass(checker, name):
+    assert checker(notebook_solution("05_time_series.ipynb", name))

@@ -35,7 +35,11 @@ from seqkeras.grading import (
     exercise,
     expect_array,
     expect_close,
+    expect_new_arrays,
+    expect_one_array,
+    expect_pair,
     expect_unchanged,
+    swapped_pair,
 )
 
 __all__ = ["check_make_windows", "check_seasonal_naive", "check_recursive_forecast"]
@@ -57,20 +61,26 @@ def _judge(
     *,
     exact: bool,
     context: str,
-    shape_hint: str,
+    axes: tuple[str, str] = ("window", "step ahead"),
 ) -> None:
     """Pass if ``got`` equals ``expected``; otherwise name the first bug it matches, or say
-    what differs (shape first, then the first wrong value)."""
+    what differs (shape first, with the hint that fits it, then the first wrong value)."""
     if _same(got, expected, exact):
         return
     for diagnosis, wrong in bugs.items():
         if wrong is not None and _same(got, np.asarray(wrong), exact):
             raise ExerciseError(f"{name} is wrong {context}: {diagnosis}")
-    if got.shape != expected.shape:
-        raise ExerciseError(
-            f"{name} has shape {got.shape} {context}, expected {expected.shape}. " + shape_hint
-        )
+    expect_array(name, got, expected.shape, axes, given=context)
     expect_close(f"{name} {context}", got, expected, atol=1e-6, rtol=1e-6)
+
+
+#: What a function that returns (a writable view of) its input is told.
+_ALIASED = (
+    "{name} writes into the array `{arg}` you were given (it is that array, or a view of it, such "
+    "as a slice or np.lib.stride_tricks.as_strided): whoever changes one changes the other. Return "
+    "new arrays (fancy indexing, np.stack or .copy() make one); a read-only "
+    "np.lib.stride_tricks.sliding_window_view is fine too."
+)
 
 
 # --------------------------------------------------------------------------- 05.1 windows
@@ -140,23 +150,21 @@ def check_make_windows(fn: Callable[..., Any]) -> None:
         inputs = {"series": values, "length": length, "horizon": horizon}
         got, passed = call_on_copies(fn, inputs)
         context = f"for a series of {n_vals} values, length={length}, horizon={horizon}"
-        if not isinstance(got, (tuple, list)) or len(got) != 2:
-            raise ExerciseError(
-                f"return two arrays, (windows, targets), got {type(got).__name__}"
-                + (f" of {len(got)} items" if isinstance(got, (tuple, list)) else "")
-                + f" {context}."
-            )
+        exp_win, exp_tgt = _series.make_windows(values, length, horizon)
+        pair = expect_pair(got, "windows", "targets", shapes=(exp_win.shape, exp_tgt.shape), where=context)
         expect_unchanged(
             inputs,
             passed,
             f"your function changed the series it was given {context}: "
             "build new arrays, never write into `series`.",
         )
-        win = expect_array("`windows`", got[0])
-        tgt = expect_array("`targets`", got[1])
-        exp_win, exp_tgt = _series.make_windows(values, length, horizon)
+        win = expect_one_array("`windows`", pair[0])
+        tgt = expect_one_array("`targets`", pair[1])
+        expect_new_arrays("`windows` or `targets`", pair, passed, _ALIASED)
         if _same(win, exp_win, exact=True) and _same(tgt, exp_tgt, exact=True):
             continue
+        if _same(win, exp_tgt, exact=True) and _same(tgt, exp_win, exact=True):
+            raise ExerciseError(f"{swapped_pair('windows', 'targets')} (Seen {context}.)")
         for diagnosis, (v_win, v_tgt) in _windows_variants(values, length, horizon).items():
             if (
                 v_win is not None
@@ -164,29 +172,20 @@ def check_make_windows(fn: Callable[..., Any]) -> None:
                 and _same(tgt, np.asarray(v_tgt), exact=True)
             ):
                 raise ExerciseError(f"{diagnosis} (Seen {context}.)")
-        n = len(exp_win)
-        one = " Even when only one window fits, keep the first axis: shape (1, length)." if n == 1 else ""
-        hint = (
-            f"Expected {n} = N - length - horizon + 1 windows of `length` values; "
-            f"use the arguments, never fixed sizes.{one}"
-        )
-        _judge("`windows`", win, exp_win, {}, exact=True, context=context, shape_hint=hint)
-        _judge(
-            "`targets`",
-            tgt,
-            exp_tgt,
-            {},
-            exact=True,
-            context=context,
-            shape_hint=f"Expected {n} rows of `horizon` = {horizon} values."
-            + (" Even for one window keep both axes: shape (1, horizon)." if n == 1 else ""),
-        )
+        if win.ndim == 2 and win.shape[1] == length and len(win) != len(exp_win):
+            raise ExerciseError(
+                f"`windows` has {len(win)} rows {context}, expected {len(exp_win)}: there are "
+                "N - length - horizon + 1 windows, one starting at each step whose targets still "
+                "fit in the series."
+            )
+        _judge("`windows`", win, exp_win, {}, exact=True, context=context, axes=("window", "length"))
+        _judge("`targets`", tgt, exp_tgt, {}, exact=True, context=context, axes=("window", "horizon"))
 
     # integers beyond float32's precision must come back exactly (no cast to float32)
     big = np.arange(2**40, 2**40 + 9, dtype=np.int64)
     got, _ = call_on_copies(fn, {"series": big, "length": 3, "horizon": 2})
     if isinstance(got, (tuple, list)) and len(got) == 2:
-        win = expect_array("`windows`", got[0])
+        win = expect_one_array("`windows`", got[0])
         exp_win, _ = _series.make_windows(big, 3, 2)
         if win.shape == exp_win.shape and not np.array_equal(win.astype(np.int64), exp_win):
             raise ExerciseError(
@@ -290,7 +289,8 @@ def check_seasonal_naive(fn: Callable[..., Any]) -> None:
             passed,
             f"your function changed the windows it was given {context}: read them, never write into them.",
         )
-        got_a = expect_array("`forecasts`", got)
+        got_a = expect_one_array("`forecasts`", got)
+        expect_new_arrays("`forecasts`", got, passed, _ALIASED)
         expected = _series.seasonal_naive(past, horizon, season)
         _judge(
             "`forecasts`",
@@ -299,11 +299,6 @@ def check_seasonal_naive(fn: Callable[..., Any]) -> None:
             _seasonal_variants(past, horizon, season),
             exact=False,
             context=context,
-            shape_hint=(
-                "Return one row per window and one column per step ahead; use the "
-                "arguments, never fixed sizes."
-                + (" Even for one window keep both axes: shape (1, horizon)." if n == 1 else "")
-            ),
         )
 
 
@@ -325,6 +320,11 @@ class _Recorder:
         self.shapes: list[tuple[int, ...]] = []
 
     def __call__(self, windows: Any) -> np.ndarray:
+        if isinstance(windows, (list, tuple)):
+            raise ExerciseError(
+                f"predict was called with a {type(windows).__name__} of {len(windows)} items: pass "
+                "the windows as one array (n, length), e.g. np.stack(...) or np.concatenate(...)."
+            )
         w = np.asarray(windows.numpy() if hasattr(windows, "numpy") else windows)
         self.shapes.append(tuple(w.shape))
         if w.ndim == 3 and w.shape[-1] == 1:
@@ -431,7 +431,7 @@ def check_recursive_forecast(fn: Callable[..., Any]) -> None:
             f"your function changed the windows it was given {context}: slide "
             "a copy (np.concatenate makes a new array), never the caller's array.",
         )
-        got_a = expect_array("`forecasts`", got)
+        got_a = expect_one_array("`forecasts`", got)
         expected = _series.recursive_forecast(_Recorder(width, kind), windows, horizon)
         _judge(
             "`forecasts`",
@@ -440,11 +440,6 @@ def check_recursive_forecast(fn: Callable[..., Any]) -> None:
             _recursive_variants(kind, windows, horizon),
             exact=False,
             context=f"{context} (fake model: {kind})",
-            shape_hint=(
-                "Return one row per window and one column per step ahead: call "
-                "the model `horizon` times, never a fixed number."
-                + (" Even for one window keep both axes: shape (1, horizon)." if n == 1 else "")
-            ),
         )
         calls = len(model.shapes)
         if calls > horizon and all(s[0] == n for s in model.shapes):
@@ -458,7 +453,7 @@ def check_recursive_forecast(fn: Callable[..., Any]) -> None:
     got, _ = call_on_copies(
         fn, {"predict": _Recorder(6, "weights", seed=4), "windows": windows, "horizon": 4}
     )
-    got_a = expect_array("`forecasts`", got)
+    got_a = expect_one_array("`forecasts`", got)
     expected = _series.recursive_forecast(_Recorder(6, "weights", seed=4), windows, 4)
     if got_a.shape == expected.shape and not np.allclose(got_a, expected, atol=1e-6):
         if np.allclose(got_a, np.trunc(got_a)):
