@@ -361,3 +361,179 @@ def test_merge_shapes_reports_every_wrong_entry_and_missing_keys():
 def test_merge_shapes_not_attempted(assert_not_attempted):
     assert_not_attempted(check_merge_shapes, answer=dict.fromkeys(MERGE_KEYS))
     assert_not_attempted(check_merge_shapes, answer=None)
+
+
+# ----------------------------------------------------------------------------- issue 20
+def within_then_flipped_back(x, lengths, forward, backward):
+    """Reversed within each length, but flipped back with [:, ::-1] (the whole row)."""
+    real = (np.arange(x.shape[1])[None] < lengths[:, None])[..., None]
+    bwd = ref.rnn_forward(ref.reverse_padded(x, lengths), None, *backward)[:, ::-1]
+    return np.concatenate([ref.rnn_forward(x, None, *forward), bwd], axis=-1) * real
+
+
+def zeroed_then_flipped(x, lengths, forward, backward):
+    """Padding zeroed, then the whole row reversed: the backward RNN still reads the zeros."""
+    real = (np.arange(x.shape[1])[None] < lengths[:, None])[..., None]
+    bwd = ref.rnn_forward((x * real)[:, ::-1], None, *backward)[:, ::-1]
+    return np.concatenate([ref.rnn_forward(x, None, *forward), bwd], axis=-1) * real
+
+
+def per_sequence_no_empty(x, lengths, forward, backward):
+    """Right for every sequence with a real step; crashes on a sequence of length 0."""
+    out = np.zeros(x.shape[:2] + (forward[0].shape[1] + backward[0].shape[1],))
+    for i, n in enumerate(lengths):
+        seq = x[i : i + 1, :n]
+        f = ref.rnn_forward(seq, None, *forward)
+        b = ref.rnn_forward(seq[:, ::-1], None, *backward)[:, ::-1]
+        out[i, :n] = np.concatenate([f, b], axis=-1)[0]
+        if n == 0:
+            raise ValueError("need at least one array to stack")
+    return out
+
+
+def last_real_reversed(x, lengths, forward, backward):
+    """x[i, n - 1::-1]: right for n >= 1, but for n = 0 it reverses the whole row."""
+    rev = np.stack(
+        [np.concatenate([x[i, n - 1 :: -1], x[i, n:]]) if n else x[i, ::-1] for i, n in enumerate(lengths)]
+    )
+    back = ref.rnn_forward(rev, None, *backward)
+    back = np.stack(
+        [
+            np.concatenate([back[i, n - 1 :: -1], back[i, n:]]) if n else back[i, ::-1]
+            for i, n in enumerate(lengths)
+        ]
+    )
+    return np.concatenate([ref.rnn_forward(x, None, *forward), back], axis=-1)  # padding not zeroed
+
+
+@pytest.mark.parametrize(
+    "answer, diagnosis",
+    [
+        (within_then_flipped_back, r"flipped the states back with \[:, ::-1\]"),
+        (zeroed_then_flipped, "zeroed the padding and then reversed the whole row"),
+        (per_sequence_no_empty, "has length 0, no real step"),
+        (last_real_reversed, "padded steps are not 0"),
+        (lambda *args: reference(*args).tolist(), "the result is a list of"),
+        (lambda *args: (reference(*args),), "trailing comma"),
+    ],
+)
+def test_birnn_issue_20_bugs_are_named(answer, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_birnn_forward(answer)
+
+
+def test_birnn_cases_include_sequences_of_length_0():
+    from seqkeras.checks.lesson06 import _CASES
+
+    assert any(0 in case[3] for case in _CASES)
+
+
+class MaskedMean(layers.Layer):
+    """Each word's embedding beside the masked mean of the sentence's: no recurrence, no order."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, e, mask=None):
+        m = ops.cast(mask, e.dtype)[..., None]
+        mean = ops.sum(e * m, axis=1, keepdims=True) / ops.maximum(ops.sum(m, axis=1, keepdims=True), 1.0)
+        return ops.concatenate([e, ops.broadcast_to(mean, ops.shape(e))], axis=-1)
+
+
+def bag_of_words(vocab_size, num_tags, units=16):
+    return keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            layers.Embedding(vocab_size, 8, mask_zero=True),
+            MaskedMean(),
+            layers.Dense(num_tags, activation="softmax"),
+        ]
+    )
+
+
+def unequal_directions(vocab_size, num_tags, units=16):
+    ids = keras.Input((None,), dtype="int32")
+    e = layers.Embedding(vocab_size, 8, mask_zero=True)(ids)
+    h = layers.Concatenate()(
+        [layers.GRU(units, return_sequences=True)(e), Backward(layers.GRU(3, return_sequences=True))(e)]
+    )
+    return keras.Model(ids, layers.Dense(num_tags, activation="softmax")(h))
+
+
+def conv_both_ways(vocab_size, num_tags, units=16):
+    return keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            layers.Embedding(vocab_size, 8),
+            layers.Conv1D(units, 9, padding="same", activation="tanh"),
+            layers.Dense(num_tags, activation="softmax"),
+        ]
+    )
+
+
+def state_in_bidirectional(vocab_size, num_tags, units=16, *, cell=layers.GRU):
+    return keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            layers.Embedding(vocab_size, 8, mask_zero=True),
+            layers.Bidirectional(cell(units, return_sequences=True, return_state=True)),
+            layers.Dense(num_tags, activation="softmax"),
+        ]
+    )
+
+
+def first_of_the_states(vocab_size, num_tags, units=16):
+    """Correct: return_state=True, but only the sequence is kept."""
+    ids = keras.Input((None,), dtype="int32")
+    e = layers.Embedding(vocab_size, 8, mask_zero=True)(ids)
+    h, *_ = layers.Bidirectional(layers.LSTM(units, return_sequences=True, return_state=True))(e)
+    return keras.Model(ids, layers.Dense(num_tags, activation="softmax")(h))
+
+
+@pytest.mark.parametrize(
+    "answer, diagnosis",
+    [
+        (bag_of_words, "bag of words"),
+        (unequal_directions, r"have \[3, 7\] units.*each direction has `units` units"),
+        (conv_both_ways, "(no recurrent layer|reads the padding)"),
+        (state_in_bidirectional, "return_state=True inside Bidirectional"),
+        (lambda v, n, units=16: state_in_bidirectional(v, n, units, cell=layers.LSTM), "received 5 tensors"),
+    ],
+)
+def test_tagger_issue_20_bugs_are_named(answer, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_build_bidirectional_tagger(answer)
+
+
+def test_tagger_that_keeps_only_the_sequence_of_return_state_passes():
+    assert passed(check_build_bidirectional_tagger(first_of_the_states))
+
+
+def notebook_solution(notebook, name):
+    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
+    for cell in nbformat.read(path, as_version=4).cells:
+        lines = cell.source.splitlines()
+        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
+        if cell.cell_type == "code" and starts:
+            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
+            scope = {"np": np, "ref": ref, "keras": keras, "layers": layers}
+            exec("\n".join(lines[starts[0] : end]), scope)
+            return scope[name]
+    raise LookupError(f"{notebook} defines no {name}")
+
+
+@pytest.mark.parametrize(
+    "checker, name",
+    [
+        (check_birnn_forward, "birnn_forward"),
+        (check_build_bidirectional_tagger, "build_bidirectional_tagger"),
+    ],
+)
+def test_the_notebooks_solutions_pass(checker, name):
+    assert passed(checker(notebook_solution("06_bidirectional.ipynb", name)))

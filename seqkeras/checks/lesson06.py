@@ -21,6 +21,7 @@ model: change one word and see which outputs move.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -33,8 +34,9 @@ from seqkeras.grading import (
     call,
     call_on_copies,
     exercise,
-    expect_array,
     expect_model,
+    expect_new_arrays,
+    expect_one_array,
     expect_shape_answers,
     expect_unchanged,
     model_output,
@@ -66,13 +68,15 @@ def _case(
 
 
 #: (seed, batch, T, lengths, n_in, n_fwd, n_bwd, input scale): T = 1, a batch of one, no
-#: padding, lengths of 1, directions of different sizes, a long batch with a large spread.
+#: padding, lengths of 1, directions of different sizes, a long batch with a large spread, and
+#: sequences of length 0 (all padding).
 _CASES = [
     (0, 3, 6, [6, 3, 1], 3, 4, 4, 1.0),
     (1, 1, 1, [1], 2, 3, 3, 1.0),
     (2, 2, 9, [9, 9], 2, 3, 5, 1.0),
     (3, 4, 5, [2, 5, 1, 4], 3, 2, 2, 1.0),
     (4, 2, 40, [40, 17], 3, 4, 4, 8.0),
+    (5, 4, 6, [6, 0, 2, 0], 2, 3, 3, 1.0),  # sequences of length 0: no real step at all
 ]
 
 
@@ -86,7 +90,17 @@ def _bwd_variants(x: np.ndarray, lengths: np.ndarray, fwd: tuple, bwd: tuple) ->
             for i, n in enumerate(lengths)
         ]
     )
+    real = (np.arange(x.shape[1])[None, :] < lengths[:, None])[..., None]
     variants = {
+        "you reversed each sequence within its length, but flipped the states back with [:, ::-1], "
+        "which reverses the whole row, padding included: a short sequence's states land on the "
+        "wrong steps. Reverse them back the way you reversed the inputs, within each length.": ref.rnn_forward(
+            ref.reverse_padded(x, lengths), None, *bwd
+        )[:, ::-1],
+        "you zeroed the padding and then reversed the whole row (x[:, ::-1]): zeros are not "
+        "nothing, the backward RNN still reads them (tanh(b), tanh(W h + b), ...) before the last "
+        "real step, so its states differ. Reverse each sequence within its own length instead, so "
+        "that it starts at its last real step.": ref.rnn_forward((x * real)[:, ::-1], None, *bwd)[:, ::-1],
         "the backward states are still in the order the backward RNN made them (the state after "
         "x_T first): reverse them back, within each sequence's length, so that position t holds "
         "the state that has read x_T ... x_t.": within,
@@ -192,9 +206,19 @@ def check_birnn_forward(fn: Callable[..., Any]) -> None:
     for seed, batch, T, lengths, n_in, n_f, n_b, scale in _CASES:
         x, lens, fwd, bwd = _case(seed, batch, T, lengths, n_in, n_f, n_b, scale)
         inputs = {"x": x, "lengths": lens, "forward": fwd, "backward": bwd}
-        got, passed = call_on_copies(fn, inputs)
-        got = expect_array("the result", got)
         where = f"(batch {batch}, T = {T}, lengths {lengths})"
+        try:
+            got, passed = call_on_copies(fn, inputs)
+        except ExerciseError as err:
+            if 0 not in lengths:
+                raise
+            raise ExerciseError(
+                f"{err}\nLikely: sequence {lengths.index(0)} {where} has length 0, no real step at "
+                "all (x[i, :0] is empty, and ref.rnn_forward of an empty sequence has nothing to "
+                "stack). Its states are all 0: skip such a sequence, or leave its rows at 0."
+            ) from None
+        got = expect_one_array("the result", got)
+        expect_new_arrays("the result", got, passed)
         expect_unchanged(
             inputs,
             passed,
@@ -250,11 +274,20 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
     try:
         built = call(fn, vocab_size, num_tags, units)
     except ExerciseError as err:
-        if "received 2 input tensors" in str(err):
+        many = re.search(r"received (\d+) input tensors", str(err))
+        if many and many.group(1) == "2":
             raise ExerciseError(
                 "building the model failed: a layer received 2 tensors where it expects one. "
                 "With merge_mode=None a Bidirectional layer returns the two directions "
                 "separately: use 'concat' (the default), 'sum', 'ave' or 'mul'.\n" + str(err)
+            ) from None
+        if many:
+            raise ExerciseError(
+                f"building the model failed: a layer received {many.group(1)} tensors where it "
+                "expects one. That is return_state=True inside Bidirectional: the wrapper then "
+                "returns the merged sequence followed by the final states of each direction (3 "
+                "tensors for a GRU, 5 for an LSTM). A tagger needs only the sequence: drop "
+                "return_state=True (or keep the first tensor, `outputs[0]`).\n" + str(err)
             ) from None
         raise
     model = expect_model("the returned model", built)
@@ -283,9 +316,12 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
             "last axis should be >= 0 and sum to 1): end with "
             "Dense(num_tags, activation='softmax')."
         )
-    # Which words does each output read? Change one word at a time (one call for all probes).
-    probes = np.concatenate([_other_word(x, t, vocab_size) for t in (2, T - 1, 0)])
-    moved = _output(model, probes, "a batch of token ids").reshape(3, 3, T, num_tags)
+    # Which words does each output read? Change one word at a time, and swap two words (one
+    # call for all probes).
+    swapped = x.copy()
+    swapped[:, [2, 4]] = x[:, [4, 2]]
+    probes = np.concatenate([_other_word(x, t, vocab_size) for t in (2, T - 1, 0)] + [swapped])
+    moved = _output(model, probes, "a batch of token ids").reshape(4, 3, T, num_tags)
     later = _moves(moved[0][:, 0], out[:, 0])  # step 1 sees the word at step 3
     last = _moves(moved[1][:, 0], out[:, 0])  # step 1 sees the last word
     earlier = _moves(moved[2][:, 4], out[:, 4])  # step 5 sees the first word
@@ -312,6 +348,14 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
             "the output at step 5 does not change when the first word changes: your model reads "
             "only from right to left. Keep a forward direction too (keras.layers.Bidirectional "
             "runs both)."
+        )
+    if not any(_moves(moved[3][:, t], out[:, t]) for t in (0, 1, 3, T - 1)):
+        raise ExerciseError(
+            "the tags do not change when two other words swap places (words 3 and 5): your model "
+            "reads the sentence as a bag of words (a sum or mean of embeddings beside each word), "
+            "so word order is lost. A recurrent layer reads the words in order: put "
+            "keras.layers.Bidirectional(GRU(units, return_sequences=True)) between the Embedding "
+            "and the Dense layer."
         )
     # Padding: more of it must not change the tags of the real words.
     lengths = [6, 3, 1]
@@ -340,11 +384,24 @@ def check_build_bidirectional_tagger(fn: Callable[..., Any]) -> None:
         for layer in all_layers(model)
         if isinstance(layer, keras.layers.RNN) or hasattr(layer, "recurrent_kernel")
     ]
-    sizes = {getattr(getattr(layer, "cell", layer), "units", None) for layer in recurrent}
-    if recurrent and units not in sizes:
+    if not recurrent:
         raise ExerciseError(
-            f"the recurrent layers have {sorted(s for s in sizes if s)} units, but "
+            "your model has no recurrent layer: the exercise asks for a recurrent layer of `units` "
+            "units reading both ways (keras.layers.Bidirectional(GRU(units, return_sequences=True)), "
+            "or a forward and a backward layer combined by hand)."
+        )
+    sizes = {getattr(getattr(layer, "cell", layer), "units", None) for layer in recurrent}
+    sizes = sorted(int(s) for s in sizes if isinstance(s, (int, np.integer)))
+    if sizes and units not in sizes:
+        raise ExerciseError(
+            f"the recurrent layers have {sizes} units, but "
             f"this call asked for units={units}: use the argument, not a fixed number."
+        )
+    if len(sizes) > 1:
+        raise ExerciseError(
+            f"the recurrent layers have {sizes} units: the exercise asks for a recurrent layer of "
+            f"units={units} units reading both ways, so each direction has `units` units (the "
+            "two halves of each step's state are then the same size)."
         )
 
 
