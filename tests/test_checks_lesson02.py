@@ -671,6 +671,37 @@ def test_1_to_n_behaviour_bugs_are_named(builder, diagnosis):
         check_build_1_to_n(builder)
 
 
+def one_to_n_dense_reshape(n_features, steps, num_classes, units):  # issue 20: no recurrent layer
+    x = keras.Input((n_features,))
+    h = layers.Dense(units, activation="tanh")(x)
+    logits = layers.Reshape((steps, num_classes))(layers.Dense(steps * num_classes)(h))
+    return keras.Model(x, layers.Softmax()(logits))
+
+
+def one_to_n_rnn_then_dense_reshape(
+    n_features, steps, num_classes, units
+):  # a GRU, but Dense writes the steps
+    x = keras.Input((n_features,))
+    h = layers.GRU(units)(layers.Reshape((1, n_features))(x))
+    logits = layers.Reshape((steps, num_classes))(layers.Dense(steps * num_classes)(h))
+    return keras.Model(x, layers.Softmax()(logits))
+
+
+@pytest.mark.parametrize(
+    "builder, diagnosis",
+    [
+        (one_to_n_dense_reshape, "no recurrent layer"),
+        (
+            one_to_n_rnn_then_dense_reshape,
+            "weights for steps=4 but .* for steps=9.*writes every step at once",
+        ),
+    ],
+)
+def test_1_to_n_without_a_recurrent_state_is_named(builder, diagnosis):
+    with pytest.raises(ExerciseError, match=diagnosis):
+        check_build_1_to_n(builder)
+
+
 def test_1_to_n_stub(assert_not_attempted):
     assert_not_attempted(check_build_1_to_n)
 

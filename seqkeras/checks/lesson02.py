@@ -634,6 +634,25 @@ def check_build_1_to_n(fn: Callable[..., Any]) -> None:
             "the Dense layer."
         )
 
+    # A recurrent layer shares its weights across the steps: more steps, the same weights. A
+    # Dense layer that writes all the steps at once (Dense(steps * classes) + Reshape) does not.
+    if not _recurrent_units(model):
+        raise ExerciseError(
+            "your model has no recurrent layer: its steps are not produced one after the other "
+            "by a state that carries the input along. Put a recurrent layer (GRU(units, "
+            "return_sequences=True)) between the input and the Dense layer."
+        )
+    longer = _get_model(fn, n_features, steps + 5, num_classes, units)
+    model_output(longer, x, "a batch of input vectors")
+    if longer.count_params() != model.count_params():
+        raise ExerciseError(
+            f"your model has {model.count_params()} weights for steps={steps} but "
+            f"{longer.count_params()} for steps={steps + 5}: some layer writes every step at once "
+            "(e.g. Dense(steps * num_classes) and a Reshape). A recurrent layer shares the same "
+            "weights across the steps: let a GRU(units, return_sequences=True) produce the steps, "
+            "and one Dense(num_classes) read each of them."
+        )
+
     n_features_b, steps_b, classes_b, units_b = 9, 1, 6, units  # other sizes; batch 1, 1 step
     model_b = _get_model(fn, n_features_b, steps_b, classes_b, units_b)
     _vectors_of(model_b, n_features_b)
