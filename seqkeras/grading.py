@@ -352,6 +352,13 @@ def expect_array(
                 "example, a single step or an output of width one keeps its axis), so do not "
                 "np.squeeze the result or index it with [0]."
             )
+        elif len(got_shape) < len(shape) - 1 and tuple(s for s in shape if s != 1) == got_shape:
+            names = " and ".join(a for a, s in zip(axes, shape) if s == 1)
+            msg += (
+                f" The {names} axes of size 1 are missing: keep them (a batch of one example, a "
+                "single step or an output of width one keeps its axis), so do not np.squeeze the "
+                "result or index it with [0]."
+            )
         elif len(shape) == 2 and got_shape == shape[::-1]:
             msg += " It looks transposed: check the order of the matrix product."
         elif len(got_shape) == len(shape):

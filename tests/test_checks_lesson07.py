@@ -69,7 +69,7 @@ def _in_place(targets, start_id):
         (lambda y, s: np.concatenate([np.full((len(y), 1), s), y], axis=1), "one step too long"),
         (_in_place, "changed the `targets` array"),
         (lambda y, s: shift_right(y, s).astype(float), "integer token ids"),
-        (lambda y, s: np.squeeze(shift_right(y, s)), "Keep both axes"),
+        (lambda y, s: np.squeeze(shift_right(y, s)), "axis of size 1 is missing|axes of size 1 are missing"),
         (lambda y, s: shift_right(y[:, :11], s) if y.shape[1] >= 11 else shift_right(y, s)[:, :0], "shape"),
         (lambda y, s: shift_right(y, s)[:, ::-1], "differs from the expected value"),
     ],
@@ -460,3 +460,200 @@ def test_bleu_probes_tell_every_bug_apart():
             not np.isclose(l07._bleu_variant(h, r, **kw), l07._bleu_variant(h, r))
             for _, h, r in l07._bleu_probes()
         ), diagnosis
+
+
+# --------------------------------------------------------------------------- issue 20
+def greedy_from_zero_state(step, state, start_id, end_id, max_len):  # ignores the given state
+    return greedy_decode_one(step, 0, start_id, end_id, max_len)
+
+
+def greedy_bare_int(step, state, start_id, end_id, max_len):  # feeds a bare int, not an array
+    token, ids = start_id, []
+    for _ in range(max_len):
+        log_probs, state = step(token, state)
+        token = int(np.argmax(log_probs[0]))
+        if token == end_id:
+            break
+        ids.append(token)
+    return ids
+
+
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (greedy_from_zero_state, "ignores the state you were given"),
+        (greedy_bare_int, r"bare int, \d+: pass an array of shape \(1,\)"),
+        (lambda step, state, s, e, n: step([s], state) and [], r"is a list, \[\d+\]: pass an array"),
+        (lambda step, state, s, e, n: step(np.array([[s]]), state) and [], r"shape \(1, 1\)"),
+        (lambda *args: (greedy_decode_one(*args), args[1]), "tuple of 2 items, a list among them"),
+        (lambda *args: tuple(greedy_decode_one(*args)) + ([],), "a list among them"),
+    ],
+)
+def test_greedy_issue_20_bugs_are_named(wrong, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_greedy_decode_one(wrong)
+
+
+def test_greedy_tuple_of_ids_passes():
+    assert check_greedy_decode_one(lambda *args: tuple(greedy_decode_one(*args)))
+
+
+def beam_variant(*, stop_first=False, end_in_length=True, keep_unfinished=True, pair=False):
+    """The notebook's algorithm written out, with one issue-20 bug switched on."""
+
+    def fn(log_prob_fn, end_id, max_len, beam_width, alpha):
+        alive, finished = [([], 0.0)], []
+        for step in range(max_len):
+            cands = sorted(
+                (
+                    (score + lp, ids + [tok])
+                    for ids, score in alive
+                    for tok, lp in enumerate(log_prob_fn(ids))
+                ),
+                key=lambda c: -c[0],
+            )
+            alive = []
+            for score, ids in cands[: beam_width - len(finished)]:
+                if ids[-1] == end_id:
+                    length = len(ids) if end_in_length else max(len(ids) - 1, 1)
+                    finished.append((score / length**alpha, ids[:-1]))
+                    if stop_first:
+                        return ids[:-1]
+                else:
+                    alive.append((ids, score))
+            if not alive:
+                break
+            if step == max_len - 1 and keep_unfinished:
+                finished += [(score / len(ids) ** alpha, ids) for ids, score in alive]
+        best = max(finished) if finished else (0.0, [])
+        return best if pair else best[1]
+
+    return fn
+
+
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (beam_variant(stop_first=True), "stop at the first hypothesis that finishes"),
+        (beam_variant(end_in_length=False), "leaves out <end>"),
+        (beam_variant(keep_unfinished=False), "still unfinished after max_len steps are dropped"),
+        (beam_variant(pair=True), "tuple of 2 items, a list among them"),
+        (lambda *args: [np.array([t]) for t in beam_search_best(*args)], "flat list"),
+    ],
+)
+def test_beam_issue_20_bugs_are_named(wrong, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_beam_search_best(wrong)
+
+
+def test_beam_variant_without_bugs_passes():
+    assert check_beam_search_best(beam_variant())
+
+
+def bleu_longer_on_tie(hypotheses, references):  # the closest reference, the longer on a tie
+    from collections import Counter
+
+    matches, totals, c, r = np.zeros(4), np.zeros(4), 0, 0
+    for hyp, refs in zip(hypotheses, references):
+        for n in range(1, 5):
+            grams = Counter(tuple(hyp[i : i + n]) for i in range(len(hyp) - n + 1))
+            most = Counter()
+            for ref in refs:
+                most |= Counter(tuple(ref[i : i + n]) for i in range(len(ref) - n + 1))
+            matches[n - 1] += sum(min(k, most[g]) for g, k in grams.items())
+            totals[n - 1] += max(len(hyp) - n + 1, 0)
+        c += len(hyp)
+        r += min((len(x) for x in refs), key=lambda k: (abs(k - len(hyp)), -k))
+    if np.any(matches == 0):
+        return 0.0
+    return float(100 * min(1.0, np.exp(1 - r / c)) * np.exp(np.mean(np.log(matches / totals))))
+
+
+def bleu_unclamped(hypotheses, references):  # len(hyp) - n + 1 n-grams even when negative
+    from collections import Counter
+
+    matches, totals, c, r = np.zeros(4), np.zeros(4), 0, 0
+    for hyp, refs in zip(hypotheses, references):
+        for n in range(1, 5):
+            grams = Counter(tuple(hyp[i : i + n]) for i in range(len(hyp) - n + 1))
+            most = Counter()
+            for ref in refs:
+                most |= Counter(tuple(ref[i : i + n]) for i in range(len(ref) - n + 1))
+            matches[n - 1] += sum(min(k, most[g]) for g, k in grams.items())
+            totals[n - 1] += len(hyp) - n + 1
+        c += len(hyp)
+        r += min((len(x) for x in refs), key=lambda k: (abs(k - len(hyp)), k))
+    if np.any(matches == 0):
+        return 0.0
+    return float(100 * min(1.0, np.exp(1 - r / c)) * np.exp(np.mean(np.log(matches / totals))))
+
+
+def bleu_library_object(hypotheses, references):
+    from sacrebleu.metrics import BLEU
+
+    streams = [
+        [" ".join(r[k]) if k < len(r) else None for r in references] for k in range(max(map(len, references)))
+    ]
+    return BLEU(tokenize="none", smooth_method="none").corpus_score(
+        [" ".join(h) for h in hypotheses], streams
+    )
+
+
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (bleu_longer_on_tie, "on a tie in closest reference length you took the longer"),
+        (bleu_unclamped, "shorter than n tokens"),
+        (bleu_library_object, r"BLEUScore object from sacrebleu \(its number is `\.score`\)"),
+        (lambda h, r: [corpus_bleu(h, r)], "list of 1 items"),
+        (lambda h, r: np.array([corpus_bleu(h, r)]), r"shape \(1,\): take the number out with float"),
+        (lambda h, r: (corpus_bleu(h, r),), "trailing comma"),
+    ],
+)
+def test_bleu_issue_20_bugs_are_named(wrong, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_corpus_bleu(wrong)
+
+
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (lambda y, s: shift_right(y, s).tolist(), "decoder_inputs is a list of"),
+        (lambda y, s: (shift_right(y, s),), "trailing comma"),
+    ],
+)
+def test_shift_right_issue_20_contracts(wrong, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_shift_right(wrong)
+
+
+def notebook_solution(notebook, name):
+    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
+    import collections
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
+    for cell in nbformat.read(path, as_version=4).cells:
+        lines = cell.source.splitlines()
+        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
+        if cell.cell_type == "code" and starts:
+            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
+            scope = {"np": np, "Counter": collections.Counter}
+            exec("\n".join(lines[starts[0] : end]), scope)
+            return scope[name]
+    raise LookupError(f"{notebook} defines no {name}")
+
+
+@pytest.mark.parametrize(
+    "checker, name",
+    [
+        (check_shift_right, "shift_right"),
+        (check_greedy_decode_one, "greedy_decode_one"),
+        (check_beam_search_best, "beam_search_best"),
+        (check_corpus_bleu, "corpus_bleu"),
+    ],
+)
+def test_the_notebooks_solutions_pass(checker, name):
+    assert checker(notebook_solution("07_encoder_decoder.ipynb", name))

@@ -25,13 +25,17 @@ import numpy as np
 
 from seqkeras.grading import (
     ExerciseError,
+    argument_mistake,
     call,
     call_on_copies,
     exercise,
     expect_array,
     expect_close,
-    expect_shape,
+    expect_new_arrays,
+    expect_number,
+    expect_one_array,
     expect_unchanged,
+    library_object,
 )
 from seqkeras.seq2seq import shift_right as _reference_shift
 
@@ -42,9 +46,21 @@ def _ids(name: str, got: Any) -> list[int]:
     """A learner's output sequence as a list of Python ints, or a sentence saying what is wrong."""
     if got is None:
         raise ExerciseError(f"{name} is None: did you forget to `return` the list of ids?")
-    if isinstance(got, (str, bytes)) or isinstance(got, dict):
-        raise ExerciseError(f"{name} should be a list of token ids (ints), got {type(got).__name__}.")
-    arr = np.asarray(got)
+    lib = library_object(got)
+    if lib or isinstance(got, (str, bytes, dict, set)) or callable(got):
+        raise ExerciseError(f"{name} should be a list of token ids (ints), got {lib or type(got).__name__}.")
+    if isinstance(got, tuple) and any(isinstance(g, (list, tuple, np.ndarray)) for g in got):
+        raise ExerciseError(
+            f"{name} is a tuple of {len(got)} items, a list among them (e.g. `return ids, state` or "
+            "`return ids, score`): return only the list of token ids."
+        )
+    try:
+        arr = np.asarray(got)
+    except ValueError:  # ragged
+        raise ExerciseError(
+            f"{name} should be a flat list of token ids (ints), got a {type(got).__name__} that "
+            "NumPy cannot turn into one (a list of lists of different lengths?)."
+        ) from None
     if arr.ndim != 1 and arr.size:
         raise ExerciseError(
             f"{name} should be a flat list of token ids, got an array of shape "
@@ -89,19 +105,21 @@ def check_shift_right(fn: Callable[..., Any]) -> None:
             "your function changed the `targets` array it was given: build a new "
             "array (np.empty_like / np.concatenate) instead of writing into it.",
         )
-        arr = expect_array("decoder_inputs", got)
+        arr = expect_one_array("decoder_inputs", got)
+        expect_new_arrays(
+            "decoder_inputs",
+            got,
+            passed,
+            "decoder_inputs is the `targets` array you were given (or a view of it): whoever changes "
+            "one changes the other. Build a new array (np.empty_like(targets) or np.concatenate).",
+        )
         if arr.shape == (batch, t + 1):
             raise ExerciseError(
                 f"decoder_inputs has shape {arr.shape}, one step too long: after "
                 "putting the start token in front, drop the LAST position of the targets "
                 "(targets[:, :-1]) so that inputs and targets have the same length."
             )
-        expect_shape(
-            "decoder_inputs",
-            arr,
-            (batch, t),
-            hint="Keep both axes, also for a batch of one: (B, Ty) in, (B, Ty) out.",
-        )
+        expect_array("decoder_inputs", arr, (batch, t), ("B", "T_y"), given=f"for targets ({batch}, {t})")
         if not np.all(arr == np.round(arr)) or (
             hasattr(got, "dtype") and not np.issubdtype(np.asarray(got).dtype, np.integer)
         ):
@@ -163,12 +181,10 @@ class _FakeDecoder:
         return k if k < self.end_id else k + 1  # never the end token before stop_at
 
     def __call__(self, token_ids: Any, state: Any) -> tuple[np.ndarray, int]:
+        mistake = argument_mistake("the token_ids you passed to step", token_ids, (1,), "iu")
+        if mistake:
+            raise ExerciseError(f"{mistake} The step function takes ONE integer token id in an array.")
         arr = np.asarray(token_ids)
-        if arr.size != 1 or not np.issubdtype(arr.dtype, np.integer):
-            raise ExerciseError(
-                f"step was called with token_ids={token_ids!r}: pass ONE integer token "
-                "id in an array of shape (1,), e.g. np.array([token])."
-            )
         if isinstance(state, bool) or not isinstance(state, (int, np.integer)):
             raise ExerciseError(
                 f"step was called with state={state!r}: pass back exactly the state that "
@@ -185,7 +201,9 @@ def _greedy_variant(
     model: _FakeDecoder,
     start_id: int,
     max_len: int,
+    state0: int = 0,
     *,
+    ignore_state: bool = False,
     feed_back: bool = True,
     carry: bool = True,
     stop: bool = True,
@@ -195,11 +213,12 @@ def _greedy_variant(
     first: int | None = None,
 ) -> list[int]:
     """The greedy loop with one known bug switched on (all off: the right answer)."""
-    token, state, out = (start_id if first is None else first), 0, ([start_id] if keep_start else [])
+    state = 0 if ignore_state else state0
+    token, out = (start_id if first is None else first), ([start_id] if keep_start else [])
     for _ in range(max_len + extra):
         log_probs, new_state = model(np.array([token]), state)
         best = int(np.argmax(log_probs[0]))
-        state = new_state if carry else 0
+        state = new_state if carry else state0
         if best == model.end_id and stop:
             if keep_end:
                 out.append(best)
@@ -218,21 +237,24 @@ def check_greedy_decode_one(fn: Callable[..., Any]) -> None:
     own previous choice (the argmax), carry the state, stop at the end token (leaving it out)
     or after ``max_len`` tokens, and call ``step`` once per token.
     """
-    cases = [  # (end_id, stop_at, salt, start_id, max_len)
-        (11, 6, 0, 1, 20),
-        (4, 3, 5, 0, 9),
-        (7, 0, 2, 1, 5),  # the end token straight away
-        (11, 40, 1, 1, 8),  # never ends within max_len
-        (2, 9, 3, 1, 9),  # ends exactly at max_len: the end is step 10, so 9 tokens
-        (5, 30, 4, 3, 1),  # max_len = 1
+    cases = [  # (end_id, stop_at, salt, start_id, max_len, initial state): the state is a step
+        (11, 6, 0, 1, 20, 0),  # counter, so a loop that ignores the given state starts elsewhere
+        (4, 8, 5, 0, 9, 5),
+        (7, 0, 2, 1, 5, 0),  # the end token straight away
+        (11, 40, 1, 1, 8, 3),  # never ends within max_len
+        (2, 9, 3, 1, 9, 0),  # ends exactly at max_len: the end is step 10, so 9 tokens
+        (5, 30, 4, 3, 1, 0),  # max_len = 1
+        (6, 11, 2, 2, 12, 7),  # a state that is not zero: 4 tokens, then the end
     ]
-    for end_id, stop_at, salt, start_id, max_len in cases:
+    for end_id, stop_at, salt, start_id, max_len, state0 in cases:
         model = _FakeDecoder(end_id, stop_at, salt)
-        got = _ids("your output", call(fn, model, 0, start_id, end_id, max_len))
-        expected = _greedy_variant(_FakeDecoder(end_id, stop_at, salt), start_id, max_len)
+        got = _ids("your output", call(fn, model, state0, start_id, end_id, max_len))
+        expected = _greedy_variant(_FakeDecoder(end_id, stop_at, salt), start_id, max_len, state0)
 
-        def bug(case: tuple[int, ...] = (end_id, stop_at, salt, start_id, max_len), **kw: Any) -> list[int]:
-            return _greedy_variant(_FakeDecoder(*case[:3]), case[3], case[4], **kw)
+        def bug(
+            case: tuple[int, ...] = (end_id, stop_at, salt, start_id, max_len, state0), **kw: Any
+        ) -> list[int]:
+            return _greedy_variant(_FakeDecoder(*case[:3]), case[3], case[4], case[5], **kw)
 
         if got == expected:
             if len(model.calls) > len(expected) + 1:
@@ -242,8 +264,14 @@ def check_greedy_decode_one(fn: Callable[..., Any]) -> None:
                     "state already holds it)."
                 )
             continue
-        where = f"(start_id={start_id}, end_id={end_id}, max_len={max_len})"
+        where = f"(start_id={start_id}, end_id={end_id}, max_len={max_len}, initial state {state0})"
         diagnoses = [
+            (
+                "the first step ignores the state you were given: start from `state` (the "
+                "encoder's summary of the input), not from zeros or a fresh state; then pass on "
+                "the state each step returns.",
+                bug(ignore_state=True) if state0 else None,
+            ),
             (
                 "the end token is in your output: stop when the decoder chooses end_id, and leave it "
                 "out (it is not part of the answer).",
@@ -272,7 +300,7 @@ def check_greedy_decode_one(fn: Callable[..., Any]) -> None:
             (f"you write more than max_len = {max_len} tokens: stop after max_len steps.", bug(extra=1)),
             (
                 f"you stop one token early: write up to max_len = {max_len} tokens when no end token comes.",
-                _greedy_variant(_FakeDecoder(end_id, stop_at, salt), start_id, max_len - 1)
+                _greedy_variant(_FakeDecoder(end_id, stop_at, salt), start_id, max_len - 1, state0)
                 if max_len > 1
                 else None,
             ),
@@ -281,7 +309,7 @@ def check_greedy_decode_one(fn: Callable[..., Any]) -> None:
             if wrong is not None and got == wrong:
                 raise ExerciseError(f"{where}: {diagnosis}")
         again = _ids(
-            "your output", call(fn, _FakeDecoder(end_id, stop_at, salt), 0, start_id, end_id, max_len)
+            "your output", call(fn, _FakeDecoder(end_id, stop_at, salt), state0, start_id, end_id, max_len)
         )
         if again != got:
             raise ExerciseError(
@@ -358,6 +386,9 @@ def _beam_variant(
     normalise: bool = True,
     prune: bool = True,
     keep_finished: bool = True,
+    end_in_length: bool = True,
+    keep_unfinished: bool = True,
+    stop_first: bool = False,
 ) -> list[int]:
     """Beam search (the beam narrows as hypotheses finish) with one known bug switched on."""
 
@@ -374,6 +405,8 @@ def _beam_variant(
     def rank(score: float, length: int) -> float:
         return score / length**alpha if combine == "sum" and normalise else score
 
+    cut = 0 if end_in_length else 1  # the bug: the end token not counted in the length
+
     for step in range(max_len):
         cands = [
             (extend(score, float(lp)), ids + [tok])
@@ -387,12 +420,14 @@ def _beam_variant(
         for score, ids in cands:
             if ids[-1] == end_id:
                 if keep_finished:
-                    finished.append((rank(score, len(ids)), ids[:-1]))
+                    finished.append((rank(score, max(len(ids) - cut, 1)), ids[:-1]))
             else:
                 alive.append((ids, score))
+        if stop_first and finished:
+            return finished[0][1]
         if not alive:
             break
-        if step == max_len - 1:
+        if step == max_len - 1 and keep_unfinished:
             finished.extend((rank(score, len(ids)), ids) for ids, score in alive)
     return max(finished)[1] if finished else []
 
@@ -418,6 +453,25 @@ _EARLY = {
     (1, 1, 2): {3: 0.5, 4: 0.5},
     (1, 1, 3): {1: 1.0},
 }
+#: Two finished outputs, [1] (2 tokens with <end>) and [2, 2, 2] (4): with alpha = 1, [1] wins
+#: only when the length counts <end> (-0.99 / 2 > -2.42 / 4, but -0.99 / 1 < -2.42 / 3).
+_END_COUNTS = {
+    (): {1: 0.5, 2: 0.45, 3: 0.05},
+    (1,): {5: 0.74, 4: 0.26},
+    (2,): {2: 0.6, 3: 0.4},
+    (2, 2): {2: 0.6, 3: 0.4},
+    (2, 2, 2): {5: 0.55, 3: 0.45},
+}
+#: [1] finishes at step 2, but [2, 2, 2] is far likelier and still unfinished at max_len = 3:
+#: it must be kept, as it is.
+_UNFINISHED = {(): {1: 0.3, 2: 0.7}, (1,): {5: 0.9, 3: 0.1}, (2,): {2: 0.9, 5: 0.1}, (2, 2): {2: 0.9, 5: 0.1}}
+#: alpha = 0: [2] finishes first (step 2), but [1, 3] finishes later with a better score.
+_FIRST_NOT_BEST = {
+    (): {1: 0.6, 2: 0.4},
+    (1,): {5: 0.2, 3: 0.8},
+    (2,): {5: 0.9, 4: 0.1},
+    (1, 3): {5: 0.9, 4: 0.1},
+}
 _CASES = [
     ("greedy trap, width 2", _TRAP, 5, 2, 0.0, 1.0),
     ("greedy trap, width 2, tiny probabilities", _TRAP, 5, 2, 0.0, 3000.0),
@@ -428,9 +482,28 @@ _CASES = [
     ("short or long, alpha = 1, tiny probabilities", _LENGTH, 8, 2, 1.0, 3000.0),
     ("an early end, width 3", _EARLY, 6, 3, 0.0, 1.0),
     ("an early end, cut at max_len = 2", _EARLY, 2, 3, 0.0, 1.0),
+    ("<end> counts in the length, alpha = 1", _END_COUNTS, 6, 2, 1.0, 1.0),
+    ("unfinished at max_len = 3", _UNFINISHED, 3, 2, 0.0, 1.0),
+    ("the first to finish is not the best, alpha = 0", _FIRST_NOT_BEST, 5, 2, 0.0, 1.0),
 ]
 
 _BEAM_BUGS = [
+    (
+        "you stop at the first hypothesis that finishes: it is only the first, not the best. Set "
+        "it aside and go on with the others until none is left unfinished (or max_len), then "
+        "return the best finished one by log_prob / length ** alpha.",
+        dict(stop_first=True),
+    ),
+    (
+        "the length in the normalisation leaves out <end>: a hypothesis that wrote <end> has "
+        "len(ids) + 1 tokens, and the end token counts (log_prob / (len(ids) + 1) ** alpha).",
+        dict(end_in_length=False),
+    ),
+    (
+        "the hypotheses still unfinished after max_len steps are dropped: they count as finished, "
+        "as they are (without <end>, length len(ids)), and may be the best.",
+        dict(keep_unfinished=False),
+    ),
     (
         "no length normalisation: rank the finished hypotheses by log_prob / length ** alpha "
         "(length counts the end token); with alpha = 1 a long output with likely tokens beats a "
@@ -537,6 +610,7 @@ def _bleu_variant(
     max_n: int = 4,
     scale: float = 100.0,
     first_ref_only: bool = False,
+    clamp: bool = True,
 ) -> float:
     """Corpus BLEU, or one of its likely bugs (every switch at its default: the right answer)."""
     correct, total = [0] * max_n, [0] * max_n
@@ -554,10 +628,11 @@ def _bleu_variant(
                     "none": k if any(gram in rc for rc in ref_counts) else 0,
                 }[clip]
                 correct[n - 1] += min(k, allowed)
-            total[n - 1] += max(len(hyp) - n + 1, 0)
+            total[n - 1] += max(len(hyp) - n + 1, 0) if clamp else len(hyp) - n + 1
         lengths = [len(r) for r in rs]
         r = {
             "closest": min(lengths, key=lambda x: (abs(x - len(hyp)), x)),
+            "closest_long": min(lengths, key=lambda x: (abs(x - len(hyp)), -x)),
             "first": lengths[0],
             "shortest": min(lengths),
             "longest": max(lengths),
@@ -609,6 +684,11 @@ def _bleu_probes() -> list[tuple[str, list[list[str]], list[list[list[str]]]]]:
     )
     refs = [[list("我是我的人"), list("人是我我")], [list("你好好"), list("好你好")]]
     probes.append(("repeated words", [list("我我我我是我的人"), list("好好好好你好")], refs))
+    # an output of 5 tokens between references of 4 and 6 (a tie: the shorter counts), and an
+    # output of 2 tokens, which has no 3- or 4-gram (its count is 0, not 2 - 4 + 1 = -1)
+    refs = [[list("我们明天一起去大学看书吧")], [list("他是我的"), list("他是我的朋友")], [list("你好吗")]]
+    hyps = [list("我们明天一起去大学看书"), list("他是我的朋"), list("你好")]
+    probes.append(("a tie in reference length, and an output of two tokens", hyps, refs))
     return probes
 
 
@@ -638,6 +718,16 @@ _BLEU_BUGS = [
         "the reference length is the FIRST reference's: take, for each sentence, the reference length "
         "closest to the output's (the shorter one on a tie).",
         dict(ref_len="first"),
+    ),
+    (
+        "on a tie in closest reference length you took the longer reference: with references of 4 "
+        "and 6 tokens an output of 5 counts r = 4, the shorter one (as sacrebleu does).",
+        dict(ref_len="closest_long"),
+    ),
+    (
+        "an output shorter than n tokens was counted as having len - n + 1 n-grams, a negative "
+        "number: it has none, max(len(hyp) - n + 1, 0).",
+        dict(clamp=False),
     ),
     (
         "the reference length is the shortest reference's: take the one closest to the output's length.",
@@ -688,14 +778,11 @@ def check_corpus_bleu(fn: Callable[..., Any]) -> None:
             passed,
             "your function changed the token lists it was given: count n-grams without modifying them.",
         )
-        value = (
-            float(expect_array("your BLEU", got)) if np.ndim(expect_array("your BLEU", got)) == 0 else None
-        )
-        if value is None:
-            raise ExerciseError(
-                f"return one number for the whole corpus, got an array of shape "
-                f"{np.shape(got)}: BLEU pools the counts of every sentence."
-            )
+        try:
+            value = expect_number("your BLEU", got)
+        except ExerciseError as err:
+            pooled = " BLEU pools the counts of every sentence into one number." if np.ndim(got) else ""
+            raise ExerciseError(f"{err}{pooled}") from None
         streams = [
             [" ".join(rs[k]) if k < len(rs) else None for rs in refs] for k in range(max(map(len, refs)))
         ]
