@@ -146,17 +146,35 @@ def _sources(nb: Any) -> list[tuple[str, str]]:
 def build() -> list[Path]:
     """Regenerate every learner notebook whose cells differ from what the solution makes.
 
-    A learner notebook that is already in step keeps its stored outputs.
+    A learner notebook that is already in step keeps its stored outputs. One whose code cells
+    are all unchanged (the same sources, in the same order: only markdown differs) keeps them
+    too, carried over cell by cell, since nothing they were computed from has changed; any
+    change to the code clears every output, to be refreshed by :func:`execute`.
     """
     written = []
     for sol in solution_paths():
         made = learner_notebook(_read(sol), sol.name)
         target = learner_path(sol)
-        if target.exists() and _sources(_read(target)) == _sources(made):
-            continue
+        if target.exists():
+            old = _read(target)
+            if _sources(old) == _sources(made):
+                continue
+            _carry_outputs(old, made)
         _write(made, target)
         written.append(target)
     return written
+
+
+def _carry_outputs(old: Any, made: Any) -> None:
+    """Copy the stored outputs of ``old``'s code cells into ``made`` if the two notebooks have
+    the same code cells (sources and order); otherwise leave ``made``'s outputs empty."""
+    old_code = [c for c in old.cells if c.cell_type == "code"]
+    new_code = [c for c in made.cells if c.cell_type == "code"]
+    if [c.source for c in old_code] != [c.source for c in new_code]:
+        return
+    for before, after in zip(old_code, new_code):
+        after.outputs = before.get("outputs", [])
+        after.execution_count = before.get("execution_count")
 
 
 def drifted() -> list[str]:

@@ -59,6 +59,42 @@ def test_learner_notebook_clears_outputs_and_keeps_others():
     assert nb.cells[1].outputs, "the solution notebook itself must not be modified"
 
 
+def test_build_keeps_outputs_when_only_markdown_changed(monkeypatch, tmp_path):
+    """Rewording prose must not wipe a learner copy's stored outputs (they would need a full
+    re-run to come back); a change to any code cell must, since the outputs may be stale."""
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    monkeypatch.setattr(exercises, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(exercises, "SOLUTIONS", solutions)
+
+    def write_solution(markdown, code):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell(markdown), nbformat.v4.new_code_cell(code)]
+        nbformat.write(nb, solutions / "99_demo.ipynb")
+
+    def stored_output(text):
+        learner = nbformat.read(tmp_path / "99_demo.ipynb", as_version=4)
+        learner.cells[1].outputs = [nbformat.v4.new_output("stream", text=text)]
+        learner.cells[1].execution_count = 1
+        nbformat.write(learner, tmp_path / "99_demo.ipynb")
+
+    def learner_outputs():
+        return nbformat.read(tmp_path / "99_demo.ipynb", as_version=4).cells[1].outputs
+
+    write_solution("The loss is 0.5.", CODE)
+    assert exercises.build() == [tmp_path / "99_demo.ipynb"]
+    stored_output("kept\n")
+    write_solution("The loss is 0.50, as printed below.", CODE)
+    assert exercises.build() == [tmp_path / "99_demo.ipynb"]
+    learner = nbformat.read(tmp_path / "99_demo.ipynb", as_version=4)
+    assert learner.cells[0].source == "The loss is 0.50, as printed below."
+    assert [o.text for o in learner.cells[1].outputs] == ["kept\n"]
+    assert learner.cells[1].execution_count == 1
+    write_solution("The loss is 0.50, as printed below.", CODE + "\nprint('more')")
+    exercises.build()
+    assert learner_outputs() == [], "a changed code cell must clear the stored outputs"
+
+
 def test_committed_learner_notebooks_match_the_generator():
     problems = exercises.drifted()
     assert not problems, "learner notebooks out of step (run `make notebooks`):\n" + "\n".join(problems)
