@@ -188,7 +188,14 @@ def masked_weights_renormalise(scores, mask):  # softmax of the real steps only,
     return alpha
 
 
-def masked_weights_after_then_renormalise(scores, mask):  # mask after, then renormalise: same maths
+def masked_weights_after_then_renormalise(scores, mask):  # mask after exp, then renormalise
+    top = np.where(mask, scores, -np.inf).max(axis=-1, keepdims=True, initial=-1e300)
+    e = np.exp(np.where(mask, scores - top, -np.inf))  # exp of the real steps only: no inf * 0
+    total = e.sum(axis=-1, keepdims=True)
+    return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
+
+
+def exp_of_padding_times_mask(scores, mask):  # right shift, but exp of the padding overflows: inf * 0
     e = np.exp(scores - np.where(mask, scores, -np.inf).max(axis=-1, keepdims=True, initial=-1e300)) * mask
     total = e.sum(axis=-1, keepdims=True)
     return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
@@ -426,3 +433,80 @@ def test_strongest_source_bugs_are_named(wrong, match):
 
 def test_strongest_source_stub(assert_not_attempted):
     assert_not_attempted(check_strongest_source)
+
+
+# ----------------------------------------------------------------------------- issue 20
+def shift_by_max_of_all(scores, mask):  # the max over every step, padding included
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True)) * mask
+    total = e.sum(axis=-1, keepdims=True)
+    return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
+
+
+def softmax_then_mask(scores, mask):  # softmax over every step, then mask and renormalise
+    alpha = ref.softmax(scores, axis=-1) * mask
+    total = alpha.sum(axis=-1, keepdims=True)
+    return np.divide(alpha, total, out=np.zeros_like(alpha), where=total > 0)
+
+
+def fill_minus_100(scores, mask):  # a fixed fill, only 'very negative' next to scores near 0
+    alpha = ref.softmax(np.where(mask, scores, -100.0), axis=-1)
+    return np.where(mask.any(axis=-1, keepdims=True), alpha, 0.0)
+
+
+def strongest_by_value(alpha, real):  # the best real weight's value, then the first step that has it
+    real = np.asarray(real, dtype=bool)
+    best = np.where(real[:, None, :], alpha, -np.inf).max(axis=-1, keepdims=True)
+    return np.where(real.any(axis=1)[:, None], (alpha == best).argmax(axis=-1), -1)
+
+
+@pytest.mark.parametrize(
+    "checker, wrong, match",
+    [
+        (check_masked_weights, shift_by_max_of_all, "padded 1000.*max over ALL steps"),
+        (check_masked_weights, softmax_then_mask, "padded 1000.*softmax comes before the mask"),
+        (check_masked_weights, exp_of_padding_times_mask, r"padded 1000.*inf \* 0"),
+        (check_masked_weights, fill_minus_100, "fixed fill such as -100"),
+        (check_strongest_source, strongest_by_value, "weighs exactly as much as the best real step"),
+        (check_additive_scores, lambda *a: ref.additive_scores(*a).tolist(), "e is a list of"),
+        (check_context_vector, lambda a, h: (ref.attention_context(a, h),), "trailing comma"),
+        (check_masked_weights, lambda e, m: ref.attention_weights(e, m).tolist(), "alpha is a list of"),
+        (check_strongest_source, lambda a, r: ref.strongest_source(a, r).tolist(), "positions is a list of"),
+    ],
+)
+def test_issue_20_bugs_are_named(checker, wrong, match):
+    with pytest.raises(ExerciseError, match=match):
+        checker(wrong)
+
+
+def notebook_solution(notebook, name):
+    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
+    for cell in nbformat.read(path, as_version=4).cells:
+        lines = cell.source.splitlines()
+        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
+        if cell.cell_type == "code" and starts:
+            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
+            scope = {"np": np, "ref": ref}
+            exec("\n".join(lines[starts[0] : end]), scope)
+            return scope[name]
+    raise LookupError(f"{notebook} defines no {name}")
+
+
+@pytest.mark.parametrize(
+    "checker, name",
+    [
+        (check_additive_scores, "additive_scores"),
+        (check_context_vector, "context_vector"),
+        (check_masked_weights, "masked_weights"),
+    ],
+)
+def test_the_notebooks_solutions_pass(checker, name):
+    assert checker(notebook_solution("08_attention.ipynb", name))
+
+
+def test_the_translation_notebooks_strongest_source_passes():
+    assert check_strongest_source(notebook_solution("08_attention_translation.ipynb", "strongest_source"))

@@ -200,7 +200,6 @@ def causal_loop(T):
         lambda T: np.tril(np.ones((T, T), dtype=bool)),
         lambda T: np.arange(T)[:, None] >= np.arange(T)[None, :],
         lambda T: ~np.triu(np.ones((T, T), dtype=bool), k=1),
-        lambda T: [[j <= i for j in range(T)] for i in range(T)],
         causal_loop,
         ref.causal_mask,
     ],
@@ -208,6 +207,9 @@ def causal_loop(T):
 def test_causal_mask_correct_answers_pass(answer, capsys):
     assert check_causal_mask(answer)
     assert "passed" in capsys.readouterr().out
+
+
+_PRECOMPUTED = np.tril(np.ones((64, 64), dtype=bool))  # a mask made once, at a fixed size
 
 
 @pytest.mark.parametrize(
@@ -223,6 +225,12 @@ def test_causal_mask_correct_answers_pass(answer, capsys):
         (lambda T: np.tril(np.ones((T, T), dtype=bool))[None], "no batch axis"),
         (lambda T: np.tril(np.ones((5, 5), dtype=bool)), r"mask has shape \(5, 5\), expected \(1, 1\)"),
         (lambda T: np.tril(np.ones((T, T + 1), dtype=bool)), "take the size from T"),
+        (lambda T: [[j <= i for j in range(T)] for i in range(T)], "mask is a list of 5 items"),
+        (lambda T: (np.tril(np.ones((T, T), dtype=bool)),), "trailing comma"),
+        (
+            lambda T: _PRECOMPUTED[:T, :T],
+            r"mask has shape \(64, 64\), expected \(65, 65\).*take the size from T",
+        ),
     ],
 )
 def test_causal_mask_bugs_are_named(wrong, match):
@@ -232,3 +240,52 @@ def test_causal_mask_bugs_are_named(wrong, match):
 
 def test_causal_mask_stub(assert_not_attempted):
     assert_not_attempted(check_causal_mask)
+
+
+# --------------------------------------------------------------------------- issue 20
+@pytest.mark.parametrize(
+    "wrong, match",
+    [
+        (lambda *a, **k: [x.tolist() for x in sdpa(*a, **k)], "output is a list of"),
+        (lambda *a, **k: sdpa(*a, **k)[1], "returned one array of shape|return the pair"),
+        (lambda *a, **k: (sdpa(*a, **k)[0],), "tuple of 1 items|return the pair"),
+    ],
+)
+def test_sdpa_issue_20_contracts(wrong, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_scaled_dot_product_attention(wrong)
+
+
+def test_causal_lengths_reach_beyond_64():
+    from seqkeras.checks.lesson09 import _CAUSAL_LENGTHS
+
+    assert max(_CAUSAL_LENGTHS) > 2 * 64 and 65 in _CAUSAL_LENGTHS
+
+
+def notebook_solution(notebook, name):
+    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
+    for cell in nbformat.read(path, as_version=4).cells:
+        lines = cell.source.splitlines()
+        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
+        if cell.cell_type == "code" and starts:
+            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
+            scope = {"np": np, "ref": ref}
+            exec("\n".join(lines[starts[0] : end]), scope)
+            return scope[name]
+    raise LookupError(f"{notebook} defines no {name}")
+
+
+@pytest.mark.parametrize(
+    "checker, name",
+    [
+        (check_scaled_dot_product_attention, "scaled_dot_product_attention"),
+        (check_causal_mask, "causal_mask"),
+    ],
+)
+def test_the_notebooks_solutions_pass(checker, name):
+    assert checker(notebook_solution("09_self_attention.ipynb", name))

@@ -41,6 +41,7 @@ from seqkeras.grading import (
     expect_array,
     expect_close,
     expect_nothing_attended,
+    expect_one_array,
     expect_shape,
     expect_unchanged,
     shape_str,
@@ -131,7 +132,7 @@ def check_additive_scores(fn: Callable[..., Any]) -> None:
                 f"{err}\nLikely: s_prev @ W is (batch, n_a) and hs @ U is (batch, T_x, n_a); give "
                 "the first a time axis, (s_prev @ W)[:, None, :], so that it is added to every step j."
             ) from None
-        e = expect_array("e", got)
+        e = expect_one_array("e", got)
         if e.shape == (batch, T_x, n_a):
             raise ExerciseError(
                 f"e has shape {e.shape} {where}, one vector per step instead of one number: "
@@ -178,7 +179,7 @@ def check_context_vector(fn: Callable[..., Any]) -> None:
         alpha = ref.attention_weights(rng.normal(size=(batch, T_x)) * 2.0, real)
         where = f"(batch {batch}, T_x = {T_x}, n_h = {n_h})"
         got = _call(fn, {"alpha": alpha, "hs": hs}, where)
-        c = expect_array("c", got)
+        c = expect_one_array("c", got)
         if c.shape == (batch, T_x) or c.shape == (batch, T_x, n_h):
             raise ExerciseError(
                 f"c has shape {c.shape} {where}: the context sums over the encoder steps j "
@@ -243,7 +244,35 @@ _MASK_CASES = [
     (2, 4, 7, True, 2.0, False),
     (3, 2, 9, False, 800.0, False),
     (4, 3, 6, False, 2.0, True),
+    (5, 3, 5, True, 0.0, False),  # padded scores far ABOVE the real ones (_padding_above)
+    (6, 3, 5, True, 0.0, False),  # real scores far below any fixed fill such as -100
 ]
+
+
+def _padding_above(seed: int, e: np.ndarray, real: np.ndarray) -> np.ndarray:
+    """Scores for the two last cases: real 0, 1, 2, ... and padded 1000 (seed 5), or real
+    -5000, -4999, ... and padded 0 (seed 6). A shift by the max over every step (padding
+    included), a softmax taken before the mask, or a fill of -100 each go wrong here."""
+    steps = np.cumsum(real, axis=1) - 1.0  # 0, 1, 2, ... along each row's real steps
+    if seed == 5:
+        return np.where(real, steps, 1000.0)
+    return np.where(real, steps - 5000.0, 0.0)
+
+
+_UNDERFLOW = (
+    "alpha is NaN or 0 on the real steps when a padded score is far above the real ones (here real "
+    "scores 0, 1, 2 and padded 1000). Either the shift subtracts the max over ALL steps, padding "
+    "included (or the softmax comes before the mask and you renormalise after it), so every real "
+    "exp(score - 1000) underflows to 0 and the row is 0 / 0; or exp is taken of the padded scores "
+    "too, exp(1000 - 2) = inf, and inf * 0 (the mask) is NaN. Remove the padded steps before exp: "
+    "np.where(mask, scores, -np.inf), subtract the max of what is left, and their weights come out 0."
+)
+_FILL_TOO_HIGH = (
+    "the padded steps took the weight when the real scores are far below your fill (here real "
+    "scores near -5000): a fixed fill such as -100 is only 'very negative' next to scores near 0. "
+    "Use -np.inf (then handle a row of padding only), or set the padded weights to 0 after the "
+    "softmax."
+)
 
 
 def _weights_bugs(e: np.ndarray, real: np.ndarray) -> dict:
@@ -317,16 +346,28 @@ def check_masked_weights(fn: Callable[..., Any]) -> None:
         real = _mask(rng, batch, T_x, holes)
         if empty_row:
             real[1] = False
-        big = f", scores up to {np.abs(e).max():,.0f}" if spread > 100 else ""
+        if seed >= 5:
+            e = _padding_above(seed, e, real)
+        big = (
+            f", scores up to {np.abs(e).max():,.0f}"
+            if spread > 100
+            else ", real scores 0, 1, 2, padded 1000"
+            if seed == 5
+            else ", real scores near -5000, padded 0"
+            if seed == 6
+            else ""
+        )
         where = f"(batch {batch}, T_x = {T_x}{big})"
         got = _call(fn, {"scores": e, "mask": real}, where)
-        alpha = expect_array("alpha", got)
-        expect_shape(
-            "alpha",
-            alpha,
-            (batch, T_x),
-            hint=f"{where}: one weight per score; keep both axes, also for a batch of one.",
-        )
+        alpha = expect_array("alpha", got, (batch, T_x), ("batch", "T_x"), given=where)
+        if seed == 5:
+            real_sum = np.where(real, np.nan_to_num(alpha), 0.0).sum(axis=1)
+            if not np.all(np.isfinite(alpha)) or not np.allclose(real_sum, 1.0, atol=1e-6):
+                raise ExerciseError(f"{where}: {_UNDERFLOW}")
+        if seed == 6 and np.all(np.isfinite(alpha)):
+            leak = np.where(real, 0.0, np.abs(alpha)).sum(axis=1)
+            if np.any(leak > 0.5):
+                raise ExerciseError(f"{where}: {_FILL_TOO_HIGH}")
         if not np.all(np.isfinite(alpha)):
             bad_rows = sorted({int(r) for r in np.argwhere(~np.isfinite(alpha))[:, 0]})
             if empty_row and bad_rows == [1]:
@@ -377,6 +418,7 @@ _SOURCE_CASES = [
     (4, 2, 17, 23, bool, True, True, False),
     (5, 3, 2, 6, int, False, False, True),
     (6, 3, 5, 1, float, False, False, True),
+    (7, 3, 4, 9, bool, True, False, False),  # a padded step ties with the best real one, before it
 ]
 
 _KIND_WORDS = {bool: "True/False", int: "0/1 ints", float: "0/1 floats"}
@@ -411,6 +453,12 @@ _MASK_AXIS = (
     "real is lined up with the wrong axis of alpha: real is (B, T_x) and alpha (B, T_y, T_x), "
     "so give real an axis for the output steps in the middle, real[:, None, :], which lines its "
     "steps up with alpha's last axis."
+)
+_PAD_TIE = (
+    "a padded step that weighs exactly as much as the best real step was chosen: you took the largest "
+    "real weight's value and then the first step that has it (alpha == best), which can be a padded "
+    "step. Take the argmax of the masked weights itself: "
+    "np.where(real[:, None, :], alpha, -np.inf).argmax(axis=-1)."
 )
 _ONE_BASED = (
     "the positions count from 1: NumPy indices start at 0, so the first source step is 0 (drop the + 1)."
@@ -448,6 +496,11 @@ def _source_probe(
     e = np.where(pad, top + 1.0 + rng.random((B, T_y, T_x)), e)
     if holes:
         e[1, 0] = np.where(real[1], -1000.0, e[1, 0])  # exp underflows: real weights exactly 0
+    if seed == 7:  # every padded step before the best real step gets exactly its score
+        for b in range(B):
+            for i in range(T_y):
+                best = int(np.where(real[b], e[b, i], -np.inf).argmax())
+                e[b, i, :best] = np.where(real[b, :best], e[b, i, :best], e[b, i, best])
     return ref.softmax(e, axis=-1), real
 
 
@@ -471,6 +524,7 @@ def _source_bugs(alpha: np.ndarray, real: np.ndarray) -> list[tuple[str, np.ndar
         (_WRONG_AXIS, alpha.argmax(axis=1)),
         (_PREFIX, np.where(prefix[:, None, :], alpha, -np.inf).argmax(axis=-1)),
         (_ONE_BASED, masked.argmax(axis=-1) + 1),
+        (_PAD_TIE, (alpha == masked.max(axis=-1, keepdims=True)).argmax(axis=-1)),
     ]
     B, T_y, _ = alpha.shape
     if T_y == T_x:  # real[:, :, None] broadcasts: it masks output steps instead of source steps

@@ -30,9 +30,9 @@ from seqkeras.grading import (
     ExerciseError,
     call_on_copies,
     exercise,
-    expect_array,
     expect_close,
     expect_nothing_attended,
+    expect_one_array,
     expect_shape,
     expect_unchanged,
 )
@@ -252,7 +252,7 @@ def check_scaled_dot_product_attention(fn: Callable[..., Any]) -> None:
             raise
         out_shape, w_shape = (batch, T_q, d_v), (batch, T_q, T_k)
         got_out, got_w = _pair(got, out_shape, w_shape, where)
-        out, w = expect_array("output", got_out), expect_array("weights", got_w)
+        out, w = expect_one_array("output", got_out), expect_one_array("weights", got_w)
         if out.shape == w_shape and w.shape == out_shape and w_shape != out_shape:
             raise ExerciseError(
                 f"the pair came back as (weights, output) {where}: return output first, "
@@ -315,8 +315,9 @@ def check_scaled_dot_product_attention(fn: Callable[..., Any]) -> None:
 
 
 # --------------------------------------------------------------------------- 09.2 causal mask
-#: T = 1 (a position sees only itself), lengths the lesson never uses, and a long one.
-_CAUSAL_LENGTHS = (5, 1, 2, 13, 64)
+#: T = 1 (a position sees only itself), lengths the lesson never uses, and long ones beyond 64
+#: (a mask precomputed at a fixed size and sliced, m[:T, :T], fails there).
+_CAUSAL_LENGTHS = (5, 1, 2, 13, 64, 65, 130)
 
 _WHY_BOOL = (
     "return a bool array (True = may attend), e.g. np.tril(np.ones((T, T), dtype=bool)) or "
@@ -351,7 +352,7 @@ def check_causal_mask(fn: Callable[..., Any]) -> None:
     for T in _CAUSAL_LENGTHS:
         where = f"(T = {T})"
         got = _call(fn, {"T": T}, where)
-        mask = expect_array("mask", got)
+        mask = expect_one_array("mask", got)
         if mask.shape in ((1, T, T), (T, T, 1)):
             raise ExerciseError(
                 f"mask has shape {mask.shape} {where}, expected ({T}, {T}): one row per position "
