@@ -78,7 +78,10 @@ def _scaled_in_place(s_prev, hs, W, U, v):
             r"give the first a time axis, \(s_prev @ W\)\[:, None, :\]",
         ),
         (lambda s, h, W, U, v: np.tanh((s @ W)[:, None] + h @ U), r"one vector per step"),
-        (lambda s, h, W, U, v: np.squeeze(additive_scores(s, h, W, U, v)), "Keep the batch axis"),
+        (
+            lambda s, h, W, U, v: np.squeeze(additive_scores(s, h, W, U, v)),
+            "axes? of size 1 (is|are) missing",
+        ),
         (lambda s, h, W, U, v: np.tanh((s @ U)[:, None] + h @ W) @ v, "raised ValueError"),
         (_scaled_in_place, "changed its argument `\\w+` in place"),
         (lambda s, h, W, U, v: additive_scores(s, h, W, U, v) + 0.1, "differs from the expected value"),
@@ -153,7 +156,7 @@ def _normalise_in_place(alpha, hs):
         (lambda a, h: a[:, :, None] * h, "sums over the encoder steps"),
         (lambda a, h: (a[:, :, None] * h).sum(axis=2), "sums over the encoder steps"),
         (lambda a, h: a @ h, r"alpha @ hs multiplied every example|raised ValueError"),
-        (lambda a, h: np.squeeze(context_vector(a, h)), "keep the batch axis"),
+        (lambda a, h: np.squeeze(context_vector(a, h)), "batch axis of size 1 is missing"),
         (_normalise_in_place, "changed its argument `\\w+` in place"),
     ],
 )

@@ -148,7 +148,10 @@ def _no_default(q, k, v, mask):
         ),
         (lambda q, k, v, mask=None: sdpa(q, k, v, mask)[0], "return the pair"),
         (lambda q, k, v, mask=None: sdpa(q, k, v, mask)[::-1], r"\(weights, output\)"),
-        (lambda q, k, v, mask=None: tuple(np.squeeze(a) for a in sdpa(q, k, v, mask)), "no np.squeeze"),
+        (
+            lambda q, k, v, mask=None: tuple(np.squeeze(a) for a in sdpa(q, k, v, mask)),
+            "no np.squeeze|of size 1 (is|are) missing",
+        ),
         (_scale_in_place, "changed its argument `q` in place"),
         (_no_default, "give mask a default"),
         (

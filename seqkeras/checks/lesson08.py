@@ -42,7 +42,6 @@ from seqkeras.grading import (
     expect_close,
     expect_nothing_attended,
     expect_one_array,
-    expect_shape,
     expect_unchanged,
     shape_str,
 )
@@ -138,13 +137,7 @@ def check_additive_scores(fn: Callable[..., Any]) -> None:
                 f"e has shape {e.shape} {where}, one vector per step instead of one number: "
                 "multiply the tanh by v (… @ v) to get one score per encoder step, (batch, T_x)."
             )
-        expect_shape(
-            "e",
-            e,
-            (batch, T_x),
-            hint=f"{where}: one score per example and encoder step. Keep the batch axis, also "
-            "for a batch of one, and sum over the attention units with `@ v`.",
-        )
+        expect_array("e", e, (batch, T_x), ("batch", "T_x"), given=where)
         expect_close(
             "e",
             e,
@@ -191,9 +184,7 @@ def check_context_vector(fn: Callable[..., Any]) -> None:
                 "every example's states. Weigh each example's own states: "
                 "(alpha[:, :, None] * hs).sum(axis=1), or np.einsum('bj,bjh->bh', alpha, hs)."
             )
-        expect_shape(
-            "c", c, (batch, n_h), hint=f"{where}: one context vector per example; keep the batch axis."
-        )
+        expect_array("c", c, (batch, n_h), ("batch", "n_h"), given=where)
         expected = ref.attention_context(alpha, hs)
         rows = np.arange(batch)
         expect_close(

@@ -30,6 +30,7 @@ from seqkeras.grading import (
     ExerciseError,
     call_on_copies,
     exercise,
+    expect_array,
     expect_close,
     expect_nothing_attended,
     expect_one_array,
@@ -269,9 +270,8 @@ def check_scaled_dot_product_attention(fn: Callable[..., Any]) -> None:
                 f"(B, T_q, T_k) = {m.shape}, the shape of the scores, so np.where(mask, scores, "
                 "-1e9) uses it as it is, with no new axis."
             )
-        keep = "keep every axis, also for a batch of one and T = 1 (no np.squeeze)"
-        expect_shape("weights", w, w_shape, hint=f"{where}: one weight per query and key; {keep}.")
-        expect_shape("output", out, out_shape, hint=f"{where}: one d_v-vector per query; {keep}.")
+        expect_array("weights", w, w_shape, ("batch", "T_q", "T_k"), given=where)
+        expect_array("output", out, out_shape, ("batch", "T_q", "d_v"), given=where)
         if not (np.all(np.isfinite(w)) and np.all(np.isfinite(out))):
             if kind == "empty":
                 raise ExerciseError(
