@@ -238,7 +238,6 @@ PENDING_PROSE_FIXES = {
     "04_lstm_gru.ipynb",
     "05_time_series.ipynb",
     "06_bidirectional.ipynb",
-    "07_encoder_decoder.ipynb",
     "08_attention.ipynb",
     "08_attention_translation.ipynb",
     "09_self_attention.ipynb",
