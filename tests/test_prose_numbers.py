@@ -239,7 +239,6 @@ PENDING_PROSE_FIXES = {
     "05_time_series.ipynb",
     "06_bidirectional.ipynb",
     "08_attention.ipynb",
-    "08_attention_translation.ipynb",
     "09_self_attention.ipynb",
 }
 
