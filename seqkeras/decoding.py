@@ -550,8 +550,7 @@ def beam_search(
     """
     start_id, end_id = _check_token("start_id", start_id), _check_token("end_id", end_id)
     max_len = _check_max_len(max_len)
-    if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
-        raise ValueError(f"beam_width must be a whole number >= 1, got {beam_width!r}")
+    _check_beam_width(beam_width)
     length_normalised(0.0, 1, alpha)  # validates alpha
     if _leaves(state) and _batch_size(state, None) != 1:
         raise ValueError(
@@ -559,37 +558,138 @@ def beam_search(
             f"{_batch_size(state, None)}. Loop over the inputs (or greedy_decode a batch)."
         )
 
-    alive: list[tuple[list[int], float]] = [([], 0.0)]  # (ids so far, summed log-prob)
-    finished: list[tuple[list[int], float, bool]] = []
+    return _beams(step, state, 1, start_id, end_id, max_len, beam_width, alpha, rows=None)[0]
+
+
+def beam_search_batch(
+    step: Seq2SeqStep,
+    state: Any,
+    start_id: int,
+    end_id: int,
+    max_len: int,
+    beam_width: int = 4,
+    alpha: float = 1.0,
+    *,
+    chunk: int = 64,
+) -> list[list[Hypothesis]]:
+    """:func:`beam_search` for MANY inputs at once: the same hypotheses for each input as
+    ``beam_search`` on that input alone, in far fewer calls of ``step``.
+
+    Every input keeps its own beam, exactly as :func:`beam_search` does; what changes is only
+    how the decoder is called: at each step the alive hypotheses of ``chunk`` inputs go
+    through ``step`` together, as one batch, instead of one input's few rows at a time. A
+    Keras decoder called eagerly spends most of a small call on Python and dispatch, not on
+    arithmetic, so one call for a whole chunk costs about as much as one call for one input.
+    The batch always has ``chunk * beam_width`` rows (finished inputs and unused beam slots
+    are filled with copies of a live row, whose outputs are ignored), so a compiled step, or
+    JAX, sees one shape.
+
+    Args:
+        step: ``step(token_ids (R,), state) -> (log_probs (R, |V|), new_state)``, as for
+            :func:`greedy_decode`; its rows must not depend on one another (true of any
+            decoder that runs each sequence on its own).
+        state: the decoder's initial state for all ``N`` inputs, arrays with the batch on the
+            first axis (e.g. ``model.encode(x)`` for ``x`` of ``N`` sources).
+        start_id, end_id, max_len, beam_width, alpha: as for :func:`beam_search`.
+        chunk: how many inputs share one call of ``step`` (>= 1); memory grows with
+            ``chunk * beam_width`` rows.
+
+    Returns:
+        ``N`` lists of :class:`Hypothesis`, each best score first, in the order of the inputs.
+    """
+    start_id, end_id = _check_token("start_id", start_id), _check_token("end_id", end_id)
+    max_len = _check_max_len(max_len)
+    _check_beam_width(beam_width)
+    length_normalised(0.0, 1, alpha)  # validates alpha
+    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
+        raise ValueError(f"chunk must be a whole number >= 1 (inputs per call of step), got {chunk!r}")
+    n = _batch_size(state, None)
+    results: list[list[Hypothesis]] = []
+    for first in range(0, n, chunk):
+        picked = np.arange(first, min(first + chunk, n))
+        part = _map_state(lambda a, picked=picked: a[picked], state)
+        results += _beams(
+            step, part, len(picked), start_id, end_id, max_len, beam_width, alpha, rows=chunk * beam_width
+        )
+    return results
+
+
+def _check_beam_width(beam_width: Any) -> None:
+    if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
+        raise ValueError(f"beam_width must be a whole number >= 1, got {beam_width!r}")
+
+
+def _beams(
+    step: Seq2SeqStep,
+    state: Any,
+    n: int,
+    start_id: int,
+    end_id: int,
+    max_len: int,
+    beam_width: int,
+    alpha: float,
+    rows: int | None,
+) -> list[list[Hypothesis]]:
+    """The beam search of :func:`beam_search`, for ``n`` inputs side by side.
+
+    ``state`` has one row per input. Each step calls ``step`` once on every alive hypothesis
+    of every input (input ``b``'s rows follow input ``b - 1``'s), padded to ``rows`` rows
+    with copies of the first (``None``: no padding), then prunes each input's beam on its own.
+    """
+    alive: list[list[tuple[list[int], float]]] = [[([], 0.0)] for _ in range(n)]  # (ids, log-prob)
+    finished: list[list[tuple[list[int], float, bool]]] = [[] for _ in range(n)]
+    where = np.arange(n)  # the row of the state that each alive hypothesis reads, in order
     for t in range(max_len):
-        tokens = np.array([ids[-1] if ids else start_id for ids, _ in alive], dtype=np.int64)
+        tokens = np.array([ids[-1] if ids else start_id for beam in alive for ids, _ in beam], dtype=np.int64)
+        live = len(tokens)
+        gather = where if rows is None else np.concatenate([where, np.zeros(rows - live, dtype=int)])
+        if rows is not None:
+            tokens = np.concatenate([tokens, np.full(rows - live, tokens[0])])
+        if _leaves(state):
+            state = _map_state(lambda a, gather=gather: a[gather], state)  # follow the parents
         log_probs, state = _call_step(step, tokens, state)
-        totals = np.array([lp for _, lp in alive])[:, None] + log_probs  # (n_alive, |V|)
-        keep = beam_width - len(finished)
-        best = np.argsort(-totals, axis=None, kind="stable")[:keep]  # flat indices
-        parents, words = np.unravel_index(best, totals.shape)
-        next_alive, rows = [], []
-        for parent, word in zip(parents, words):
-            ids, total = alive[parent][0] + [int(word)], float(totals[parent, word])
-            if not np.isfinite(total):
-                continue  # impossible tokens
-            if word == end_id:
-                finished.append((ids[:-1], total, True))
-            else:
-                next_alive.append((ids, total))
-                rows.append(parent)
-        if not next_alive:
+        next_where, offset = [], 0
+        for b in range(n):
+            beam = alive[b]
+            totals = np.array([lp for _, lp in beam])[:, None] + log_probs[offset : offset + len(beam)]
+            keep = beam_width - len(finished[b])
+            best = np.argsort(-totals, axis=None, kind="stable")[:keep]  # flat indices
+            parents, words = np.unravel_index(best, totals.shape)
+            next_alive = []
+            for parent, word in zip(parents, words):
+                ids, total = beam[parent][0] + [int(word)], float(totals[parent, word])
+                if not np.isfinite(total):
+                    continue  # impossible tokens
+                if word == end_id:
+                    finished[b].append((ids[:-1], total, True))
+                else:
+                    next_alive.append((ids, total))
+                    next_where.append(offset + parent)
+            offset += len(beam)
+            alive[b] = next_alive
+            if t == max_len - 1:
+                finished[b].extend((ids, total, False) for ids, total in next_alive)
+        if not next_where:
             break
-        alive = next_alive
-        parent_rows = np.array(rows)
-        state = _map_state(lambda a, rows=parent_rows: a[rows], state)  # follow the parents
-        if t == max_len - 1:
-            finished.extend((ids, total, False) for ids, total in alive)
-    hyps = [
-        Hypothesis(ids, total, length_normalised(total, len(ids) + ended, alpha), ended)
-        for ids, total, ended in finished
+        where = np.array(next_where)
+    return [
+        sorted(
+            (
+                Hypothesis(ids, total, length_normalised(total, len(ids) + ended, alpha), ended)
+                for ids, total, ended in done
+            ),
+            key=lambda h: -h.score,
+        )
+        for done in finished
     ]
-    return sorted(hyps, key=lambda h: -h.score)
 
 
-__all__ += ["Seq2SeqStep", "Hypothesis", "length_normalised", "greedy_decode", "sample_decode", "beam_search"]
+__all__ += [
+    "Seq2SeqStep",
+    "Hypothesis",
+    "length_normalised",
+    "greedy_decode",
+    "sample_decode",
+    "beam_search",
+    "beam_search_batch",
+]

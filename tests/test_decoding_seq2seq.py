@@ -10,7 +10,14 @@ import itertools
 import numpy as np
 import pytest
 
-from seqkeras.decoding import Hypothesis, beam_search, greedy_decode, length_normalised, sample_decode
+from seqkeras.decoding import (
+    Hypothesis,
+    beam_search,
+    beam_search_batch,
+    greedy_decode,
+    length_normalised,
+    sample_decode,
+)
 
 START, END = 0, 3
 V = 4
@@ -297,3 +304,75 @@ def test_sample_decode_rejects_bad_temperature():
     model = ToyDecoder(0)
     with pytest.raises(ValueError, match="temperature"):
         sample_decode(model, model.initial(), START, END, 3, temperature=0.0)
+
+
+# ------------------------------------------------------------------------ batched beam search
+class PatientDecoder(ToyDecoder):
+    """ToyDecoder whose end token grows likely after a number of steps set per input (the
+    state's ``"p"``), so that the inputs of one batch finish at different steps."""
+
+    def __call__(self, token_ids, state):
+        log_probs, new = super().__call__(token_ids, {"h": state["h"], "n": state["n"]})
+        logits = log_probs.copy()
+        logits[:, END] += 3.0 * (state["n"] - state["p"])
+        return log_softmax(logits), {**new, "p": state["p"]}
+
+
+@pytest.mark.parametrize("beam_width, alpha, max_len", [(1, 1.0, 5), (2, 0.0, 4), (3, 0.7, 6), (5, 1.0, 3)])
+@pytest.mark.parametrize("chunk", [1, 3, 64])
+def test_batched_beam_equals_one_input_at_a_time(beam_width, alpha, max_len, chunk):
+    """Seven inputs whose beams finish at different steps (one ends at once, some are cut by
+    max_len): every input gets the hypotheses beam_search finds for it alone."""
+    model = PatientDecoder(2)
+    state = {**model.initial(batch=7, seed=11), "p": np.array([-2.0, 0, 1, 2, 3, 9, 1])}
+    alone = [
+        beam_search(
+            model, {k: v[i : i + 1] for k, v in state.items()}, START, END, max_len, beam_width, alpha
+        )
+        for i in range(7)
+    ]
+    together = beam_search_batch(model, state, START, END, max_len, beam_width, alpha, chunk=chunk)
+    # The same hypotheses in the same order; their scores agree to float precision (a matrix
+    # product's last bit may depend on how many rows it has).
+    assert [[(h.ids, h.ended) for h in hyps] for hyps in together] == [
+        [(h.ids, h.ended) for h in hyps] for hyps in alone
+    ]
+    for got, want in zip(together, alone):
+        np.testing.assert_allclose([h.log_prob for h in got], [h.log_prob for h in want], rtol=1e-12)
+        np.testing.assert_allclose([h.score for h in got], [h.score for h in want], rtol=1e-12)
+    kinds = {(len(h.ids), h.ended) for hyps in alone for h in hyps}
+    assert len(kinds) > 2 and (0, True) in kinds, f"the toy should end at several steps: {kinds}"
+
+
+def test_batched_beam_calls_step_with_one_shape_and_far_fewer_times():
+    model = ToyDecoder(3)
+    shapes = []
+
+    def step(token_ids, state):
+        shapes.append(len(token_ids))
+        return model(token_ids, state)
+
+    state = model.initial(batch=10, seed=2)
+    beam_search_batch(step, state, START, END, 6, beam_width=3, chunk=4)  # chunks of 4, 4 and 2 inputs
+    assert set(shapes) == {12}, "every call must have chunk * beam_width rows (one compiled shape)"
+    model.calls = 0
+    for i in range(10):
+        beam_search(model, {k: v[i : i + 1] for k, v in state.items()}, START, END, 6, beam_width=3)
+    assert len(shapes) * 3 <= model.calls, (len(shapes), model.calls)
+
+
+def test_batched_beam_ends_at_once_and_checks_its_arguments():
+    def ends(token_ids, state):
+        out = np.full((len(token_ids), V), -np.inf)
+        out[:, END] = 0.0  # nothing but the end token is possible
+        return out, state
+
+    hyps = beam_search_batch(ends, np.zeros((3, 1)), START, END, 4, beam_width=2)
+    assert [[h.ids for h in hs] for hs in hyps] == [[[]]] * 3
+    assert all(h.ended for hs in hyps for h in hs)
+    with pytest.raises(ValueError, match="chunk"):
+        beam_search_batch(ends, np.zeros((3, 1)), START, END, 4, chunk=0)
+    with pytest.raises(ValueError, match="beam_width"):
+        beam_search_batch(ends, np.zeros((3, 1)), START, END, 4, beam_width=0)
+    with pytest.raises(ValueError, match="batch size"):
+        beam_search_batch(ends, None, START, END, 4)
