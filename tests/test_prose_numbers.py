@@ -237,7 +237,6 @@ PENDING_PROSE_FIXES = {
     "04_lstm_gru.ipynb",
     "05_time_series.ipynb",
     "06_bidirectional.ipynb",
-    "09_self_attention.ipynb",
 }
 
 
