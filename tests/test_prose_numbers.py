@@ -235,7 +235,6 @@ def test_an_evidence_file_must_be_loaded_and_shown(tmp_path):
 # (issue 21). Remove a name once its notebook passes; the others are checked now.
 PENDING_PROSE_FIXES = {
     "05_time_series.ipynb",
-    "06_bidirectional.ipynb",
 }
 
 
