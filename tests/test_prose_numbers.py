@@ -234,7 +234,6 @@ def test_an_evidence_file_must_be_loaded_and_shown(tmp_path):
 # Solution notebooks whose prose currently fails the check, each until the lead rewords it
 # (issue 21). Remove a name once its notebook passes; the others are checked now.
 PENDING_PROSE_FIXES = {
-    "05_time_series.ipynb",
 }
 
 
