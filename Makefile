@@ -20,7 +20,7 @@ XDIST := -n $(JOBS) --dist loadfile
 # JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test test-jax test-jax-full lint unit notebooks execute translator site serve clean
+.PHONY: help install lab test test-jax test-jax-full lint unit notebooks execute bench translator site serve clean
 
 help:
 	@echo "make lab        open JupyterLab on notebooks/ (installs into .venv on first use)"
@@ -31,6 +31,7 @@ help:
 	@echo "make unit       unit tests only (fast)"
 	@echo "make notebooks  regenerate the learner notebooks from notebooks/solutions/"
 	@echo "make execute    regenerate, then re-run every notebook in place to refresh stored outputs"
+	@echo "make bench      time each lesson's main model per training batch, Keras' default against XLA (a few minutes)"
 	@echo "make translator retrain the translator lesson 08 loads into data/ (maintainers; about 30 min on 2 cores)"
 	@echo "make site       build the course website into site/ from the committed notebooks (no execution)"
 	@echo "make serve      serve the website at http://127.0.0.1:8000, rebuilding when a file changes"
@@ -83,6 +84,12 @@ notebooks: install
 
 execute: notebooks
 	$(BIN)/python -m seqkeras.exercises execute
+
+# Maintainers: how fast each lesson's main model trains here (ms per batch, GFLOP/s), with Keras'
+# default and with XLA on TensorFlow. On JAX: KERAS_BACKEND=jax make bench (once make test-jax has
+# installed JAX). Not a test: it times.
+bench: install
+	$(BIN)/python -m seqkeras.bench
 
 # Maintainers only: retrain the attention translator that lesson 08 (part 2) loads, deterministically
 # for its seed, and write data/translator_en_zh.npz (8-bit weights). Then copy the printed sha256
