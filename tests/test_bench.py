@@ -1,6 +1,7 @@
 """seqkeras.bench: the benchmark of the lessons' main models runs and reports what it says."""
 
 import keras
+import numpy as np
 import pytest
 
 from seqkeras import bench
@@ -11,16 +12,30 @@ def test_every_lesson_with_training_has_one_benchmark():
     assert all(b.forward_flop > 0 for b in bench.BENCHMARKS)
 
 
-def test_one_benchmark_runs_and_reports_each_setting(capsys):
-    assert bench.main(["05", "--batches", "1", "--warmup", "1"]) == 0
+@pytest.mark.parametrize("benchmark", bench.BENCHMARKS, ids=lambda b: b.lesson)
+def test_each_model_fits_its_batch(benchmark):
+    model, x, y, _ = benchmark.build()
+    out = keras.ops.convert_to_numpy(model(x))
+    assert out.shape[: np.ndim(y)] == np.shape(y), (out.shape, np.shape(y))
+
+
+def _tiny():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    return model, np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"), "mse"
+
+
+def test_a_run_reports_each_setting(capsys, monkeypatch):
+    monkeypatch.setattr(
+        bench, "BENCHMARKS", [bench.Benchmark("99", "a tiny dense layer", _tiny, 2 * 4 * 3 * 2)]
+    )
+    assert bench.main(["99", "--batches", "2", "--warmup", "1"]) == 0
     out = capsys.readouterr().out
     assert "cores visible" in out and f"backend {keras.backend.backend()}" in out
-    rows = [line for line in out.splitlines() if line.startswith("05 ")]
     settings = ["default", "jit_compile=True"] if keras.backend.backend() == "tensorflow" else ["default"]
-    assert [next(s for s in settings if s in row) for row in rows] == settings
-    for row in rows:
-        ms, gflops = (float(v) for v in row.split()[-2:])
-        assert ms > 0 and gflops > 0
+    assert sum(line.startswith("99 ") for line in out.splitlines()) == len(settings)
+    rows = bench.run(["99"], batches=2, warmup=1)
+    assert [row["setting"] for row in rows] == settings
+    assert all(row["ms_per_batch"] > 0 and row["gflops"] > 0 and row["parameters"] == 8 for row in rows)
 
 
 def test_unknown_lessons_and_bad_counts_are_named():
