@@ -3,6 +3,8 @@
 - :class:`DenseRNNCell`: a vanilla RNN cell built from two ``Dense`` layers plus a
   recurrent connection. Wrap it in ``keras.layers.RNN`` to run it over a sequence; it
   computes exactly what ``keras.layers.SimpleRNN`` computes.
+- :class:`SerialDenseRNNCell` (lesson 01): the source articles' "vanilla RNN", two dense
+  layers in series with the state added between them; not a SimpleRNN (a relu on the input).
 - :class:`Backward` and :class:`WordDropout` (lesson 06): a recurrent layer run from the last
   step to the first; ``<unk>`` learned by replacing rare words at random in training.
 - :class:`BahdanauAttention` and :class:`LuongAttention` (lesson 08): a context per output
@@ -651,4 +653,99 @@ class AttentionGRUCell(keras.layers.Layer):
         """The constructor arguments, for ``.keras`` saving."""
         config = super().get_config()
         config.update(units=self.units, attention_units=self.attention_units)
+        return config
+
+
+# --------------------------------------------------------------------------- lesson 01
+__all__ += ["SerialDenseRNNCell"]
+
+
+@keras.saving.register_keras_serializable(package="seqkeras")
+class SerialDenseRNNCell(keras.layers.Layer):
+    """The source articles' "vanilla RNN" cell: two dense layers in series, the state added between.
+
+    One step computes::
+
+        h_t = tanh((h_{t-1} + relu(x_t @ W_in + b_in)) @ W_h + b_h)
+
+    - ``input_dense`` (a ``Dense(units)``) reads the input: kernel ``W_in`` ``(n_in, units)``
+      and bias ``b_in`` ``(units,)``, followed by ``input_activation`` (relu);
+    - the previous state ``h_{t-1}`` ``(batch, units)`` is *added* to that output;
+    - ``hidden_dense`` (a ``Dense(units)``) reads the sum: kernel ``W_h`` ``(units, units)``
+      and bias ``b_h`` ``(units,)``, followed by ``activation`` (tanh).
+
+    This is the cell of fastai's ``CharLoopModel`` that one of the source articles
+    ("Unmasking a vanilla RNN") draws. It is **not** ``keras.layers.SimpleRNN``: expanding
+    the product gives ``h_{t-1} @ W_h + relu(x_t @ W_in + b_in) @ W_h + b_h``, so the
+    recurrent weights are ``W_h`` (as SimpleRNN's ``W``) but the input reaches the state
+    through a small relu network, not through one matrix ``U``; and that network's output
+    layer is tied to the recurrent weights. With ``input_activation="linear"`` it *is* a
+    SimpleRNN, with ``U = W_in @ W_h``, ``W = W_h`` and ``b = b_in @ W_h + b_h``.
+
+    It has ``n_in * units + units**2 + 2 * units`` weights: one bias vector (``units``) more
+    than a SimpleRNN of the same width.
+
+    Use it like any cell::
+
+        layer = keras.layers.RNN(SerialDenseRNNCell(8), return_sequences=True)
+        hs = layer(x)                                  # x (batch, T, n_in) -> (batch, T, 8)
+
+    Args:
+        units: the size of the hidden state h_t, a positive int.
+        activation: the nonlinearity after ``hidden_dense`` (default ``"tanh"``).
+        input_activation: the nonlinearity after ``input_dense`` (default ``"relu"``).
+        **kwargs: passed to ``keras.layers.Layer`` (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: if ``units`` is not a positive integer.
+    """
+
+    def __init__(
+        self, units: int, activation: Any = "tanh", input_activation: Any = "relu", **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
+            raise ValueError(
+                f"units must be a positive integer (the size of the hidden state "
+                f"h_t), got {units!r}. Pass e.g. SerialDenseRNNCell(8)."
+            )
+        self.units = int(units)
+        self.activation = keras.activations.get(activation)
+        self.input_activation = keras.activations.get(input_activation)
+        self.state_size = self.units
+        self.output_size = self.units
+        self.input_dense = keras.layers.Dense(self.units, name="input_dense")
+        self.hidden_dense = keras.layers.Dense(self.units, name="hidden_dense")
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        """Create the weights: ``input_shape`` is one step's input, ``(batch, n_in)``."""
+        if len(input_shape) != 2 or input_shape[-1] is None:
+            raise ValueError(
+                f"SerialDenseRNNCell expects one step of input of shape (batch, n_in), got "
+                f"{tuple(input_shape)}. Wrap the cell in keras.layers.RNN(...) to run "
+                "it over inputs of shape (batch, T, n_in)."
+            )
+        self.input_dense.build(tuple(input_shape))
+        self.hidden_dense.build((input_shape[0], self.units))  # it reads h_{t-1} + relu(...)
+        super().build(input_shape)
+
+    def call(self, inputs: Any, states: Any, training: bool | None = None) -> tuple[Any, list[Any]]:
+        """One step: ``inputs`` ``(batch, n_in)``, ``states`` ``[h_prev (batch, units)]``.
+
+        Returns:
+            ``(h_t, [h_t])``: the output of the step and the state handed to the next step.
+        """
+        h_prev = states[0] if isinstance(states, (list, tuple)) else states
+        features = self.input_activation(self.input_dense(inputs))
+        h = self.activation(self.hidden_dense(ops.add(h_prev, features)))
+        return h, [h]
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments, for ``.keras`` saving."""
+        config = super().get_config()
+        config.update(
+            units=self.units,
+            activation=keras.activations.serialize(self.activation),
+            input_activation=keras.activations.serialize(self.input_activation),
+        )
         return config

@@ -739,3 +739,211 @@ def test_n_to_n_bugs_are_named(wrong, diagnosis):
 
 def test_n_to_n_stub(assert_not_attempted):
     assert_not_attempted(check_n_to_n_loss_and_grads)
+
+
+# ----------------------------------------------------------------------------- 01.8 the articles' cell
+import keras  # noqa: E402
+
+from seqkeras.checks.lesson01 import check_article_rnn_cell  # noqa: E402
+from seqkeras.layers import SerialDenseRNNCell  # noqa: E402
+
+
+class ArticleRNNCell(keras.layers.Layer):  # the notebook's solution
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.state_size = units
+        self.output_size = units
+        self.input_dense = keras.layers.Dense(units, name="input_dense")
+        self.hidden_dense = keras.layers.Dense(units, name="hidden_dense")
+
+    def build(self, input_shape):
+        self.input_dense.build(input_shape)
+        self.hidden_dense.build((input_shape[0], self.units))
+        super().build(input_shape)
+
+    def call(self, inputs, states):
+        h_prev = states[0]
+        h = keras.ops.tanh(self.hidden_dense(h_prev + keras.ops.relu(self.input_dense(inputs))))
+        return h, [h]
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+class ActivationsInLayers(ArticleRNNCell):  # relu and tanh given to the Dense layers, no build()
+    def __init__(self, units, **kwargs):
+        super().__init__(units, **kwargs)
+        self.input_dense = keras.layers.Dense(units, activation="relu", name="input_dense")
+        self.hidden_dense = keras.layers.Dense(units, activation="tanh", name="hidden_dense")
+
+    def build(self, input_shape):
+        self.input_dense.build(input_shape)
+        self.hidden_dense.build((None, self.units))
+        self.built = True
+
+    def call(self, inputs, states):
+        h = self.hidden_dense(keras.ops.add(states[0], self.input_dense(inputs)))
+        return h, h  # a bare tensor as the single state
+
+
+class ExpandedProduct(ArticleRNNCell):  # the product multiplied out, with the kernels read directly
+    def call(self, inputs, states):
+        d_in, d_h = self.input_dense, self.hidden_dense
+        features = keras.ops.maximum(keras.ops.matmul(inputs, d_in.kernel) + d_in.bias, 0.0)
+        a = keras.ops.matmul(states[0], d_h.kernel) + keras.ops.matmul(features, d_h.kernel) + d_h.bias
+        h = keras.activations.tanh(a)
+        return h, [h]
+
+
+def test_article_cell_reference_passes(capsys):
+    assert check_article_rnn_cell(ArticleRNNCell)
+    assert "✅ Exercise 01.8 (ArticleRNNCell): passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [ActivationsInLayers, ExpandedProduct, SerialDenseRNNCell])
+def test_article_cell_correct_alternatives_pass(answer):
+    assert check_article_rnn_cell(answer)
+
+
+def article_cell(step):
+    """A learner's cell whose call() is ``step(self, x, h_prev) -> h``; state handed on as [h]."""
+
+    class Cell(ArticleRNNCell):
+        def call(self, inputs, states):
+            h = step(self, inputs, states[0])
+            return h, [h]
+
+    return Cell
+
+
+relu, tanh = keras.ops.relu, keras.ops.tanh
+
+
+class StateNotCarried(ArticleRNNCell):
+    def call(self, inputs, states):
+        h = tanh(self.hidden_dense(states[0] + relu(self.input_dense(inputs))))
+        return h, [states[0]]
+
+
+class HiddenBuiltOnInput(ArticleRNNCell):  # builds the second layer for inputs of size n_in
+    def build(self, input_shape):
+        self.input_dense.build(input_shape)
+        self.hidden_dense.build(input_shape)
+        self.built = True
+
+
+class NoBiasInHidden(ArticleRNNCell):
+    def __init__(self, units, **kwargs):
+        super().__init__(units, **kwargs)
+        self.hidden_dense = keras.layers.Dense(units, use_bias=False, name="hidden_dense")
+
+
+class OtherNames(ArticleRNNCell):  # the articles' PyTorch names
+    def __init__(self, units, **kwargs):
+        super().__init__(units, **kwargs)
+        self.l_in, self.l_hidden = self.input_dense, self.hidden_dense
+        del self.input_dense, self.hidden_dense
+
+    def build(self, input_shape):
+        self.l_in.build(input_shape)
+        self.l_hidden.build((input_shape[0], self.units))
+        self.built = True
+
+    def call(self, inputs, states):
+        h = tanh(self.l_hidden(states[0] + relu(self.l_in(inputs))))
+        return h, [h]
+
+
+class ExtraRecurrent(ArticleRNNCell):  # a SimpleRNN-style recurrent kernel on top
+    def __init__(self, units, **kwargs):
+        super().__init__(units, **kwargs)
+        self.recurrent_dense = keras.layers.Dense(units, use_bias=False)
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        self.recurrent_dense.build((input_shape[0], self.units))
+
+    def call(self, inputs, states):
+        h = tanh(self.hidden_dense(relu(self.input_dense(inputs))) + self.recurrent_dense(states[0]))
+        return h, [h]
+
+
+class NoConfig(ArticleRNNCell):  # a constructor argument that get_config forgets
+    def __init__(self, units, scale=1.0, **kwargs):
+        super().__init__(units, **kwargs)
+        self.scale = scale
+
+    def get_config(self):
+        return super(ArticleRNNCell, self).get_config()
+
+
+class ListState(ArticleRNNCell):  # uses the list of states as the state
+    def call(self, inputs, states):
+        h = tanh(self.hidden_dense(states + relu(self.input_dense(inputs))))
+        return h, [h]
+
+
+@pytest.mark.parametrize(
+    "wrong, diagnosis",
+    [
+        (
+            article_cell(lambda s, x, h: tanh(s.hidden_dense(h + s.input_dense(x)))),
+            "relu after input_dense is missing",
+        ),
+        (
+            article_cell(lambda s, x, h: tanh(s.hidden_dense(relu(s.input_dense(x) + h)))),
+            "relu comes after the state is added",
+        ),
+        (
+            article_cell(lambda s, x, h: tanh(s.hidden_dense(relu(s.input_dense(x))) + h)),
+            "h_prev is added after hidden_dense",
+        ),
+        (
+            article_cell(lambda s, x, h: tanh(s.hidden_dense(h) + s.hidden_dense(relu(s.input_dense(x))))),
+            "bias b_h is counted twice",
+        ),
+        (
+            article_cell(lambda s, x, h: tanh(s.hidden_dense(relu(s.input_dense(x))))),
+            "ignores the previous state",
+        ),
+        (
+            article_cell(lambda s, x, h: s.hidden_dense(h + relu(s.input_dense(x)))),
+            "tanh at the end is missing",
+        ),
+        (
+            article_cell(lambda s, x, h: tanh(tanh(s.hidden_dense(h + relu(s.input_dense(x)))))),
+            "tanh is applied twice",
+        ),
+        (
+            article_cell(lambda s, x, h: tanh(s.hidden_dense(h + keras.ops.sigmoid(s.input_dense(x))))),
+            "uses a sigmoid",
+        ),
+        (
+            article_cell(lambda s, x, h: relu(s.hidden_dense(h + relu(s.input_dense(x))))),
+            "last activation is a relu",
+        ),
+        (StateNotCarried, "every step starts from the initial state"),
+        (HiddenBuiltOnInput, "hidden_dense was built for inputs of size n_in"),
+        (NoBiasInHidden, r"`self.hidden_dense` has no bias"),
+        (OtherNames, r"no Dense layer `self.input_dense`"),
+        (ExtraRecurrent, "has 5 weight arrays"),
+        (NoConfig, "cannot be made again from its config"),
+        (ListState, r"`states` is a list of one tensor"),
+        (ArticleRNNCell(3), "pass the class itself"),
+        (lambda units: None, "expected a class derived from keras.layers.Layer"),
+    ],
+)
+def test_article_cell_bugs_are_named(wrong, diagnosis):
+    rejects(check_article_rnn_cell, wrong, diagnosis)
+
+
+class StubCell(ArticleRNNCell):  # the learner copy before any answer: __init__ stops at the stub
+    def __init__(self, units, **kwargs):
+        keras.layers.Layer.__init__(self, **kwargs)
+        self.units = units
+        raise NotImplementedError("Exercise: write your code here")
+
+
+def test_article_cell_stub(assert_not_attempted):
+    assert_not_attempted(check_article_rnn_cell, StubCell)

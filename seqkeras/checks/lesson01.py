@@ -11,6 +11,9 @@ answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely bug.
 - 01.5 :func:`check_rnn_param_count`: ``rnn_param_count(n_in, n_h, n_out, T) -> int``
 - 01.7 :func:`check_n_to_n_loss_and_grads`: ``n_to_n_loss_and_grads(x, y, h0, U, W, b, V, c)
   -> (loss, grads)``, backpropagation through time for all five parameters of an N-vs-N RNN
+- 01.8 :func:`check_article_rnn_cell`: a Keras cell class ``ArticleRNNCell(units)``, the source
+  articles' ``h_t = tanh((h_{t-1} + relu(x_t W_in + b_in)) W_h + b_h)``, with its two dense
+  layers in ``input_dense`` (W_in, b_in) and ``hidden_dense`` (W_h, b_h)
 
 Shapes follow :mod:`seqkeras.reference`: row vectors, Keras layout (``U`` ``(n_in, n_h)``,
 ``W`` ``(n_h, n_h)``, ``b`` ``(n_h,)``). Every checker tries several sizes, including T = 1,
@@ -20,6 +23,8 @@ their inputs unmodified, and a Keras layer to be loaded starts from random non-z
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +51,7 @@ __all__ = [
     "check_port_to_simple_rnn",
     "check_rnn_param_count",
     "check_n_to_n_loss_and_grads",
+    "check_article_rnn_cell",
 ]
 
 
@@ -697,3 +703,225 @@ def check_n_to_n_loss_and_grads(fn: Callable[..., Any]) -> None:
                 else "",
             )
         expect_unchanged(inputs, passed)
+
+
+# --------------------------------------------------------------------------- 01.8 the articles' cell
+def _article_forward(
+    x: np.ndarray,
+    h0: np.ndarray,
+    W_in: np.ndarray,
+    b_in: np.ndarray,
+    W_h: np.ndarray,
+    b_h: np.ndarray,
+    *,
+    bug: str = "",
+) -> np.ndarray:
+    """Every state of the articles' cell, ``(batch, T, units)``, with one bug switched on at a time.
+
+    Right: ``h_t = tanh((h_{t-1} + relu(x_t @ W_in + b_in)) @ W_h + b_h)``.
+    """
+    h, hs = h0, []
+    for t in range(x.shape[1]):
+        a_in = x[:, t] @ W_in + b_in
+        feature = {"no_relu": a_in, "sigmoid": ref.sigmoid(a_in)}.get(bug, ref.relu(a_in))
+        if bug == "relu_after_add":
+            a = ref.relu(a_in + h) @ W_h + b_h
+        elif bug == "add_after":
+            a = feature @ W_h + b_h + h
+        elif bug == "bias_twice":
+            a = (h @ W_h + b_h) + (feature @ W_h + b_h)
+        elif bug == "no_state":
+            a = feature @ W_h + b_h
+        else:
+            a = (h + feature) @ W_h + b_h
+        h_new = {"no_tanh": a, "tanh_twice": np.tanh(np.tanh(a)), "relu_out": ref.relu(a)}.get(
+            bug, np.tanh(a)
+        )
+        hs.append(h_new)
+        if bug != "state_not_carried":
+            h = h_new
+    return np.stack(hs, axis=1)
+
+
+_ARTICLE_BUGS = {
+    "the relu after input_dense is missing. Without it the cell IS a SimpleRNN (U = W_in @ W_h); "
+    "the articles' cell reads relu(x_t @ W_in + b_in).": "no_relu",
+    "the input layer uses a sigmoid; the articles' cell uses relu: relu(x_t @ W_in + b_in).": "sigmoid",
+    "the relu comes after the state is added: relu(x_t @ W_in + b_in + h_prev). Apply relu to the "
+    "input layer's output first, then add h_prev: h_prev + relu(x_t @ W_in + b_in).": "relu_after_add",
+    "h_prev is added after hidden_dense; it must go through hidden_dense with the input's features: "
+    "hidden_dense(h_prev + relu(...)), so that W_h multiplies the state too.": "add_after",
+    "hidden_dense is applied to h_prev and to the features separately and the results added, so its "
+    "bias b_h is counted twice: add first, then apply hidden_dense once, "
+    "hidden_dense(h_prev + features).": "bias_twice",
+    "it ignores the previous state: add states[0] (h_prev) to the input's features before "
+    "hidden_dense.": "no_state",
+    "the state handed to the next step is not the new h: every step starts from the initial state. "
+    "Return the new state, `return h, [h]`.": "state_not_carried",
+    "the tanh at the end is missing: h_t = tanh(hidden_dense(...)).": "no_tanh",
+    "tanh is applied twice (a Dense(activation='tanh') and then keras.ops.tanh?): apply it once.": "tanh_twice",
+    "the last activation is a relu; the articles' cell ends with tanh, h_t = tanh(hidden_dense(...)).": "relu_out",
+}
+
+
+def _article_layers(cell: Any, n_in: int, units: int) -> tuple[Any, Any]:
+    """The learner cell's two Dense layers, checked: names, kinds, biases, kernel shapes."""
+    import keras
+
+    found = []
+    for name, what, shape in (
+        ("input_dense", "W_in, b_in", (n_in, units)),
+        ("hidden_dense", "W_h, b_h", (units, units)),
+    ):
+        dense = getattr(cell, name, None)
+        if not isinstance(dense, keras.layers.Dense):
+            raise ExerciseError(
+                f"your cell has no Dense layer `self.{name}` ({what}): create the two layers in "
+                "__init__ with these names, self.input_dense = keras.layers.Dense(units) and "
+                "self.hidden_dense = keras.layers.Dense(units); the checker loads its weights into them."
+            )
+        if not dense.use_bias:
+            raise ExerciseError(
+                f"`self.{name}` has no bias: the articles' cell has {what.split(', ')[1]} "
+                "(Dense(units) keeps use_bias=True)."
+            )
+        kernel = tuple(int(d) for d in dense.kernel.shape)
+        if kernel != shape:
+            hint = ""
+            if name == "hidden_dense" and kernel == (n_in, units):
+                hint = (
+                    " It was built for inputs of size n_in, but it reads h_prev + relu(...), a "
+                    "vector of size units: build it with (batch, units)."
+                )
+            raise ExerciseError(
+                f"`self.{name}`'s kernel has shape {kernel}, expected {shape} for n_in = {n_in}, "
+                f"units = {units}.{hint}"
+            )
+        found.append(dense)
+    n_weights = len(cell.trainable_weights)
+    if n_weights != 4:
+        raise ExerciseError(
+            f"your cell has {n_weights} weight arrays; the articles' cell has exactly four, W_in, "
+            "b_in (input_dense) and W_h, b_h (hidden_dense). Remove any other layer or weight."
+        )
+    return found[0], found[1]
+
+
+def _run_cell_layer(layer: Any, x: np.ndarray, h0: np.ndarray) -> Any:
+    """``layer(x, initial_state=[h0])`` with the learner's crash explained."""
+    try:
+        return call(layer, x, initial_state=[h0])
+    except ExerciseError as err:
+        text = str(err)
+        core = text.split("Arguments received")[0]  # Keras' own message, without the arguments
+        hint = ""
+        hidden = getattr(layer.cell, "hidden_dense", None)
+        kernel = getattr(hidden, "kernel", None) if getattr(hidden, "built", False) else None
+        if kernel is not None and int(kernel.shape[0]) == x.shape[-1] != h0.shape[-1]:
+            hint = (
+                "\nHint: hidden_dense was built for inputs of size n_in, but it reads h_prev + "
+                "relu(...), a vector of size units: build it with (batch, units)."
+            )
+        elif "state_size" in core or "output_size" in core:
+            hint = "\nHint: set self.state_size = units and self.output_size = units in __init__."
+        elif "'list'" in core or "'tuple'" in core or "Incompatible shape for value ((1, 1," in core:
+            hint = "\nHint: `states` is a list of one tensor: take the previous state as states[0]."
+        elif "unpack" in core or "not iterable" in core:
+            hint = "\nHint: call() must return two things, the output and the list of states: return h, [h]."
+        raise ExerciseError(re.sub(r"\x1b\[[0-9;]*m", "", text) + hint) from None
+
+
+@exercise("01.8", "ArticleRNNCell")
+def check_article_rnn_cell(cell_class: Any) -> None:
+    """Check a Keras cell class: ``cell_class(units)`` computes the articles' "vanilla RNN" step.
+
+    ``h_t = tanh((h_{t-1} + relu(x_t @ W_in + b_in)) @ W_h + b_h)``, with ``W_in``, ``b_in`` in the
+    Dense layer ``self.input_dense`` and ``W_h``, ``b_h`` in ``self.hidden_dense``.
+
+    Probes: ``keras.layers.RNN(cell_class(units), return_sequences=True)`` on random inputs from a
+    random non-zero initial state, with random weights loaded into the two layers: first n_in ≠
+    units (a second layer built on the input size then fails, and the likely bugs are named), then
+    T = 1 with a batch of one, a single unit, a long sequence, and inputs a thousand times larger
+    (tanh saturates; nothing may overflow). The inputs must be left unchanged, and a cell made
+    again from ``get_config()`` must compute the same with the same weights.
+
+    Args:
+        cell_class: the learner's class (not an instance), a ``keras.layers.Layer`` subclass.
+    """
+    import keras
+
+    if cell_class is None or cell_class is Ellipsis:
+        call(cell_class)  # "not attempted"
+    if isinstance(cell_class, keras.layers.Layer):
+        raise ExerciseError(
+            "you passed a cell (an instance); pass the class itself, check_article_rnn_cell(ArticleRNNCell), "
+            "without parentheses: the checker makes its own cells of several sizes."
+        )
+    if not (isinstance(cell_class, type) and issubclass(cell_class, keras.layers.Layer)):
+        raise ExerciseError(
+            f"expected a class derived from keras.layers.Layer, got {type(cell_class).__name__}: "
+            "write `class ArticleRNNCell(keras.layers.Layer):` and pass ArticleRNNCell."
+        )
+    rng = np.random.default_rng(18)
+    probes = [
+        (3, 4, 2, 5, 1.0),
+        (2, 3, 1, 1, 1.0),
+        (1, 2, 3, 6, 1.0),
+        (4, 4, 2, 30, 1.0),
+        (3, 2, 2, 4, 1000.0),
+    ]
+    for i, (units, n_in, batch, T, scale) in enumerate(probes):
+        cell = call(cell_class, units)
+        layer = keras.layers.RNN(cell, return_sequences=True)
+        x = (rng.normal(size=(batch, T, n_in)) * scale).astype("float32")
+        h0 = (rng.normal(size=(batch, units)) * 0.5).astype("float32")
+        inputs = {"x": x, "h0": h0}
+        passed = {k: v.copy() for k, v in inputs.items()}
+        _run_cell_layer(layer, passed["x"], passed["h0"])  # builds the cell
+        input_dense, hidden_dense = _article_layers(cell, n_in, units)
+        W_in, b_in = rng.normal(size=(n_in, units)), rng.normal(size=units) * 0.5
+        W_h, b_h = rng.normal(size=(units, units)) * 0.6, rng.normal(size=units) * 0.3
+        input_dense.set_weights([W_in, b_in])
+        hidden_dense.set_weights([W_h, b_h])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            got = _run_cell_layer(layer, passed["x"], passed["h0"])
+        given = f"for x {shape_str(x.shape)}, units = {units}" + (" (large inputs)" if scale > 1 else "")
+        got = expect_array("hs", to_numpy(got), (batch, T, units), ("batch", "T", "units"), given=given)
+        expect_unchanged(
+            inputs, passed, "your cell changed the array `{name}` it was given: compute new tensors."
+        )
+        if not np.all(np.isfinite(got)):
+            raise ExerciseError(
+                f"hs contains nan or inf {given}: use keras.ops.tanh and keras.ops.relu (or "
+                "Keras activations), which saturate instead of overflowing."
+            )
+        args = (x.astype(float), h0.astype(float), W_in, b_in, W_h, b_h)
+        expected = _article_forward(*args)
+        likely = {d: _article_forward(*args, bug=b) for d, b in _ARTICLE_BUGS.items()} if i == 0 else None
+        expect_close(
+            "hs" if i == 0 else f"hs {given}",
+            got,
+            expected,
+            atol=2e-5,
+            likely_bugs=likely,
+            hint="The step is h_t = tanh(hidden_dense(h_prev + relu(input_dense(x_t)))).",
+        )
+        if i == 0:
+            try:
+                clone = cell_class.from_config(cell.get_config())
+            except Exception as err:  # the learner's get_config / __init__
+                raise ExerciseError(
+                    f"the cell cannot be made again from its config (needed to save a model as "
+                    f".keras): {type(err).__name__}: {err}. get_config() must return every "
+                    "argument of __init__, e.g. {**super().get_config(), 'units': self.units}."
+                ) from None
+            clone_layer = keras.layers.RNN(clone, return_sequences=True)
+            _run_cell_layer(clone_layer, x, h0)
+            clone_layer.set_weights(layer.get_weights())
+            expect_close(
+                "a cell made from get_config() (same weights)",
+                to_numpy(_run_cell_layer(clone_layer, x, h0)),
+                expected,
+                atol=2e-5,
+            )
