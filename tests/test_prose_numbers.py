@@ -7,11 +7,19 @@ tested without the real ones; the last runs it over every solution notebook.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
 import pytest
-from prose_numbers import Course, check_notebook, evidence_phrases, prose_numbers, solution_notebooks
+from prose_numbers import (
+    SOLUTIONS,
+    Course,
+    check_notebook,
+    evidence_phrases,
+    prose_numbers,
+    solution_notebooks,
+)
 
 # --- small synthetic courses -------------------------------------------------------------
 
@@ -231,32 +239,24 @@ def test_an_evidence_file_must_be_loaded_and_shown(tmp_path):
 
 # --- the real notebooks ------------------------------------------------------------------
 
-# Solution notebooks whose prose currently fails the check, each until the lead rewords it
-# (issue 21). Remove a name once its notebook passes; the others are checked now.
-PENDING_PROSE_FIXES = {
-}
-
-
-def _params() -> list:
-    skip = pytest.mark.skip(reason="prose states numbers no output shows (issue 21): to be reworded")
-    return [
-        pytest.param(p, id=p.stem, marks=[skip] if p.name in PENDING_PROSE_FIXES else [])
-        for p in solution_notebooks()
-    ]
-
-
 _COURSE = Course()
 
 
-@pytest.mark.parametrize("path", _params())
+@pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
 def test_every_number_in_the_prose_is_traceable(path):
     found = check_notebook(path, _COURSE)
     assert not found, f"{len(found)} untraceable statements:\n" + "\n".join(str(v) for v in found)
 
 
-def test_no_pending_notebook_passes_already():
-    """A notebook fixed and still listed as pending would stay unchecked: unlist it."""
-    passing = [
-        name for name in sorted(PENDING_PROSE_FIXES) if not check_notebook(_COURSE.folder / name, _COURSE)
-    ]
-    assert not passing, f"these pass now; remove them from PENDING_PROSE_FIXES: {passing}"
+def test_a_planted_stale_number_and_outside_run_fail_in_a_real_lesson(tmp_path):
+    """The check on a real lesson: 09's prose passes as committed, and fails once a number no
+    output shows, or a citation of runs the notebook does not hold, is planted in it."""
+    original = SOLUTIONS / "09_self_attention.ipynb"
+    nb = json.loads(original.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown" and c.get("id"))
+    cell["source"] = "".join(cell["source"]) + "\n\nHeld out, it scores 0.913; in our runs it was higher.\n"
+    planted = tmp_path / original.name
+    planted.write_text(json.dumps(nb), encoding="utf-8")
+    assert not check_notebook(original, _COURSE)
+    found = "\n".join(str(v) for v in check_notebook(planted, _COURSE))
+    assert "0.913" in found and "in our runs" in found and cell["id"] in found
