@@ -241,7 +241,7 @@ def seven_steps(x, h0, U, W, b):  # the checker's first length, written into the
             "time axis comes first",
         ),
         (lambda x, h0, U, W, b: forward(x[:, :-1], h0, U, W, b), "one step too few"),
-        (lambda x, h0, U, W, b: forward(x[:, ::-1], h0, U, W, b), "backwards"),
+        (lambda x, h0, U, W, b: forward(x[:, ::-1], h0, U, W, b), "reads the sequence in reverse"),
         (lambda x, h0, U, W, b: forward(x[:, ::-1], h0, U, W, b)[:, ::-1], "stores the states in reverse"),
         (lambda x, h0, U, W, b: forward(np.repeat(x[:, :1], x.shape[1], axis=1), h0, U, W, b), "first input"),
         (lambda x, h0, U, W, b: list(forward(x, h0, U, W, b).transpose(1, 0, 2)), "np.stack"),

@@ -190,9 +190,10 @@ def _forward_bugs(
         "every entry of hs is the last state: you store the same array object and then "
         "overwrite it in place. Store a new array at each step (h = np.tanh(...)) or write "
         "hs[:, t] = h.": np.repeat(hs[:, -1:], T, axis=1),
-        "it runs through the sequence backwards: start at x[:, 0] and go forward in time.": backwards,
-        "it runs through the sequence backwards (and stores the states in reverse): start "
-        "at x[:, 0] and go forward in time.": backwards[:, ::-1],
+        "it reads the sequence in reverse, from the last step to the first: start at x[:, 0] and "
+        "go forward in time.": backwards,
+        "it reads the sequence in reverse, from the last step to the first (and stores the states "
+        "in reverse too): start at x[:, 0] and go forward in time.": backwards[:, ::-1],
     }
 
 
