@@ -61,11 +61,11 @@ test: install
 	$(BIN)/python -m pytest $(XDIST)
 
 # The course promises backend-agnostic Keras 3: the same tests, with JAX doing the maths
-# (all but the website's, which runs no Keras). In CI the solution notebooks run in quick mode
+# (all but the website's two, which run no Keras). In CI the solution notebooks run in quick mode
 # on JAX (every cell, with the training budgets cut by budget(); lessons 00-02 have none), so
 # that the whole run fits in its time; test-jax-full trains at full settings and checks every
 # claim on JAX too (about half an hour on two cores).
-JAX_TESTS := tests notebooks/solutions --ignore=tests/test_site.py
+JAX_TESTS := tests notebooks/solutions --ignore=tests/test_site.py --ignore=tests/test_site_browser.py
 test-jax: $(JAX_STAMP)
 	KERAS_BACKEND=jax SEQKERAS_QUICK=1 $(BIN)/python -m pytest $(XDIST) $(JAX_TESTS)
 

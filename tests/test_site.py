@@ -128,21 +128,34 @@ def test_lesson_page_has_title_images_and_learner_link(site, lesson):
     )
     assert page.title.startswith(lesson.stem[:2]), f"{lesson.name}: page title {page.title!r}"
 
+    # The plots are files beside the page (docs/hooks.py), each a link that zooms (glightbox).
     images = _images(notebook)
     assert images, f"{lesson.name} has no stored plots: was it committed without outputs?"
-    shown = {re.sub(r"\s", "", src.split(",", 1)[1]) for src in page.images if src.startswith("data:image/")}
-    missing = [i for i, image in enumerate(images) if image not in shown]
+    shown = {(page_file.parent / src).read_bytes() for src in page.images if src.startswith("figures/")}
+    missing = [i for i, image in enumerate(images) if base64.b64decode(image) not in shown]
     assert not missing, f"{lesson.name}: stored images {missing} (of {len(images)}) are not on its page"
-    for src in page.images:
-        if src.startswith("data:"):
-            base64.b64decode(src.split(",", 1)[1], validate=True)
+    assert not [src for src in page.images if src.startswith("data:")], f"{lesson.name}: images inlined"
+    assert html.count('class="glightbox"') >= len(set(images)), f"{lesson.name}: a plot cannot be zoomed"
+
+    # The notebook CSS is one shared file, not 0.6 MB inlined in every page.
+    assert "<style" not in html.split('<div class="jupyter-wrapper">', 1)[-1][:2000]
+    assert any(tag == "link" and re.search(r"assets/notebook-\w+\.css$", href) for tag, href in page.links)
+    assert len(html) < 800_000, f"{lesson.name}: the page is {len(html):,} bytes"
+
+    # Solutions folded under their exercise; no nbval tag badges; a box says how to run it.
+    source = lesson.read_text(encoding="utf-8")
+    if "BEGIN SOLUTION" in source:
+        assert '<details class="solution">' in html, f"{lesson.name}: its solutions are not folded"
+        assert '<details class="solution" open' not in html
+    assert "nbval-check-output" not in html and 'class="celltoolbar"' not in html
+    assert 'class="run-lesson"' in html and "make lab" in html, f"{lesson.name}: no 'Run this lesson' box"
 
     learner = f"../../notebooks/{lesson.name}"
     assert ("a", learner) in page.links, f"{lesson.name}: no link to the learner copy {learner}"
     assert (site / "notebooks" / lesson.name).read_bytes() == (ROOT / "notebooks" / lesson.name).read_bytes()
 
     # Chinese (lessons 07-08) must reach the page as characters, not escapes or boxes.
-    for text in sorted(set(CJK.findall(lesson.read_text(encoding="utf-8")))):
+    for text in sorted(set(CJK.findall(source))):
         assert text in html, f"{lesson.name}: {text!r} is in the notebook but not on its page"
 
 
@@ -188,3 +201,42 @@ def test_every_internal_link_and_image_resolves(site):
             if not path.is_file():
                 broken.append(f"{html_file.relative_to(site)} -> {target}")
     assert not broken, "broken internal links:\n" + "\n".join(sorted(set(broken))[:30])
+
+
+def test_contents_sidebar_keeps_code_in_headings(site):
+    """mkdocs-jupyter's contents dropped inline code: "What `Bidirectional` builds" read "What builds"."""
+    page = (site / "lessons" / "06_bidirectional" / "index.html").read_text(encoding="utf-8")
+    if 'id="what-bidirectional-builds"' in page:
+        assert 'href="#what-bidirectional-builds"' in page and "What Bidirectional builds" in page
+    for anchor in set(
+        re.findall(r'class="md-nav__link" href="#([^"]+)"|href="#([^"]+)" class="md-nav__link"', page)
+    ):
+        target = next(a for a in anchor if a)
+        assert f'id="{target}"' in page, f"the contents link to #{target}, which the page does not have"
+
+
+def test_api_pages_titles_and_overview(site):
+    overview = (site / "api" / "index.html").read_text(encoding="utf-8")
+    for module in ("seqkeras.decoding", "seqkeras.pretrained", "seqkeras.data"):
+        assert f'href="{module}/"' in overview, f"the API overview does not link {module}"
+    for page in (site / "api").rglob("index.html"):
+        title = _Page(page.read_text(encoding="utf-8")).title
+        assert not title.startswith("Index"), f"{page.relative_to(site)} is titled {title!r}"
+
+
+def test_fonts_sitemap_and_search_text(site):
+    for name in (
+        "NotoSansSC-seqkeras.woff2",
+        "NotoSansSC-OFL.txt",
+        "seqkeras-symbols.woff2",
+        "LICENSE_DEJAVU.txt",
+    ):
+        assert (site / "fonts" / name).is_file(), f"fonts/{name} is missing"
+    assert (site / "fonts" / "NotoSansSC-seqkeras.woff2").stat().st_size < 200_000
+    assert "<loc>None" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    for doc in docs:
+        assert "¶" not in doc["title"] + doc["text"], doc["location"]
+        assert not re.search(r"\\(frac|tanh|mathbf|mathcal)\b", doc["text"]), f"raw TeX in {doc['location']}"
+    assert any("汤姆" in d["text"] for d in docs), "the search index has no 汤姆 as a word"
