@@ -367,8 +367,9 @@ def used_characters() -> set[str]:
     return found
 
 
-def woff2(font: TTFont, characters: set[str]) -> bytes:
+def woff2(font: TTFont, characters: set[str], notdef_outline: bool = False) -> bytes:
     options = subset.Options()
+    options.notdef_outline = notdef_outline
     options.flavor = "woff2"
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
@@ -440,7 +441,9 @@ def write_fonts() -> None:
     with mkdocs_gen_files.open("fonts/seqkeras-symbols.woff2", "wb") as f:
         f.write(woff2(symbols, set(SYMBOLS)))
     with mkdocs_gen_files.open("fonts/blank.woff2", "wb") as f:  # MathJax's font with no glyph
-        f.write(woff2(TTFont(ttf / "DejaVuSans.ttf"), set()))
+        # Browsers refuse a font without a character or without an outline: a space and the
+        # missing-glyph box, which MathJax's test never draws (it has no character of its own).
+        f.write(woff2(TTFont(ttf / "DejaVuSans.ttf"), {" "}, notdef_outline=True))
     with mkdocs_gen_files.open("fonts/LICENSE_DEJAVU.txt", "wb") as f:
         f.write((ttf / "LICENSE_DEJAVU").read_bytes())
 

@@ -78,7 +78,16 @@ def _move_styles(text: str, page_dir: str) -> str:
 def _fold_solutions(soup: BeautifulSoup) -> None:
     for toolbar in soup.select("div.celltoolbar"):
         toolbar.decompose()
-    for cell in soup.select("div.celltag_solution"):
+    # The tag's class sits on the cell (code: on two nested divs) or on a markdown cell's output:
+    # fold the outermost div of the cell, once.
+    cells, seen = [], set()
+    for tagged in soup.select(".celltag_solution"):
+        outer = [tagged, *tagged.parents]
+        cell = [el for el in outer if el.name == "div" and "jp-Cell" in el.get("class", [])][-1:]
+        if cell and id(cell[0]) not in seen:
+            seen.add(id(cell[0]))
+            cells.append(cell[0])
+    for cell in cells:
         previous = cell.find_previous_sibling()
         if previous is not None and previous.name == "details" and "solution" in previous.get("class", []):
             previous.append(cell.extract())

@@ -11,10 +11,12 @@ loaded from a local HTTP server over a fresh strict build, and the test fails on
 - Chinese (or ✅/⏳) drawn with any font but the site's own (Chromium reports, per element,
   which font drew how many glyphs: a fallback font, or a missing glyph, shows there);
 - at 1280 px, a code cell whose lines fit in 110 characters (the notebooks' line length)
-  that still scrolls sideways.
+  that still scrolls sideways; at 390 px, an In/Out prompt still shown.
 
 Then it searches the site for Chinese (汤姆, and each glossary term of NOTATION.md) and checks
-the results. One browser, pages loaded a few at a time: about half a minute. Set
+the results. One browser, each page loaded once (then narrowed), two at a time. The site is
+site/ when `make site` built it after the last change to its sources (as in CI), else a strict
+build in a temporary folder. Set
 SEQKERAS_SCREENSHOTS=DIR to keep a screenshot of every page and width in DIR.
 """
 
@@ -151,6 +153,8 @@ INSPECT = r"""(codeLine) => {
     if (longest <= codeLine && pre.scrollWidth > pre.clientWidth + 1)
       out.wideCode.push(`${longest} chars: ${pre.innerText.split("\n")[0].slice(0, 60)}`);
   }
+  out.prompts = [...content.querySelectorAll(".jp-InputPrompt, .jp-OutputPrompt")]
+    .filter((e) => e.getClientRects().length).length;
   return out;
 }"""
 
@@ -200,6 +204,8 @@ def _problems(found: dict, width: int) -> list[str]:
             errors.append(
                 f"image {img['src']} is shrunk ({img['natural']} -> {img['width']:.0f} px), no zoom"
             )
+    if width < 600 and found["prompts"]:
+        errors.append(f"{found['prompts']} In/Out prompts shown on a phone-width screen")
     if width >= 1280:
         errors += [f"a code cell scrolls sideways ({c})" for c in found["wideCode"][:5]]
     return [f"at {width} px: {e}" for e in errors]
@@ -249,18 +255,27 @@ async def _check_page(browser, base: str, path: str, shots: Path | None) -> list
 async def _search(browser, base: str, queries: list[str]) -> dict[str, tuple[str, list[str], list[str]]]:
     """Type each query into the site's search; what it finds: summary, result links, result texts."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
-    await page.goto(base, wait_until="load")
-    await page.click("label.md-search__icon, .md-search__input")
     found = {}
-    for query in queries:
+    for query in queries:  # a fresh page for each: no result of the query before can linger
+        page = await context.new_page()
+        await page.goto(base, wait_until="load")
+        await page.click("label.md-search__icon, .md-search__input")
+        # A query typed before the search worker has loaded the index is dropped: send it again
+        # (a key typed and taken back) until the results say how many documents match.
         await page.fill("input.md-search__input", query)
-        await page.wait_for_function(
-            "() => { const m = document.querySelector('.md-search-result__meta');"
-            " return m && !/initializing/i.test(m.textContent) && m.textContent.trim() !== ''; }",
-            timeout=60_000,
-        )
-        await page.wait_for_timeout(500)  # the worker answers each keystroke: let the last one land
+        for attempt in range(30):
+            try:
+                await page.wait_for_function(
+                    "() => /matching/i.test(document.querySelector('.md-search-result__meta')?.textContent)",
+                    timeout=2_000,
+                )
+                break
+            except Exception:
+                if attempt == 29:
+                    raise
+                await page.press("input.md-search__input", "Space")
+                await page.press("input.md-search__input", "Backspace")
+        await page.wait_for_timeout(300)  # the worker answers each keystroke: let the last one land
         found[query] = (
             await page.inner_text(".md-search-result__meta"),
             await page.eval_on_selector_all(".md-search-result__link", "els => els.map((e) => e.href)"),
@@ -268,6 +283,7 @@ async def _search(browser, base: str, queries: list[str]) -> dict[str, tuple[str
                 ".md-search-result__article", "els => els.map((e) => e.innerText)"
             ),
         )
+        await page.close()
     await context.close()
     return found
 
