@@ -26,6 +26,28 @@ import pytest
 _KEY = "seqkeras_seconds"
 _notebook_seconds: dict[str, float] = defaultdict(float)
 
+
+def threads_per_worker(cores: int | None, workers: int) -> int:
+    """How many threads each of ``workers`` test processes should give its maths library.
+
+    The cores shared out evenly, at least one each. Two notebooks side by side on a 2-core
+    machine, each with TensorFlow's default of one thread per core, fight over the cores: the
+    translator of lessons 07-08 trained 1.4 times faster per process with one thread each than
+    with two (measured with ``seqkeras.bench``, two processes at once on 2 cores).
+    """
+    return max(1, (cores or 1) // max(1, workers))
+
+
+# Set before any test imports TensorFlow or JAX, here and in the notebook kernels (which inherit
+# this process's environment); a value the user set is kept.
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if _WORKERS > 1:
+    _threads = str(threads_per_worker(os.cpu_count(), _WORKERS))
+    for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(_name, _threads)
+    if "XLA_FLAGS" not in os.environ and _threads == "1":  # JAX on the CPU: one thread
+        os.environ["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+
 QUICK_VARIABLE = "SEQKERAS_QUICK"
 # What the person running pytest chose, read once, before any test changed it (each
 # pytest-xdist worker reads it from the environment it inherited).
@@ -59,6 +81,29 @@ def pytest_runtest_setup(item):
         os.environ.pop(QUICK_VARIABLE, None)
     else:
         os.environ[QUICK_VARIABLE] = value
+
+
+def run_group(path: str | os.PathLike) -> int:
+    """Which comes first when ``make test`` hands whole test files to its workers.
+
+    0: the solution notebooks (full training), 1: the learner copies (quick mode), 2: the unit
+    tests, many short files that fill the gaps at the end. Within a group the files go in
+    reverse name order, the later lessons (which train longer) first; see
+    :func:`pytest_collection_modifyitems`.
+    """
+    path = Path(path)
+    if path.suffix != ".ipynb":
+        return 2
+    return 0 if path.parent.name == "solutions" else 1
+
+
+def pytest_collection_modifyitems(config, items):
+    """Costly files first, so that two workers end together (``--no-loadscope-reorder`` keeps this
+    order; pytest-xdist would otherwise start with the files of most tests). Started last, as they
+    were, a 15-minute notebook kept one worker busy long after the other had finished. Both sorts
+    are stable: a file's own tests keep their order."""
+    items.sort(key=lambda item: item.path.name, reverse=True)
+    items.sort(key=lambda item: run_group(item.path))
 
 
 def pytest_runtest_call(item):

@@ -42,3 +42,47 @@ def test_a_value_the_user_set_wins(root_conftest, path, user_value):
 def test_the_hook_runs_before_nbval_starts_a_kernel(root_conftest):
     # nbval starts the kernel while pytest's own pytest_runtest_setup sets the file up
     assert root_conftest.pytest_runtest_setup.pytest_impl["tryfirst"] is True
+
+
+@pytest.mark.parametrize(
+    ("cores", "workers", "expected"), [(2, 2, 1), (2, 1, 2), (8, 2, 4), (3, 2, 1), (1, 4, 1), (None, 2, 1)]
+)
+def test_each_worker_gets_its_share_of_the_cores(root_conftest, cores, workers, expected):
+    assert root_conftest.threads_per_worker(cores, workers) == expected
+
+
+def test_costly_files_are_handed_out_first(root_conftest):
+    class Item:  # what the hook reads of a pytest item
+        def __init__(self, path):
+            self.path = ROOT / path
+
+    names = [
+        "tests/test_data.py",
+        "notebooks/03_char_lm.ipynb",
+        "notebooks/solutions/03_char_lm.ipynb",
+        "tests/test_text.py",
+        "notebooks/solutions/08_attention.ipynb",
+        "notebooks/solutions/08_attention_translation.ipynb",
+        "notebooks/08_attention.ipynb",
+        "notebooks/solutions/08_attention.ipynb",  # a second cell of the same file
+    ]
+    original = [Item(name) for name in names]
+    items = list(original)
+    root_conftest.pytest_collection_modifyitems(None, items)
+    order = [str(item.path.relative_to(ROOT)) for item in items]
+    assert order == [
+        "notebooks/solutions/08_attention_translation.ipynb",
+        "notebooks/solutions/08_attention.ipynb",
+        "notebooks/solutions/08_attention.ipynb",
+        "notebooks/solutions/03_char_lm.ipynb",
+        "notebooks/08_attention.ipynb",
+        "notebooks/03_char_lm.ipynb",
+        "tests/test_text.py",
+        "tests/test_data.py",
+    ]
+    assert items[1] is original[4] and items[2] is original[7]  # a file's own tests keep their order
+
+
+def test_make_keeps_that_order():
+    # pytest-xdist reorders files by their number of tests unless told not to
+    assert "--no-loadscope-reorder" in (ROOT / "Makefile").read_text()
