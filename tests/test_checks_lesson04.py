@@ -3,6 +3,7 @@ the untouched stub is "not attempted"."""
 
 import numpy as np
 import pytest
+from notebook_solutions import notebook_solution
 
 import seqkeras.reference as ref
 from seqkeras.checks.lesson04 import (
@@ -562,32 +563,6 @@ def clip_returns_the_same_arrays_in_a_new_list(grads, max_norm):
 def test_clip_issue_20_contracts(wrong, diagnosis):
     with pytest.raises(ExerciseError, match=diagnosis):
         check_clip_by_global_norm(wrong)
-
-
-def notebook_solution(notebook, name):
-    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
-    import collections
-    from pathlib import Path
-
-    import keras
-    import nbformat
-
-    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
-    for cell in nbformat.read(path, as_version=4).cells:
-        lines = cell.source.splitlines()
-        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
-        if cell.cell_type == "code" and starts:
-            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
-            scope = {
-                "np": np,
-                "ref": ref,
-                "keras": keras,
-                "layers": keras.layers,
-                "Counter": collections.Counter,
-            }
-            exec("\n".join(lines[starts[0] : end]), scope)
-            return scope[name]
-    raise LookupError(f"{notebook} defines no {name}")
 
 
 @pytest.mark.parametrize(

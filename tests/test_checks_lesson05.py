@@ -3,6 +3,7 @@ the untouched stub is "not attempted"."""
 
 import numpy as np
 import pytest
+from notebook_solutions import notebook_solution
 from numpy.lib.stride_tricks import sliding_window_view
 
 from seqkeras import series
@@ -391,24 +392,6 @@ def recursive_with_lists(predict, windows, horizon):  # the windows travel as a 
 def test_forecasts_issue_20_contracts(checker, wrong, match):
     with pytest.raises(ExerciseError, match=match):
         checker(wrong)
-
-
-def notebook_solution(notebook, name):
-    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
-    from pathlib import Path
-
-    import nbformat
-
-    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
-    for cell in nbformat.read(path, as_version=4).cells:
-        lines = cell.source.splitlines()
-        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
-        if cell.cell_type == "code" and starts:
-            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
-            scope = {"np": np}
-            exec("\n".join(lines[starts[0] : end]), scope)
-            return scope[name]
-    raise LookupError(f"{notebook} defines no {name}")
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ import keras
 import numpy as np
 import pytest
 from keras import layers, ops
+from notebook_solutions import notebook_solution
 
 import seqkeras.reference as ref
 from seqkeras.checks.lesson06 import (
@@ -508,24 +509,6 @@ def test_tagger_issue_20_bugs_are_named(answer, diagnosis):
 
 def test_tagger_that_keeps_only_the_sequence_of_return_state_passes():
     assert passed(check_build_bidirectional_tagger(first_of_the_states))
-
-
-def notebook_solution(notebook, name):
-    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
-    from pathlib import Path
-
-    import nbformat
-
-    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
-    for cell in nbformat.read(path, as_version=4).cells:
-        lines = cell.source.splitlines()
-        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
-        if cell.cell_type == "code" and starts:
-            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
-            scope = {"np": np, "ref": ref, "keras": keras, "layers": layers}
-            exec("\n".join(lines[starts[0] : end]), scope)
-            return scope[name]
-    raise LookupError(f"{notebook} defines no {name}")
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from notebook_solutions import notebook_solution
 
 from seqkeras.checks.lesson07 import (
     check_beam_search_best,
@@ -625,25 +626,6 @@ def test_bleu_issue_20_bugs_are_named(wrong, match):
 def test_shift_right_issue_20_contracts(wrong, match):
     with pytest.raises(ExerciseError, match=match):
         check_shift_right(wrong)
-
-
-def notebook_solution(notebook, name):
-    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
-    import collections
-    from pathlib import Path
-
-    import nbformat
-
-    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
-    for cell in nbformat.read(path, as_version=4).cells:
-        lines = cell.source.splitlines()
-        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
-        if cell.cell_type == "code" and starts:
-            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
-            scope = {"np": np, "Counter": collections.Counter}
-            exec("\n".join(lines[starts[0] : end]), scope)
-            return scope[name]
-    raise LookupError(f"{notebook} defines no {name}")
 
 
 @pytest.mark.parametrize(

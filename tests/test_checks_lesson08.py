@@ -3,6 +3,7 @@ the untouched stub is "not attempted"."""
 
 import numpy as np
 import pytest
+from notebook_solutions import notebook_solution
 
 import seqkeras.reference as ref
 from seqkeras.checks.lesson08 import (
@@ -479,24 +480,6 @@ def strongest_by_value(alpha, real):  # the best real weight's value, then the f
 def test_issue_20_bugs_are_named(checker, wrong, match):
     with pytest.raises(ExerciseError, match=match):
         checker(wrong)
-
-
-def notebook_solution(notebook, name):
-    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
-    from pathlib import Path
-
-    import nbformat
-
-    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
-    for cell in nbformat.read(path, as_version=4).cells:
-        lines = cell.source.splitlines()
-        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
-        if cell.cell_type == "code" and starts:
-            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
-            scope = {"np": np, "ref": ref}
-            exec("\n".join(lines[starts[0] : end]), scope)
-            return scope[name]
-    raise LookupError(f"{notebook} defines no {name}")
 
 
 @pytest.mark.parametrize(

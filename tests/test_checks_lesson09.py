@@ -3,6 +3,7 @@ the untouched stub is "not attempted"."""
 
 import numpy as np
 import pytest
+from notebook_solutions import notebook_solution
 
 import seqkeras.reference as ref
 from seqkeras.checks.lesson09 import check_causal_mask, check_scaled_dot_product_attention
@@ -263,24 +264,6 @@ def test_causal_lengths_reach_beyond_64():
     from seqkeras.checks.lesson09 import _CAUSAL_LENGTHS
 
     assert max(_CAUSAL_LENGTHS) > 2 * 64 and 65 in _CAUSAL_LENGTHS
-
-
-def notebook_solution(notebook, name):
-    """The function ``name`` as the solution notebook defines it (its def block, run alone)."""
-    from pathlib import Path
-
-    import nbformat
-
-    path = Path(__file__).parents[1] / "notebooks" / "solutions" / notebook
-    for cell in nbformat.read(path, as_version=4).cells:
-        lines = cell.source.splitlines()
-        starts = [k for k, line in enumerate(lines) if line.startswith(f"def {name}(")]
-        if cell.cell_type == "code" and starts:
-            end = next((k for k in range(starts[0] + 1, len(lines)) if lines[k][:1] not in ("", " ")), None)
-            scope = {"np": np, "ref": ref}
-            exec("\n".join(lines[starts[0] : end]), scope)
-            return scope[name]
-    raise LookupError(f"{notebook} defines no {name}")
 
 
 @pytest.mark.parametrize(
