@@ -22,7 +22,7 @@ XDIST := -n $(JOBS) --dist loadfile --no-loadscope-reorder
 # JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test test-jax test-jax-full lint unit notebooks execute bench translator site serve clean
+.PHONY: help install lab test test-jax test-jax-full lint unit grade notebooks execute bench translator site serve clean
 
 help:
 	@echo "make lab        open JupyterLab on notebooks/ (installs into .venv on first use)"
@@ -31,7 +31,8 @@ help:
 	@echo "make test-jax-full  the same at full training settings, every claim checked on JAX (slow)"
 	@echo "make lint       ruff: lint and format check of seqkeras/, tests/ and the notebooks"
 	@echo "make unit       unit tests only (fast)"
-	@echo "make notebooks  regenerate the learner notebooks from notebooks/solutions/"
+	@echo "make grade      your scoreboard: every learner notebook run (quick mode), each exercise's outcome"
+	@echo "make notebooks  regenerate the learner notebooks from notebooks/solutions/ (never over your answers)"
 	@echo "make execute    regenerate, then re-run every notebook in place to refresh stored outputs"
 	@echo "make bench      time each lesson's main model per training batch, Keras' default against XLA (a few minutes)"
 	@echo "make translator retrain the translator lesson 08 loads into data/ (maintainers; about 30 min on 2 cores)"
@@ -81,8 +82,15 @@ lint: install
 unit: install
 	$(BIN)/python -m pytest $(XDIST) tests
 
+# Grade your own work: each learner notebook run top to bottom in quick mode on a fresh kernel (the
+# files are not changed) and one scoreboard of every exercise. NB picks notebooks, GRADE adds options:
+#   make grade NB=notebooks/04_lstm_gru.ipynb GRADE="--strict --junit grades.xml --json grades.json"
+grade: install
+	$(BIN)/python -m seqkeras.grade $(NB) $(GRADE)
+
+# A learner notebook that holds your answers is left alone (and named); FORCE=1 regenerates it anyway.
 notebooks: install
-	$(BIN)/python -m seqkeras.exercises build
+	$(BIN)/python -m seqkeras.exercises build $(if $(FORCE),--force)
 
 execute: notebooks
 	$(BIN)/python -m seqkeras.exercises execute

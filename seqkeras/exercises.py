@@ -26,7 +26,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "ROOT",
@@ -37,6 +37,8 @@ __all__ = [
     "learner_path",
     "solution_paths",
     "build",
+    "learner_answers",
+    "LearnerWork",
     "drifted",
     "execute",
     "SolutionMarkerError",
@@ -143,26 +145,91 @@ def _sources(nb: Any) -> list[tuple[str, str]]:
     return [(c.cell_type, c.source) for c in nb.cells]
 
 
-def build() -> list[Path]:
+class LearnerWork(NamedTuple):
+    """A learner notebook that holds the learner's own work: where, cell by cell."""
+
+    path: Path
+    places: list[str]
+
+
+_EXERCISE_HEADING = re.compile(r"^#{1,6}\s*(Exercise\s+\d\d\.\d+)", re.M)
+
+
+def _stub_lines(solution_source: str, learner_source: str) -> set[str]:
+    """The lines a stub put in place of a solution (those of the learner cell not in the solution)."""
+    solution = {line.strip() for line in solution_source.split("\n")}
+    return {
+        line.strip() for line in learner_source.split("\n") if line.strip() and line.strip() not in solution
+    }
+
+
+def _match(old: Any, made: Any) -> tuple[list[Any], list[int]]:
+    """The cell of ``old`` that stands for each cell of ``made`` (or None), and the positions
+    (from 1) of the cells in ``old`` that stand for none: the learner's own. Cells are matched
+    by their ids, or by position where the ids do not match (a notebook without ids)."""
+    ids = [c.get("id") for c in made.cells]
+    by_id = {c.get("id"): c for c in old.cells if c.get("id")}
+    if sum(i in by_id for i in ids) * 2 >= len(ids):
+        mine = [by_id.get(i) for i in ids]
+        added = [k + 1 for k, c in enumerate(old.cells) if c.get("id") not in set(ids) and c.source.strip()]
+    else:
+        mine = [old.cells[k] if k < len(old.cells) else None for k in range(len(made.cells))]
+        added = [k + 1 for k in range(len(made.cells), len(old.cells)) if old.cells[k].source.strip()]
+    return mine, added
+
+
+def learner_answers(old: Any, made: Any, solution: Any) -> list[str]:
+    """Where the learner notebook ``old`` holds work of the learner's own, against ``made``, what
+    the generator makes now from ``solution``: an answer cell whose stub is gone (the learner
+    replaced it; a cell that still has its stub but differs is the maintainers' change, not the
+    learner's), and cells the learner added."""
+    mine, added = _match(old, made)
+    places = []
+    heading = "before the exercises"
+    for sol_cell, new_cell, cell in zip(solution.cells, made.cells, mine):
+        if new_cell.cell_type == "markdown":
+            found = _EXERCISE_HEADING.findall(new_cell.source)
+            heading = found[-1] if found else heading
+        stubs = _stub_lines(sol_cell.source, new_cell.source)
+        if stubs and cell is not None and cell.source != new_cell.source:
+            if not stubs <= {line.strip() for line in cell.source.split("\n")}:
+                places.append(f"{heading}: your answer in cell {old.cells.index(cell) + 1}")
+    if added:
+        places.append(f"cells you added: {', '.join(map(str, added))}")
+    return places
+
+
+def build(force: bool = False) -> tuple[list[Path], list[LearnerWork]]:
     """Regenerate every learner notebook whose cells differ from what the solution makes.
 
     A learner notebook that is already in step keeps its stored outputs. One whose code cells
     are all unchanged (the same sources, in the same order: only markdown differs) keeps them
     too, carried over cell by cell, since nothing they were computed from has changed; any
     change to the code clears every output, to be refreshed by :func:`execute`.
+
+    A learner notebook that holds the learner's own answers (:func:`learner_answers`) is left
+    alone unless ``force``: regenerating it would replace them with the stubs.
+
+    Returns:
+        ``(written, refused)``: the notebooks written, and those left alone for their answers.
     """
-    written = []
+    written, refused = [], []
     for sol in solution_paths():
-        made = learner_notebook(_read(sol), sol.name)
+        solution = _read(sol)
+        made = learner_notebook(solution, sol.name)
         target = learner_path(sol)
         if target.exists():
             old = _read(target)
             if _sources(old) == _sources(made):
                 continue
+            work = learner_answers(old, made, solution)
+            if work and not force:
+                refused.append(LearnerWork(target, work))
+                continue
             _carry_outputs(old, made)
         _write(made, target)
         written.append(target)
-    return written
+    return written, refused
 
 
 def _carry_outputs(old: Any, made: Any) -> None:
@@ -184,11 +251,27 @@ def drifted() -> list[str]:
         target = learner_path(sol)
         if not target.exists():
             problems.append(f"{target.name}: missing")
-        elif _sources(_read(target)) != _sources(learner_notebook(_read(sol), sol.name)):
-            problems.append(f"{target.name}: differs from what solutions/{sol.name} generates")
+        else:
+            old, solution = _read(target), _read(sol)
+            made = learner_notebook(solution, sol.name)
+            if _sources(old) != _sources(made) and not _only_answers(old, made, solution):
+                problems.append(f"{target.name}: differs from what solutions/{sol.name} generates")
     orphans = {p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} - {s.name for s in solution_paths()}
     problems += [f"{n}: has no solution notebook in notebooks/solutions/" for n in sorted(orphans)]
     return problems
+
+
+def _only_answers(old: Any, made: Any, solution: Any) -> bool:
+    """True if ``old`` differs from ``made`` only by the learner's answers and added cells."""
+    if not learner_answers(old, made, solution):
+        return False
+    mine, _ = _match(old, made)
+    for sol_cell, new_cell, cell in zip(solution.cells, made.cells, mine):
+        if cell is None:
+            return False  # a cell of the lesson is missing
+        if cell.source != new_cell.source and not _stub_lines(sol_cell.source, new_cell.source):
+            return False  # a cell without an exercise differs: the lesson itself changed
+    return True
 
 
 def execute(paths: list[Path] | None = None, timeout: int = 900) -> dict[str, float]:
@@ -237,15 +320,26 @@ def execute(paths: list[Path] | None = None, timeout: int = 900) -> dict[str, fl
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m seqkeras.exercises", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="regenerate the learner notebooks from notebooks/solutions/")
+    build_cmd = sub.add_parser("build", help="regenerate the learner notebooks from notebooks/solutions/")
+    build_cmd.add_argument(
+        "--force", action="store_true", help="also overwrite learner notebooks that hold your answers"
+    )
     sub.add_parser("check", help="exit 1 if a learner notebook drifted from its solution")
     run = sub.add_parser("execute", help="run notebooks in place and store their outputs")
     run.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
     if args.command == "build":
-        for path in build():
+        written, refused = build(force=args.force)
+        for path in written:
             print(f"wrote {path.relative_to(ROOT)}")
-        return 0
+        for work in refused:
+            print(
+                f"left {work.path.relative_to(ROOT)} alone: it holds your work ("
+                + "; ".join(work.places)
+                + "). To keep it, copy the file first (or commit it); then `make notebooks FORCE=1` "
+                "(python -m seqkeras.exercises build --force) regenerates it with the stubs."
+            )
+        return 1 if refused else 0
     if args.command == "check":
         problems = drifted()
         for p in problems:

@@ -96,13 +96,16 @@ Example::
 from __future__ import annotations
 
 import functools
+import importlib
+import json
 import os
 import re
 import sys
+import time
 import traceback
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -110,8 +113,15 @@ __all__ = [
     "ExerciseError",
     "expect_nothing_attended",
     "NotAttempted",
+    "LearnerCrash",
     "Outcome",
     "exercise",
+    "Result",
+    "RESULTS",
+    "CHECKED",
+    "LOG_ENV",
+    "scoreboard",
+    "scoreboard_lines",
     "strict_mode",
     "call",
     "require_answer",
@@ -151,6 +161,45 @@ STRICT_ENV = "SEQKERAS_STRICT"
 #: What the generated stub raises (see :mod:`seqkeras.exercises`); only this means "not attempted".
 STUB_MESSAGE = "Exercise: write your code here"
 
+#: Environment variable naming a file to which every check appends its result, one JSON line each
+#: (``python -m seqkeras.grade`` sets it in the kernels it starts).
+LOG_ENV = "SEQKERAS_GRADE_LOG"
+
+#: The outcomes a check can have, and their marks in a scoreboard.
+OUTCOMES = {"passed": "✅", "wrong": "❌", "crashed": "💥", "not attempted": "⏳"}
+
+
+class Result(NamedTuple):
+    """One check of an exercise: what :func:`exercise` records each time a checker runs.
+
+    ``outcome`` is one of :data:`OUTCOMES`; ``message`` the first line of the checker's verdict
+    ("" when passed); ``seconds`` how long the check took.
+    """
+
+    number: str
+    title: str
+    outcome: str
+    message: str
+    seconds: float
+
+
+#: Every checked exercise, by number: its title (filled in as the checker modules are imported).
+CHECKED: dict[str, str] = {}
+#: The latest result of each exercise checked in this process (this kernel), by number.
+RESULTS: dict[str, Result] = {}
+
+
+def _record(result: Result) -> None:
+    RESULTS[result.number] = result
+    log = os.environ.get(LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(json.dumps(result._asdict(), ensure_ascii=False) + "\n")
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in str(text).splitlines() if line.strip()), "")
+
 
 class ExerciseError(AssertionError):
     """A wrong answer. The message names what differs and the likely bug.
@@ -161,6 +210,10 @@ class ExerciseError(AssertionError):
 
     def _render_traceback_(self) -> list[str]:
         return str(self).split("\n")
+
+
+class LearnerCrash(ExerciseError):
+    """The learner's code raised while it was being checked (a crash, not a wrong value)."""
 
 
 class NotAttempted(Exception):
@@ -280,7 +333,7 @@ def _raise_crash(err: BaseException, args: tuple, kwargs: dict) -> None:
     msg = f"your code raised {type(err).__name__}: {text}{where}\nIt was called with ({called})."
     if isinstance(err, (ValueError, TypeError, IndexError)) and any(w in text.lower() for w in _SHAPE_WORDS):
         msg += " Check the shapes: print them at each step of your computation."
-    raise ExerciseError(msg) from err
+    raise LearnerCrash(msg) from err
 
 
 def shape_str(shape: Sequence[int]) -> str:
@@ -874,17 +927,27 @@ def exercise(number: str, title: str) -> Callable[[Callable[..., Any]], Callable
 
     The outcome is true when the answer passed and false when it is not attempted yet.
 
-    Wrong answers raise :class:`ExerciseError`; in strict mode (``SEQKERAS_STRICT=1``)
-    "not attempted" raises :class:`ExerciseError` too.
+    Wrong answers raise :class:`ExerciseError` (a crash of the learner's code, its subclass
+    :class:`LearnerCrash`); in strict mode (``SEQKERAS_STRICT=1``) "not attempted" raises
+    :class:`ExerciseError` too. Every check is recorded as a :class:`Result` (:data:`RESULTS`,
+    and the file named by ``SEQKERAS_GRADE_LOG``), which :func:`scoreboard` and
+    ``python -m seqkeras.grade`` read.
     """
     label = f"Exercise {number} ({title})"
+    CHECKED[number] = title
 
     def decorate(checker: Callable[..., Any]) -> Callable[..., Outcome]:
         @functools.wraps(checker)
         def wrapped(*args: Any, **kwargs: Any) -> Outcome:
+            start = time.perf_counter()
+
+            def record(outcome: str, message: str = "") -> None:
+                _record(Result(number, title, outcome, _first_line(message), time.perf_counter() - start))
+
             try:
                 checker(*args, **kwargs)
             except NotAttempted as why:
+                record("not attempted", f"not attempted yet ({why})")
                 if strict_mode():
                     raise ExerciseError(
                         f"{label}: not attempted ({why}); {STRICT_ENV}=1 counts that as a failure."
@@ -892,20 +955,94 @@ def exercise(number: str, title: str) -> Callable[[Callable[..., Any]], Callable
                 print(f"⏳ {label}: not attempted yet ({why}).")
                 return Outcome(False, label)
             except ExerciseError as err:
-                raise ExerciseError(f"❌ {label}: {err}") from None
+                record("crashed" if isinstance(err, LearnerCrash) else "wrong", str(err))
+                raise type(err)(f"❌ {label}: {err}") from None
             except Exception as err:  # the answer broke the checker: almost always the wrong kind
-                raise ExerciseError(
-                    f"❌ {label}: your answer could not be checked ({type(err).__name__}: {err}). "
+                message = (
+                    f"your answer could not be checked ({type(err).__name__}: {err}). "
                     "Is it the kind of thing the exercise asks for (a function, an array, a "
                     "model, a number)? Read the exercise's description of what to return."
-                ) from err
+                )
+                record("crashed", message)
+                raise ExerciseError(f"❌ {label}: {message}") from err
+            record("passed")
             print(f"✅ {label}: passed.")
             return Outcome(True, label)
 
         wrapped.exercise_label = label  # type: ignore[attr-defined]
+        wrapped.exercise_number = number  # type: ignore[attr-defined]
         return wrapped
 
     return decorate
+
+
+def _lesson_exercises(which: Sequence[str]) -> list[str]:
+    """The checked exercises that ``which`` names: a lesson ("04") or an exercise ("08.5")."""
+    numbers: list[str] = []
+    for item in which:
+        lesson = str(item).split(".")[0]
+        if not (len(lesson) == 2 and lesson.isdigit()):
+            raise ValueError(f"scoreboard: {item!r} is neither a lesson ('04') nor an exercise ('08.5').")
+        try:
+            importlib.import_module(f"seqkeras.checks.lesson{lesson}")  # registers its checkers
+        except ModuleNotFoundError:
+            raise ValueError(
+                f"scoreboard: there is no lesson {lesson} (no seqkeras.checks.lesson{lesson})."
+            ) from None
+        found = sorted(
+            (n for n in CHECKED if n == item or (item == lesson and n.startswith(lesson + "."))),
+            key=lambda n: int(n.split(".")[1]),
+        )
+        if not found:
+            raise ValueError(f"scoreboard: lesson {lesson} has no checked exercise {item!r}.")
+        numbers += [n for n in found if n not in numbers]
+    return numbers
+
+
+def scoreboard_lines(rows: Sequence[tuple[str, str, str, str]], heading: str) -> list[str]:
+    """A scoreboard as text: one summary line, then a line per exercise.
+
+    Args:
+        rows: ``(number, title, outcome, message)`` per exercise; ``outcome`` one of
+            :data:`OUTCOMES`, or another phrase ("not run", "not reached", "not checked").
+        heading: what the summary line starts with, e.g. ``"Lesson 04"``.
+    """
+    counts: dict[str, int] = {}
+    for _, _, outcome, _ in rows:
+        counts[outcome] = counts.get(outcome, 0) + 1
+    checked = [r for r in rows if r[2] != "not checked"]
+    rest = [f"{n} {outcome}" for outcome, n in counts.items() if outcome not in ("passed", "not checked")]
+    lines = [
+        f"{heading}: {counts.get('passed', 0)} of {len(checked)} checked exercise"
+        + ("s" if len(checked) != 1 else "")
+        + " passed"
+        + (f", {', '.join(rest)}" if rest else "")
+        + "."
+    ]
+    width = max((len(f"{n} {t}") for n, t, _, _ in rows), default=0)
+    for number, title, outcome, message in rows:
+        mark = OUTCOMES.get(outcome, "· ")  # the marks are two columns wide
+        text = outcome + (f": {message}" if message and outcome not in ("passed", "not attempted") else "")
+        lines.append(f"  {mark} {f'{number} {title}':{width}}  {text}")
+    return lines
+
+
+def scoreboard(*which: str) -> None:
+    """Print where this kernel stands on a lesson's checked exercises, e.g. ``scoreboard("04")``.
+
+    Each exercise shows the outcome of its latest check in this kernel (passed, wrong, crashed,
+    not attempted), or "not run" if its check cell has not run. Pass a lesson (``"04"``) or
+    single exercises (``"08.1", "08.2"``): part 2 of lesson 08 has its own.
+    """
+    if not which:
+        raise ValueError('scoreboard needs a lesson, e.g. scoreboard("04"), or exercises ("08.5").')
+    numbers = _lesson_exercises(which)
+    rows = []
+    for n in numbers:
+        got = RESULTS.get(n)
+        rows.append((n, CHECKED[n], got.outcome, got.message) if got else (n, CHECKED[n], "not run", ""))
+    lessons = sorted({n.split(".")[0] for n in numbers})
+    print("\n".join(scoreboard_lines(rows, "Lesson " + ", ".join(lessons))))
 
 
 def declared_input_shape(model: Any) -> tuple[Any, ...] | None:

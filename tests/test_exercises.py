@@ -82,10 +82,10 @@ def test_build_keeps_outputs_when_only_markdown_changed(monkeypatch, tmp_path):
         return nbformat.read(tmp_path / "99_demo.ipynb", as_version=4).cells[1].outputs
 
     write_solution("The loss is 0.5.", CODE)
-    assert exercises.build() == [tmp_path / "99_demo.ipynb"]
+    assert exercises.build() == ([tmp_path / "99_demo.ipynb"], [])
     stored_output("kept\n")
     write_solution("The loss is 0.50, as printed below.", CODE)
-    assert exercises.build() == [tmp_path / "99_demo.ipynb"]
+    assert exercises.build() == ([tmp_path / "99_demo.ipynb"], [])
     learner = nbformat.read(tmp_path / "99_demo.ipynb", as_version=4)
     assert learner.cells[0].source == "The loss is 0.50, as printed below."
     assert [o.text for o in learner.cells[1].outputs] == ["kept\n"]
@@ -93,6 +93,60 @@ def test_build_keeps_outputs_when_only_markdown_changed(monkeypatch, tmp_path):
     write_solution("The loss is 0.50, as printed below.", CODE + "\nprint('more')")
     exercises.build()
     assert learner_outputs() == [], "a changed code cell must clear the stored outputs"
+
+
+def test_make_notebooks_never_overwrites_a_learners_answers(monkeypatch, tmp_path, capsys):
+    """A learner who has answered exercises and runs `make notebooks` keeps the answers (unless
+    forced); the drift check does not send them there either. A maintainer's change to an answer
+    cell whose stub is still in place is regenerated as before."""
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    monkeypatch.setattr(exercises, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(exercises, "SOLUTIONS", solutions)
+    monkeypatch.setattr(exercises, "ROOT", tmp_path)
+    learner_file = tmp_path / "99_demo.ipynb"
+
+    def write_solution(intro, comment="# x: a number"):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [
+            nbformat.v4.new_markdown_cell(intro),
+            nbformat.v4.new_markdown_cell("### Exercise 99.1: double"),
+            nbformat.v4.new_code_cell(
+                f"def double(x):\n    {comment}\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION"
+            ),
+            nbformat.v4.new_code_cell("check_double(double)"),
+        ]
+        for k, cell in enumerate(nb.cells):
+            cell["id"] = f"cell-{k}"
+        nbformat.write(nb, solutions / "99_demo.ipynb")
+
+    def answer(text, add_cell=False):
+        nb = nbformat.read(learner_file, as_version=4)
+        nb.cells[2].source = nb.cells[2].source.replace(exercises._DEFAULT_CODE_STUB, text)
+        if add_cell:
+            nb.cells.append(nbformat.v4.new_code_cell("print(double(3))"))
+        nbformat.write(nb, learner_file)
+
+    write_solution("Intro.")
+    exercises.build()
+    assert not exercises.drifted()
+    write_solution("Intro.", "# x: a number or an array")  # the maintainers change the answer cell:
+    assert exercises.build() == ([learner_file], [])  # the stub is still there, so it is regenerated
+
+    answer("return x * 2", add_cell=True)
+    assert not exercises.drifted(), "a learner's answers are not drift"
+    write_solution("Intro, reworded.")
+    written, refused = exercises.build()
+    assert written == [] and refused[0].path == learner_file
+    assert refused[0].places == ["Exercise 99.1: your answer in cell 3", "cells you added: 5"]
+    assert "return x * 2" in learner_file.read_text(), "the answer must survive"
+    assert exercises.drifted(), "the lesson itself changed: that is drift"
+    assert exercises.main(["build"]) == 1
+    out = capsys.readouterr().out
+    assert "left 99_demo.ipynb alone: it holds your work" in out and "FORCE=1" in out
+    assert exercises.build(force=True) == ([learner_file], [])
+    assert "return x * 2" not in learner_file.read_text()
+    assert exercises._DEFAULT_CODE_STUB in nbformat.read(learner_file, as_version=4).cells[2].source
 
 
 def test_committed_learner_notebooks_match_the_generator():
