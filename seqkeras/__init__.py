@@ -13,6 +13,7 @@ Small modules, each with one job:
 - ``seqkeras.notebook``  the setup cell, quiet-but-visible training progress, timers
 - ``seqkeras.grading``   the exercise-check framework; ``seqkeras.checks.lessonNN`` the checkers
 - ``seqkeras.exercises`` builds learner notebooks from the solution notebooks, and executes them
+- ``seqkeras.grade``     grades learner notebooks: ``python -m seqkeras.grade``, a scoreboard, JUnit, JSON
 
 Modules are imported on demand (``from seqkeras import data``) so that importing
 ``seqkeras`` alone stays cheap.
