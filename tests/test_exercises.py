@@ -177,7 +177,9 @@ def test_execute_refuses_quick_mode(monkeypatch, tmp_path):
 
 def test_checked_cells_carry_the_nbval_tag_and_no_marker_comment():
     """Cells whose output nbval compares are tagged ``nbval-check-output`` (cell metadata), so a
-    learner's code shows no test marker; every checker call is such a cell."""
+    learner's code shows no test marker; every checker call is such a cell, and so is each
+    lesson's scoreboard (so the run checks it: all passed in a solution copy, all not attempted
+    in a learner copy)."""
     import re
 
     paths = sorted(exercises.SOLUTIONS.glob("[0-9][0-9]_*.ipynb")) + sorted(
@@ -193,7 +195,7 @@ def test_checked_cells_carry_the_nbval_tag_and_no_marker_comment():
             assert not re.search(r"(?m)^\s*# NBVAL_", cell.source), (
                 f"{where}: use the cell tag, not a # NBVAL_ comment"
             )
-            if re.match(r"check_\w+\(", cell.source.strip()):
+            if re.match(r"check_\w+\(", cell.source.strip()) or "scoreboard(" in cell.source:
                 assert "nbval-check-output" in cell.metadata.get("tags", []), (
                     f"{where}: a checker cell must be tagged"
                 )
