@@ -16,6 +16,7 @@ import numpy as np
 from keras import ops
 
 import seqkeras.reference as ref
+from seqkeras import seq2seq as s2s
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 
@@ -27,6 +28,7 @@ _NAMES = {
     "layers": keras.layers,
     "ops": ops,
     "Counter": collections.Counter,
+    "s2s": s2s,
 }
 
 

@@ -9,90 +9,106 @@ import numpy as np
 import pytest
 from notebook_solutions import notebook_solution
 
+from seqkeras import seq2seq as s2s
 from seqkeras.checks.lesson07 import (
     check_beam_search_best,
     check_corpus_bleu,
     check_greedy_decode_one,
-    check_shift_right,
+    check_scheduled_inputs,
 )
 from seqkeras.grading import ExerciseError
 
 
-# --------------------------------------------------------------------------- 07.1 shift_right
-def shift_right(targets, start_id):
-    decoder_inputs = np.empty_like(targets)
-    decoder_inputs[:, 0] = start_id
-    decoder_inputs[:, 1:] = targets[:, :-1]
-    return decoder_inputs
+# --------------------------------------------------------------------------- 07.1 scheduled sampling
+def scheduled(targets, predicted, start_id, p, rng):
+    take = rng.random((targets.shape[0], targets.shape[1] - 1)) < p
+    out = np.empty_like(targets)
+    out[:, 0] = start_id
+    out[:, 1:] = np.where(take, predicted[:, :-1], targets[:, :-1])
+    out[:, 1:][targets[:, :-1] == 0] = 0
+    return out
 
 
-def shift_right_concat(targets, start_id):  # written differently: concatenate a column
-    column = np.full((targets.shape[0], 1), start_id, dtype=targets.dtype)
-    return np.concatenate([column, targets[:, :-1]], axis=1)
+def scheduled_loop(targets, predicted, start_id, p, rng):  # position by position, another draw order
+    batch, t = targets.shape
+    out = np.zeros((batch, t), dtype=targets.dtype)
+    for i in range(t):
+        for b in range(batch):
+            if i == 0:
+                out[b, i] = start_id
+            elif targets[b, i - 1] != 0:
+                out[b, i] = predicted[b, i - 1] if rng.uniform() < p else targets[b, i - 1]
+    return out
 
 
-def shift_right_rows(targets, start_id):  # row by row, as lists, then back to an array
-    return np.array([[start_id] + list(row[:-1]) for row in targets], dtype=targets.dtype)
+def scheduled_from_shift(targets, predicted, start_id, p, rng):  # two shifts, then a mix; binomial draws
+    teacher, own = s2s.shift_right(targets, start_id), s2s.shift_right(predicted, start_id)
+    take = rng.binomial(1, p, size=targets.shape).astype(bool)
+    take[:, 0] = False
+    return np.where(take & (teacher != 0), own, teacher)
 
 
-def shift_right_pad(targets, start_id):  # np.pad then drop the last column
-    return np.pad(targets, ((0, 0), (1, 0)), constant_values=start_id)[:, :-1]
-
-
-@pytest.mark.parametrize("answer", [shift_right, shift_right_concat, shift_right_rows, shift_right_pad])
-def test_shift_right_correct_answers_pass(answer, capsys):
-    assert check_shift_right(answer)
+@pytest.mark.parametrize("answer", [scheduled, scheduled_loop, scheduled_from_shift])
+def test_scheduled_correct_answers_pass(answer, capsys):
+    assert check_scheduled_inputs(answer)
     assert "passed" in capsys.readouterr().out
 
 
-def _in_place(targets, start_id):
-    targets[:, 1:] = targets[:, :-1].copy()
-    targets[:, 0] = start_id
-    return targets
+def _sched(p_map=lambda p: p, *, shift=True, keep_padding=True, per="position", start=True, global_rng=False):
+    """The right answer with one bug switched on."""
+
+    def answer(targets, predicted, start_id, p, rng):
+        batch, t = targets.shape
+        shape = {"position": (batch, t - 1), "row": (batch, 1), "column": (1, t - 1)}[per]
+        draws = np.random.random(shape) if global_rng else rng.random(shape)
+        take = np.broadcast_to(draws < p_map(p), (batch, t - 1))
+        guesses = predicted[:, :-1] if shift else predicted[:, 1:]
+        out = np.empty_like(targets)
+        out[:, 0] = start_id if start else predicted[:, 0]
+        out[:, 1:] = np.where(take, guesses, targets[:, :-1])
+        if keep_padding:
+            out[:, 1:][targets[:, :-1] == 0] = 0
+        return out
+
+    return answer
 
 
 @pytest.mark.parametrize(
     "wrong, match",
     [
-        (lambda y, s: y.copy(), "very token it must predict"),
-        (lambda y, s: np.concatenate([y[:, 1:], np.zeros((len(y), 1), y.dtype)], axis=1), "LEFT"),
-        (lambda y, s: np.concatenate([y[:, 1:], np.full((len(y), 1), s)], axis=1), "start token at the end"),
+        (_sched(lambda p: 1 - p), "p = 0 you fed the model's predictions"),
+        (_sched(shift=False), r"predicted\[:, i - 1\]"),
+        (_sched(keep_padding=False), "padding stays 0"),
+        (_sched(per="row"), "once per POSITION"),
+        (_sched(per="column"), "same choice at a position"),
+        (_sched(global_rng=True), "NumPy's global generator"),
+        (_sched(start=False), "start_id|differs"),
+        (lambda y, g, s, p, rng: scheduled(y, g, s, p, rng).astype(float), "integer token ids"),
         (
-            lambda y, s: np.concatenate([np.zeros((len(y), 1), y.dtype), y[:, :-1]], axis=1),
-            "start token is missing",
+            lambda y, g, s, p, rng: scheduled(y, g, s, p, np.random.default_rng(0)),
+            "another seed gives the same",
         ),
-        (lambda y, s: np.roll(y, 1, axis=1), "rolled"),
-        (
-            lambda y, s: np.concatenate([np.full((len(y), 1), s), y[:, 1:]], axis=1),
-            "wrote the start token over",
-        ),
-        (lambda y, s: np.concatenate([np.ones((len(y), 1), y.dtype), y[:, :-1]], axis=1), "always 1"),
-        (lambda y, s: np.concatenate([np.full((len(y), 1), s), y], axis=1), "one step too long"),
-        (_in_place, "changed the `targets` array"),
-        (lambda y, s: shift_right(y, s).astype(float), "integer token ids"),
-        (lambda y, s: np.squeeze(shift_right(y, s)), "axis of size 1 is missing|axes of size 1 are missing"),
-        (lambda y, s: shift_right(y[:, :11], s) if y.shape[1] >= 11 else shift_right(y, s)[:, :0], "shape"),
-        (lambda y, s: shift_right(y, s)[:, ::-1], "differs from the expected value"),
+        (lambda y, g, s, p, rng: scheduled(y, g, s, min(1.0, 2 * p), rng), "close to p"),
+        (lambda y, g, s, p, rng: scheduled(y, g, s, p, rng).tolist(), "decoder_inputs is a list of"),
+        (lambda y, g, s, p, rng: s2s.shift_right(y, s), "with p = 1 you fed the true targets"),
     ],
 )
-def test_shift_right_bugs_are_named(wrong, match):
+def test_scheduled_bugs_are_named(wrong, match):
     with pytest.raises(ExerciseError, match=match):
-        check_shift_right(wrong)
+        check_scheduled_inputs(wrong)
 
 
-def test_shift_right_hard_coded_length_crash_is_reported():
-    def hard_coded(y, s):
-        out = np.zeros((y.shape[0], 11), dtype=y.dtype)
-        out[:, 0] = s
-        out[:, 1:] = y[:, :10]
-        return out
+def test_scheduled_changing_its_inputs_is_named():
+    def in_place(targets, predicted, start_id, p, rng):
+        targets[:, 1:] = scheduled(targets, predicted, start_id, p, rng)[:, 1:]
+        return scheduled(targets, predicted, start_id, p, rng)
 
-    with pytest.raises(ExerciseError, match="raised ValueError|shape"):
-        check_shift_right(hard_coded)
+    with pytest.raises(ExerciseError, match="changed the `targets` array"):
+        check_scheduled_inputs(in_place)
 
 
-def test_shift_right_stub(assert_not_attempted):
-    assert_not_attempted(check_shift_right)
+def test_scheduled_stub(assert_not_attempted):
+    assert_not_attempted(check_scheduled_inputs)
 
 
 # --------------------------------------------------------------------------- 07.2 greedy decoding
@@ -617,21 +633,9 @@ def test_bleu_issue_20_bugs_are_named(wrong, match):
 
 
 @pytest.mark.parametrize(
-    "wrong, match",
-    [
-        (lambda y, s: shift_right(y, s).tolist(), "decoder_inputs is a list of"),
-        (lambda y, s: (shift_right(y, s),), "trailing comma"),
-    ],
-)
-def test_shift_right_issue_20_contracts(wrong, match):
-    with pytest.raises(ExerciseError, match=match):
-        check_shift_right(wrong)
-
-
-@pytest.mark.parametrize(
     "checker, name",
     [
-        (check_shift_right, "shift_right"),
+        (check_scheduled_inputs, "scheduled_inputs"),
         (check_greedy_decode_one, "greedy_decode_one"),
         (check_beam_search_best, "beam_search_best"),
         (check_corpus_bleu, "corpus_bleu"),

@@ -4,8 +4,9 @@ Each ``check_*`` function takes the learner's function, prints the outcome and r
 true :class:`~seqkeras.grading.Outcome` (passed) or a false one (not attempted yet); a
 wrong answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely bug.
 
-- 07.1 :func:`check_shift_right`: ``shift_right(targets, start_id) -> decoder_inputs``,
-  teacher forcing's shift
+- 07.1 :func:`check_scheduled_inputs`: ``scheduled_inputs(targets, predicted, start_id, p, rng)
+  -> decoder_inputs``, scheduled sampling's mix of teacher forcing and the model's own
+  predictions (the lesson's shift_right, and exposure bias, carried one step further)
 - 07.2 :func:`check_greedy_decode_one`: ``greedy_decode_one(step, state, start_id, end_id,
   max_len) -> ids``, the greedy decoding loop for one sequence
 - 07.3 :func:`check_beam_search_best`: ``beam_search_best(log_prob_fn, end_id, max_len,
@@ -36,10 +37,11 @@ from seqkeras.grading import (
     expect_one_array,
     expect_unchanged,
     library_object,
+    rng_use,
 )
 from seqkeras.seq2seq import shift_right as _reference_shift
 
-__all__ = ["check_shift_right", "check_greedy_decode_one", "check_beam_search_best", "check_corpus_bleu"]
+__all__ = ["check_scheduled_inputs", "check_greedy_decode_one", "check_beam_search_best", "check_corpus_bleu"]
 
 
 def _ids(name: str, got: Any) -> list[int]:
@@ -85,76 +87,156 @@ def _targets(rng: np.random.Generator, batch: int, t: int, vocab_size: int, end_
     return y
 
 
-@exercise("07.1", "shift_right")
-def check_shift_right(fn: Callable[..., Any]) -> None:
-    """Check ``fn(targets, start_id)``: the decoder's inputs for teacher forcing.
+def _scheduled(targets: np.ndarray, predicted: np.ndarray, start_id: int, take: np.ndarray) -> np.ndarray:
+    """The decoder inputs when ``take`` (``(B, Ty - 1)`` bool) says where the prediction is fed."""
+    shifted_t = _reference_shift(targets, start_id)
+    shifted_p = _reference_shift(predicted, start_id)
+    out = shifted_t.copy()
+    out[:, 1:] = np.where(take, shifted_p[:, 1:], shifted_t[:, 1:])
+    out[:, 1:][targets[:, :-1] == 0] = 0  # padding stays padding
+    return out
 
-    ``targets`` is ``(B, Ty)`` int ids (tokens, the end token, then 0s); the answer must be
-    ``(B, Ty)``: ``start_id``, then ``targets`` without its last position. Probed at several
-    batch sizes and lengths (``Ty = 1`` and lengths the lesson never uses), with several
-    start ids, and the input must be left unchanged.
-    """
-    rng = np.random.default_rng(7)
-    for batch, t, start_id in ((3, 11, 1), (1, 1, 3), (1, 7, 5), (5, 13, 37), (2, 2, 4)):
-        y = _targets(rng, batch, t, 50, end_id=2)
-        inputs = {"targets": y, "start_id": start_id}
-        got, passed = call_on_copies(fn, inputs)
+
+def _scheduled_case(rng: np.random.Generator, batch: int, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Targets, and predictions that differ from them almost everywhere (so every choice shows)."""
+    y = _targets(rng, batch, t, 50, end_id=2)
+    guess = (y + rng.integers(1, 40, size=y.shape)) % 47 + 3  # ids 3 ... 49, never 0
+    guess[guess == y] = 1
+    return y, guess.astype(y.dtype)
+
+
+def _scheduled_call(
+    fn: Callable[..., Any], y: np.ndarray, guess: np.ndarray, start_id: int, p: float, seed: int
+) -> np.ndarray:
+    inputs = {
+        "targets": y,
+        "predicted": guess,
+        "start_id": start_id,
+        "p": p,
+        "rng": np.random.default_rng(seed),
+    }
+    got, passed = call_on_copies(fn, inputs)
+    for name in ("targets", "predicted"):
         expect_unchanged(
-            inputs,
-            passed,
-            "your function changed the `targets` array it was given: build a new "
-            "array (np.empty_like / np.concatenate) instead of writing into it.",
+            {name: inputs[name]},
+            {name: passed[name]},
+            f"your function changed the `{name}` array it was given: build a new array instead.",
         )
-        arr = expect_one_array("decoder_inputs", got)
-        expect_new_arrays(
-            "decoder_inputs",
-            got,
-            passed,
-            "decoder_inputs is the `targets` array you were given (or a view of it): whoever changes "
-            "one changes the other. Build a new array (np.empty_like(targets) or np.concatenate).",
+    arr = expect_one_array("decoder_inputs", got)
+    expect_new_arrays(
+        "decoder_inputs",
+        got,
+        {"targets": passed["targets"], "predicted": passed["predicted"]},
+        "decoder_inputs is one of the arrays you were given (or a view of it): build a new one.",
+    )
+    batch, t = y.shape
+    expect_array("decoder_inputs", arr, (batch, t), ("B", "T_y"), given=f"for targets ({batch}, {t})")
+    if not np.issubdtype(np.asarray(got).dtype, np.integer):
+        raise ExerciseError(
+            f"the decoder inputs must be integer token ids (they feed an Embedding): got dtype "
+            f"{np.asarray(got).dtype}. Keep the dtype of `targets`."
         )
-        if arr.shape == (batch, t + 1):
-            raise ExerciseError(
-                f"decoder_inputs has shape {arr.shape}, one step too long: after "
-                "putting the start token in front, drop the LAST position of the targets "
-                "(targets[:, :-1]) so that inputs and targets have the same length."
-            )
-        expect_array("decoder_inputs", arr, (batch, t), ("B", "T_y"), given=f"for targets ({batch}, {t})")
-        if not np.all(arr == np.round(arr)) or (
-            hasattr(got, "dtype") and not np.issubdtype(np.asarray(got).dtype, np.integer)
-        ):
-            raise ExerciseError(
-                "the decoder inputs must be integer token ids (they feed an Embedding): "
-                f"got dtype {np.asarray(got).dtype}. Keep the dtype of `targets`."
-            )
-        start_col = np.full((batch, 1), start_id)
+    return arr.astype(np.int64)
+
+
+@exercise("07.1", "scheduled_inputs")
+def check_scheduled_inputs(fn: Callable[..., Any]) -> None:
+    """Check ``fn(targets, predicted, start_id, p, rng)``: scheduled sampling's decoder inputs.
+
+    Position 0 is ``start_id``; position ``i >= 1`` is ``predicted[:, i-1]`` with probability
+    ``p`` and ``targets[:, i-1]`` otherwise, one independent draw from ``rng`` per position and
+    row; where ``targets[:, i-1]`` is padding (0) the input stays 0. Judged by behaviour, not by
+    one draw order: ``p = 0`` must give teacher forcing exactly and ``p = 1`` the predictions
+    shifted; in between every input must come from one of the two, at a rate near ``p``, mixed
+    within rows and within columns; the given generator must be the only randomness.
+    """
+    rng = np.random.default_rng(11)
+    for batch, t, start_id in ((3, 11, 1), (1, 1, 3), (1, 7, 5), (5, 13, 37)):
+        y, guess = _scheduled_case(rng, batch, t)
+        where = f"(targets {y.shape}, start_id = {start_id})"
+        teacher = _scheduled(y, guess, start_id, np.zeros((batch, t - 1), bool))
+        own = _scheduled(y, guess, start_id, np.ones((batch, t - 1), bool))
+        unshifted = teacher.copy()
+        unshifted[:, 1:] = np.where(y[:, :-1] == 0, 0, guess[:, 1:])
+        got = _scheduled_call(fn, y, guess, start_id, 0.0, 0)
         expect_close(
             "decoder_inputs",
-            arr,
-            _reference_shift(y, start_id),
+            got,
+            teacher,
             atol=0,
             rtol=0,
             likely_bugs={
-                "they equal the targets: the decoder would read, at each step, the very token it must "
-                "predict. Shift right by one: the start token first, then targets[:, :-1].": y,
-                "you shifted to the LEFT (targets[:, 1:]): the input at step i must be the target of step "
-                "i - 1, so the start token goes in FRONT and the last position is dropped.": np.concatenate(
-                    [y[:, 1:], np.zeros((batch, 1), y.dtype)], axis=1
-                ),
-                "you shifted left and put the start token at the end: the start token goes first.": (
-                    np.concatenate([y[:, 1:], start_col], axis=1)
-                ),
-                "the start token is missing: the first input is padding (0). Every decoder input row "
-                "starts with start_id.": np.concatenate([np.zeros((batch, 1), y.dtype), y[:, :-1]], axis=1),
-                "the first input is the LAST target position rolled round to the front (np.roll), "
-                "padding or the end token: overwrite column 0 with start_id.": np.roll(y, 1, axis=1),
-                "you wrote the start token over the first target instead of shifting: the first "
-                "target is lost and the rest are not moved.": np.concatenate([start_col, y[:, 1:]], axis=1),
-                "the start token is always 1: use the `start_id` you are given.": np.concatenate(
-                    [np.ones((batch, 1), y.dtype), y[:, :-1]], axis=1
-                ),
+                "with p = 0 you fed the model's predictions everywhere: p is the probability of "
+                "feeding the prediction, so p = 0 is plain teacher forcing.": own,
             },
-            hint="The answer is start_id followed by targets[:, :-1], row by row.",
+            hint=f"{where}, p = 0: nothing is sampled, so the answer is teacher forcing, start_id then "
+            "targets[:, :-1] (lesson 07's shift_right).",
+        )
+        got = _scheduled_call(fn, y, guess, start_id, 1.0, 0)
+        everything = own.copy()
+        everything[:, 1:] = guess[:, :-1]
+        expect_close(
+            "decoder_inputs",
+            got,
+            own,
+            atol=0,
+            rtol=0,
+            likely_bugs={
+                "with p = 1 you fed the true targets: p is the probability of feeding the model's "
+                "own prediction, 1 - p that of the target.": teacher,
+                "the prediction fed at step i must be the one made at the step before, predicted[:, "
+                "i - 1] (shifted right like the targets), not predicted[:, i].": unshifted,
+                "padding positions (where the target before is 0) got a prediction: padding stays 0, "
+                "so the padded steps stay masked and out of the loss.": everything,
+            },
+            hint=f"{where}, p = 1: every input after the start token is the model's previous prediction.",
+        )
+    # in between: a large batch, where the rate and the mixing can be measured
+    y, guess = _scheduled_case(np.random.default_rng(5), 400, 30)
+    real = y[:, :-1] != 0
+    for p in (0.25, 0.7):
+        got = _scheduled_call(fn, y, guess, 4, p, 3)
+        if not np.all(got[:, 0] == 4):
+            raise ExerciseError(
+                f"with p = {p} the first input is not always start_id: position 0 is never sampled."
+            )
+        from_target, from_guess = got[:, 1:] == y[:, :-1], got[:, 1:] == guess[:, :-1]
+        if not np.all((from_target | from_guess)[real]) or not np.all(got[:, 1:][~real] == 0):
+            raise ExerciseError(
+                f"with p = {p} some inputs are neither the previous target nor the previous prediction "
+                "(or padding got a token): each position takes one of the two, padding stays 0."
+            )
+        rows_mixed = np.mean([0 < g[r].mean() < 1 for g, r in zip(from_guess, real) if r.sum() >= 10])
+        cols_mixed = np.mean([0 < g[r].mean() < 1 for g, r in zip(from_guess.T, real.T) if r.sum() >= 10])
+        if rows_mixed < 0.5:
+            raise ExerciseError(
+                f"with p = {p} each row is all predictions or all targets: draw once per POSITION, "
+                "not once per sequence (rng.random((B, T_y - 1)) < p)."
+            )
+        if cols_mixed < 0.5:
+            raise ExerciseError(
+                f"with p = {p} every row makes the same choice at a position: draw for each row and "
+                "position, rng.random((B, T_y - 1)), not one draw per column shared by the batch."
+            )
+        rate = from_guess[real].mean()
+        spread = 4 * np.sqrt(p * (1 - p) / real.sum())
+        if abs(rate - p) > spread:
+            raise ExerciseError(
+                f"with p = {p}, {rate:.2f} of the positions got the prediction: it should be close to p. "
+                + ("Is p the chance of the TARGET in your code? " if abs(rate - (1 - p)) <= spread else "")
+                + "Draw once per position, e.g. rng.random(shape) < p."
+            )
+    problem, _ = rng_use(lambda seed: _scheduled_call(fn, y, guess, 4, 0.5, seed))
+    if problem:
+        raise ExerciseError(
+            {
+                "not repeatable": "the same rng seed gave different inputs: draw with the `rng` you are "
+                "given (rng.random), not Python's `random` or a new generator.",
+                "global": "the draws follow NumPy's global generator (np.random.random): use the `rng` "
+                "argument (rng.random), so that a seed makes the run repeatable.",
+                "ignored": "another seed gives the same inputs: draw from the `rng` you are given, not "
+                "from a generator of your own with a fixed seed.",
+            }[problem]
         )
 
 
