@@ -1,12 +1,14 @@
 """Checkers of lesson 09: the references and correct alternatives pass, known bugs are named,
 the untouched stub is "not attempted"."""
 
+import math
+
 import numpy as np
 import pytest
 from notebook_solutions import notebook_solution
 
 import seqkeras.reference as ref
-from seqkeras.checks.lesson09 import check_causal_mask, check_scaled_dot_product_attention
+from seqkeras.checks.lesson09 import check_scaled_dot_product_attention, check_sinusoidal_positions
 from seqkeras.grading import ExerciseError
 
 
@@ -190,60 +192,72 @@ def test_sdpa_stub(assert_not_attempted):
     assert_not_attempted(check_scaled_dot_product_attention)
 
 
-# --------------------------------------------------------------------------- 09.2 causal mask
-def causal_loop(T):
-    m = np.zeros((T, T), dtype=bool)
-    for i in range(T):
-        m[i, : i + 1] = True
-    return m
+# --------------------------------------------------------------------------- 09.2 sinusoidal positions
+def positions_loop(T, d):  # one entry at a time, straight from the equation
+    P = np.zeros((T, d))
+    for t in range(T):
+        for m in range(d // 2):
+            P[t, 2 * m] = math.sin(t / 10000 ** (2 * m / d))
+            P[t, 2 * m + 1] = math.cos(t / 10000 ** (2 * m / d))
+    return P
 
 
-@pytest.mark.parametrize(
-    "answer",
-    [
-        lambda T: np.tril(np.ones((T, T), dtype=bool)),
-        lambda T: np.arange(T)[:, None] >= np.arange(T)[None, :],
-        lambda T: ~np.triu(np.ones((T, T), dtype=bool), k=1),
-        causal_loop,
-        ref.causal_mask,
-    ],
-)
-def test_causal_mask_correct_answers_pass(answer, capsys):
-    assert check_causal_mask(answer)
+def positions_stacked(T, d):  # the pairs built side by side, then interleaved by a reshape, float32
+    angle = np.arange(T)[:, None] * np.exp(-np.log(10000.0) * np.arange(0, d, 2) / d)
+    return np.stack([np.sin(angle), np.cos(angle)], axis=-1).reshape(T, d).astype("float32")
+
+
+def positions_blocks(T, d):
+    angle = np.arange(T)[:, None] / 10000 ** (np.arange(0, d, 2) / d)
+    return np.concatenate([np.sin(angle), np.cos(angle)], axis=1)
+
+
+def positions_with(**kw):
+    from seqkeras.checks.lesson09 import _positions
+
+    return lambda T, d: _positions(T, d, **kw)
+
+
+_TABLE = ref.sinusoidal_positions(256, 64)  # a table made once, at fixed sizes
+
+
+@pytest.mark.parametrize("answer", [positions_loop, positions_stacked, ref.sinusoidal_positions])
+def test_positions_correct_answers_pass(answer, capsys):
+    assert check_sinusoidal_positions(answer)
     assert "passed" in capsys.readouterr().out
-
-
-_PRECOMPUTED = np.tril(np.ones((64, 64), dtype=bool))  # a mask made once, at a fixed size
 
 
 @pytest.mark.parametrize(
     "wrong, match",
     [
-        (lambda T: np.tril(np.ones((T, T), dtype=bool), k=-1), "diagonal is missing"),
-        (lambda T: np.triu(np.ones((T, T), dtype=bool)), "see the future"),
-        (lambda T: np.triu(np.ones((T, T), dtype=bool), k=1), "mask is inverted"),
-        (lambda T: np.ones((T, T), dtype=bool), "every position see every other"),
-        (lambda T: np.eye(T, dtype=bool), "only itself"),
-        (lambda T: np.tril(np.ones((T, T))), r"right values \(T = 5\) but dtype float64.*-2 and -1"),
-        (lambda T: np.tril(np.ones((T, T), dtype=int)), "but dtype int"),
-        (lambda T: np.tril(np.ones((T, T), dtype=bool))[None], "no batch axis"),
-        (lambda T: np.tril(np.ones((5, 5), dtype=bool)), r"mask has shape \(5, 5\), expected \(1, 1\)"),
-        (lambda T: np.tril(np.ones((T, T + 1), dtype=bool)), "take the size from T"),
-        (lambda T: [[j <= i for j in range(T)] for i in range(T)], "mask is a list of 5 items"),
-        (lambda T: (np.tril(np.ones((T, T), dtype=bool)),), "trailing comma"),
-        (
-            lambda T: _PRECOMPUTED[:T, :T],
-            r"mask has shape \(64, 64\), expected \(65, 65\).*take the size from T",
-        ),
+        (positions_blocks, "two blocks"),
+        (positions_with(swap=True), "sine and cosine are swapped"),
+        (positions_with(exponent="column"), "each column has its own frequency"),
+        (positions_with(exponent="double"), "counts columns twice"),
+        (positions_with(start=1), "start at 1"),
+        (positions_with(base=1000.0), "base is not 10000"),
+        (positions_with(multiply=True), "multiplied by"),
+        (lambda T, d: ref.sinusoidal_positions(T, d)[::-1], "reverse order"),
+        (lambda T, d: ref.sinusoidal_positions(T, d).T, "transposed|shape"),
+        (lambda T, d: _TABLE[:T, :d], r"made once at another width \(d = 64\)"),  # a fixed table, sliced
+        (lambda T, d: ref.sinusoidal_positions(T, d).tolist(), "P is a list"),
+        (lambda T, d: np.round(ref.sinusoidal_positions(T, d), 2), "differs"),
+        (lambda T, d: None, "forget to `return`"),
     ],
 )
-def test_causal_mask_bugs_are_named(wrong, match):
+def test_positions_bugs_are_named(wrong, match):
     with pytest.raises(ExerciseError, match=match):
-        check_causal_mask(wrong)
+        check_sinusoidal_positions(wrong)
 
 
-def test_causal_mask_stub(assert_not_attempted):
-    assert_not_attempted(check_causal_mask)
+def test_positions_stub(assert_not_attempted):
+    assert_not_attempted(check_sinusoidal_positions)
+
+
+def test_position_sizes_reach_beyond_a_fixed_table():
+    from seqkeras.checks.lesson09 import _POSITION_SIZES
+
+    assert max(T for T, _ in _POSITION_SIZES) > 256 and any(d & (d - 1) for _, d in _POSITION_SIZES)
 
 
 # --------------------------------------------------------------------------- issue 20
@@ -260,17 +274,11 @@ def test_sdpa_issue_20_contracts(wrong, match):
         check_scaled_dot_product_attention(wrong)
 
 
-def test_causal_lengths_reach_beyond_64():
-    from seqkeras.checks.lesson09 import _CAUSAL_LENGTHS
-
-    assert max(_CAUSAL_LENGTHS) > 2 * 64 and 65 in _CAUSAL_LENGTHS
-
-
 @pytest.mark.parametrize(
     "checker, name",
     [
         (check_scaled_dot_product_attention, "scaled_dot_product_attention"),
-        (check_causal_mask, "causal_mask"),
+        (check_sinusoidal_positions, "sinusoidal_positions"),
     ],
 )
 def test_the_notebooks_solutions_pass(checker, name):

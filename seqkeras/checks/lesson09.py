@@ -8,8 +8,8 @@ wrong answer raises :class:`~seqkeras.grading.ExerciseError` naming the likely b
   mask=None) -> (output, weights)``, ``softmax(q kᵀ / √d_k) v`` with the hidden keys removed
   before the softmax; a query that may attend to no key gets weights all 0 (the contract of
   :func:`seqkeras.reference.attention_weights`, met in lesson 08)
-- 09.2 :func:`check_causal_mask`: ``causal_mask(T) -> mask``, ``(T, T)`` bool, True on and
-  below the diagonal
+- 09.2 :func:`check_sinusoidal_positions`: ``sinusoidal_positions(T, d) -> P``, ``(T, d)``, the
+  Transformer's encoding written from its equation (the lesson uses the package's)
 
 Both are compared with :mod:`seqkeras.reference` on several sizes (a batch of one, T = 1, a
 length the lesson never uses, T_q = T_k = d_k = batch, where a key matrix left untransposed
@@ -34,11 +34,10 @@ from seqkeras.grading import (
     expect_close,
     expect_nothing_attended,
     expect_one_array,
-    expect_shape,
     expect_unchanged,
 )
 
-__all__ = ["check_scaled_dot_product_attention", "check_causal_mask"]
+__all__ = ["check_scaled_dot_product_attention", "check_sinusoidal_positions"]
 
 
 def _call(fn: Callable[..., Any], inputs: dict[str, Any], where: str) -> Any:
@@ -314,61 +313,84 @@ def check_scaled_dot_product_attention(fn: Callable[..., Any]) -> None:
         )
 
 
-# --------------------------------------------------------------------------- 09.2 causal mask
-#: T = 1 (a position sees only itself), lengths the lesson never uses, and long ones beyond 64
-#: (a mask precomputed at a fixed size and sliced, m[:T, :T], fails there).
-_CAUSAL_LENGTHS = (5, 1, 2, 13, 64, 65, 130)
-
-_WHY_BOOL = (
-    "return a bool array (True = may attend), e.g. np.tril(np.ones((T, T), dtype=bool)) or "
-    "`... .astype(bool)`. A mask of numbers misleads later: ~mask of 1s and 0s gives -2 and -1, "
-    "both counted as True, and ~ of a float mask raises."
-)
+# --------------------------------------------------------------------------- 09.2 sinusoidal positions
+#: (T, d): one position and one frequency pair; the lesson's sizes; a width the lesson never uses
+#: and that is no power of two (a table precomputed at 64 or 128 features fails there); many
+#: positions, where a wrong frequency has long drifted; a long table (beyond a fixed 256).
+_POSITION_SIZES = ((1, 2), (5, 4), (12, 16), (50, 64), (7, 6), (300, 10))
 
 
-def _causal_bugs(T: int) -> dict[str, np.ndarray]:
-    ones = np.ones((T, T))
+def _positions(
+    T: int,
+    d: int,
+    *,
+    start: int = 0,
+    base: float = 10000.0,
+    exponent: str = "pair",
+    swap: bool = False,
+    multiply: bool = False,
+) -> np.ndarray:
+    """The encoding with one thing changed, to name a bug by its output. ``exponent``: how
+    column i's power is formed, "pair" (2m/d for both columns of pair m: right), "column" (i/d)
+    or "double" (2i/d)."""
+    t = np.arange(start, start + T, dtype=float)[:, None]
+    i = np.arange(d)
+    power = {"pair": (i - i % 2) / d, "column": i / d, "double": 2 * i / d}[exponent]
+    angle = t * base**power if multiply else t / base**power
+    even = i % 2 == 0
+    return np.where(even != swap, np.sin(angle), np.cos(angle))
+
+
+def _position_bugs(T: int, d: int) -> dict[str, np.ndarray]:
+    angles = np.arange(T)[:, None] / 10000.0 ** (np.arange(0, d, 2) / d)  # (T, d/2)
     return {
-        "the diagonal is missing (the strict lower triangle): a position may attend to itself, so "
-        "True where j <= i, np.tril(..., k=0); without it position 0 sees nothing at all.": np.tril(ones, -1),
-        "True is above the diagonal: that lets position i see the future (j > i). The causal mask "
-        "is True on and below it, j <= i: np.tril, not np.triu.": np.triu(ones),
-        "the mask is inverted: True where j > i marks what must be hidden. The contract is "
-        "True where position i MAY attend, j <= i: np.tril(np.ones((T, T), dtype=bool)).": np.triu(ones, 1),
-        "the mask lets every position see every other, the future included: keep only j <= i "
-        "(np.tril).": ones,
-        "each position sees only itself (the identity): it may attend to every earlier position "
-        "too, j <= i (np.tril).": np.eye(T),
+        "the sines and cosines are in two blocks, [sin ... | cos ...]: the encoding interleaves "
+        "them, column 2m the sine and column 2m + 1 the cosine of the same frequency "
+        "(P[:, 0::2] = sin, P[:, 1::2] = cos).": np.concatenate([np.sin(angles), np.cos(angles)], axis=1),
+        "sine and cosine are swapped: the even columns (0, 2, ...) hold the sines, the odd ones "
+        "the cosines.": _positions(T, d, swap=True),
+        "each column has its own frequency (10000^(i/d) with i the column): the cosine in column "
+        "2m + 1 shares the frequency of the sine in column 2m, 10000^(2m/d) for both, so that the "
+        "pair turns together.": _positions(T, d, exponent="column"),
+        "the exponent counts columns twice (10000^(2i/d) with i the column, not the pair): with m "
+        "the pair, 2m = i - i % 2 is the pair's even column.": _positions(T, d, exponent="double"),
+        "the positions start at 1: the first row is position 0 (sin 0 = 0, cos 0 = 1), "
+        "np.arange(T).": _positions(T, d, start=1),
+        "the base is not 10000: the rates are 1 / 10000^(2m/d).": _positions(T, d, base=1000.0),
+        "the position is multiplied by 10000^(2m/d) instead of divided by it: the frequencies fall "
+        "from 1 (pair 0) towards 1/10000.": _positions(T, d, multiply=True),
+        "the rows are in reverse order: row t is position t.": ref.sinusoidal_positions(T, d)[::-1],
+        **{
+            f"the table was made once at another width (d = {D}) and sliced: the frequencies depend "
+            f"on d, 1 / 10000^(2m/d), so make it for the d you are given.": ref.sinusoidal_positions(T, D)[
+                :, :d
+            ]
+            for D in (16, 32, 64, 128, 256, 512)
+            if D > d
+        },
     }
 
 
-@exercise("09.2", "causal_mask")
-def check_causal_mask(fn: Callable[..., Any]) -> None:
-    """Check ``fn(T)``: the causal mask, a bool array ``(T, T)`` with ``mask[i, j]`` True
-    where ``j <= i`` (position i may attend to itself and to the positions before it).
-
-    A mask of 0s and 1s (int or float) is refused, with the reason: the course's masks are bool.
+@exercise("09.2", "sinusoidal_positions")
+def check_sinusoidal_positions(fn: Callable[..., Any]) -> None:
+    """Check ``fn(T, d)``: the Transformer's sinusoidal encoding, ``(T, d)``, with
+    ``P[t, 2m] = sin(t / 10000^(2m/d))`` and ``P[t, 2m+1] = cos(t / 10000^(2m/d))``, positions
+    ``t = 0 … T-1`` (:func:`seqkeras.reference.sinusoidal_positions`), for even ``d``.
     """
-    for T in _CAUSAL_LENGTHS:
-        where = f"(T = {T})"
-        got = _call(fn, {"T": T}, where)
-        mask = expect_one_array("mask", got)
-        if mask.shape in ((1, T, T), (T, T, 1)):
+    for T, d in _POSITION_SIZES:
+        where = f"(T = {T}, d = {d})"
+        got = _call(fn, {"T": T, "d": d}, where)
+        P = expect_array("P", got, (T, d), ("position", "feature"), given=f"for T = {T} and d = {d}")
+        if not np.all(np.isfinite(P)):
             raise ExerciseError(
-                f"mask has shape {mask.shape} {where}, expected ({T}, {T}): one row per position "
-                "i and one column per position j, no batch axis (attention broadcasts it)."
+                f"P holds NaN or inf values {where}: every entry is a sine or a cosine, in [-1, 1]."
             )
-        expect_shape("mask", mask, (T, T), hint=f"{where}: take the size from T, not a number in the code.")
-        expected = ref.causal_mask(T)
         expect_close(
-            "mask",
-            mask,
-            expected.astype(float),
-            atol=0.0,
+            "P",
+            P,
+            ref.sinusoidal_positions(T, d),
+            atol=1e-6,
             rtol=0.0,
-            likely_bugs=_causal_bugs(T),
-            hint=f"{where}. mask[i, j] is True exactly where j <= i.",
+            likely_bugs=_position_bugs(T, d),
+            hint=f"{where}. Row t is position t (from 0); column 2m is sin(t / 10000^(2m/d)), 2m + 1 its cosine.",
         )
-        dtype = np.asarray(got).dtype
-        if dtype.kind != "b":
-            raise ExerciseError(f"mask has the right values {where} but dtype {dtype}: {_WHY_BOOL}")
