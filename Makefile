@@ -90,7 +90,7 @@ grade: install
 
 # A learner notebook that holds your answers is left alone (and named); FORCE=1 regenerates it anyway.
 notebooks: install
-	$(BIN)/python -m seqkeras.exercises build $(if $(FORCE),--force)
+	$(BIN)/python -m seqkeras.exercises build $(if $(filter 1,$(FORCE)),--force)
 
 execute: notebooks
 	$(BIN)/python -m seqkeras.exercises execute

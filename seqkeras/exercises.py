@@ -25,6 +25,7 @@ import copy
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -155,12 +156,33 @@ class LearnerWork(NamedTuple):
 _EXERCISE_HEADING = re.compile(r"^#{1,6}\s*(Exercise\s+\d\d\.\d+)", re.M)
 
 
-def _stub_lines(solution_source: str, learner_source: str) -> set[str]:
-    """The lines a stub put in place of a solution (those of the learner cell not in the solution)."""
+def _stub_lines(solution_source: str, learner_source: str) -> Counter:
+    """The lines a stub put in place of a solution (those of the learner cell not in the
+    solution), with how often each occurs (a cell can hold the same stub three times)."""
     solution = {line.strip() for line in solution_source.split("\n")}
-    return {
+    return Counter(
         line.strip() for line in learner_source.split("\n") if line.strip() and line.strip() not in solution
-    }
+    )
+
+
+def _is_placeholder(cell: Any) -> bool:
+    """A code cell of comments only, the same in both copies ("# Your experiment here ..."): the
+    learner's to fill, with no stub to replace."""
+    lines = [line.strip() for line in cell.source.split("\n") if line.strip()]
+    return cell.cell_type == "code" and bool(lines) and all(line.startswith("#") for line in lines)
+
+
+def _answered(sol_cell: Any, new_cell: Any, cell: Any) -> bool:
+    """True if the learner's ``cell`` holds an answer where the generator put ``new_cell``."""
+    if cell is None or cell.source == new_cell.source:
+        return False
+    if _is_placeholder(new_cell):
+        return True
+    stubs = _stub_lines(sol_cell.source, new_cell.source)
+    if not stubs:
+        return False
+    have = Counter(line.strip() for line in cell.source.split("\n"))
+    return any(have[line] < n for line, n in stubs.items())  # a stub replaced
 
 
 def _match(old: Any, made: Any) -> tuple[list[Any], list[int]]:
@@ -190,10 +212,8 @@ def learner_answers(old: Any, made: Any, solution: Any) -> list[str]:
         if new_cell.cell_type == "markdown":
             found = _EXERCISE_HEADING.findall(new_cell.source)
             heading = found[-1] if found else heading
-        stubs = _stub_lines(sol_cell.source, new_cell.source)
-        if stubs and cell is not None and cell.source != new_cell.source:
-            if not stubs <= {line.strip() for line in cell.source.split("\n")}:
-                places.append(f"{heading}: your answer in cell {old.cells.index(cell) + 1}")
+        if _answered(sol_cell, new_cell, cell):
+            places.append(f"{heading}: your answer in cell {old.cells.index(cell) + 1}")
     if added:
         places.append(f"cells you added: {', '.join(map(str, added))}")
     return places
@@ -262,15 +282,16 @@ def drifted() -> list[str]:
 
 
 def _only_answers(old: Any, made: Any, solution: Any) -> bool:
-    """True if ``old`` differs from ``made`` only by the learner's answers and added cells."""
-    if not learner_answers(old, made, solution):
+    """True if ``old`` differs from ``made`` only in the learner's answers. Added cells are not
+    exempt: one left over from a cell the maintainers removed would look the same."""
+    mine, added = _match(old, made)
+    if added or not learner_answers(old, made, solution):
         return False
-    mine, _ = _match(old, made)
     for sol_cell, new_cell, cell in zip(solution.cells, made.cells, mine):
         if cell is None:
             return False  # a cell of the lesson is missing
-        if cell.source != new_cell.source and not _stub_lines(sol_cell.source, new_cell.source):
-            return False  # a cell without an exercise differs: the lesson itself changed
+        if cell.source != new_cell.source and not _answered(sol_cell, new_cell, cell):
+            return False  # a cell the learner does not answer in differs: the lesson itself changed
     return True
 
 

@@ -45,6 +45,7 @@ from seqkeras.grading import CHECKED, LOG_ENV, STRICT_ENV, scoreboard_lines
 __all__ = ["Graded", "Row", "grade", "exercises_of", "exit_status", "write_junit", "write_json", "main"]
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+SOLUTIONS = NOTEBOOKS / "solutions"
 QUICK_ENV = "SEQKERAS_QUICK"
 #: The default limit for one notebook, in seconds (quick mode takes a few minutes at most).
 TIME_LIMIT = 1200
@@ -95,7 +96,9 @@ def _unknown_checkers(nb: Any) -> list[str]:
         for module, names in _IMPORT.findall(cell.source):
             try:
                 mod = importlib.import_module(f"seqkeras.checks.{module}")
-            except ModuleNotFoundError:
+            except ModuleNotFoundError as err:
+                if err.name != f"seqkeras.checks.{module}":
+                    raise  # a broken installation, not a notebook of another version
                 missing.append(f"seqkeras.checks.{module}")
                 continue
             for name in re.findall(r"\b(check_\w+)\b", names):
@@ -142,9 +145,9 @@ def _load(path: Path) -> tuple[Any, str]:
     return nb, ""
 
 
-def _run(nb: Any, folder: Path, log: Path, limit: float) -> tuple[list[tuple[int, str]], str]:
+def _run(nb: Any, folder: Path, log: Path, limit: float) -> tuple[list[tuple[int, str]], tuple[int, str]]:
     """Run every code cell on a fresh kernel: the cells that raised ``(index, 'Name: text')``,
-    and why the run stopped early ("" if it did not)."""
+    and where and why the run stopped early (``(len(cells), "")`` if it did not)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -154,7 +157,7 @@ def _run(nb: Any, folder: Path, log: Path, limit: float) -> tuple[list[tuple[int
     os.environ.setdefault(QUICK_ENV, "1")  # a value the user set wins, as in make test
     os.environ.pop(STRICT_ENV, None)  # "not attempted" is recorded, never raised inside
     start = time.monotonic()
-    stopped = ""
+    stopped, stop_at = "", len(nb.cells)
     try:
         client = NotebookClient(
             nb, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(folder)}}
@@ -165,34 +168,49 @@ def _run(nb: Any, folder: Path, log: Path, limit: float) -> tuple[list[tuple[int
                     continue
                 left = limit - (time.monotonic() - start)
                 if left <= 0:
-                    stopped = f"the time limit ({limit:.0f} s) was reached before {_cell_name(nb, index)}"
+                    stopped, stop_at = (
+                        f"the time limit ({limit:.0f} s) was reached before {_cell_name(nb, index)}",
+                        index,
+                    )
                     break
                 client.timeout = max(1, int(left))
                 try:
                     client.execute_cell(cell, index)
                 except CellTimeoutError:
-                    stopped = f"the time limit ({limit:.0f} s) was reached in {_cell_name(nb, index)}"
+                    stopped, stop_at = (
+                        f"the time limit ({limit:.0f} s) was reached in {_cell_name(nb, index)}",
+                        index,
+                    )
                     break
                 except DeadKernelError:
-                    stopped = f"the kernel died in {_cell_name(nb, index)} (out of memory?)"
+                    stopped, stop_at = f"the kernel died in {_cell_name(nb, index)} (out of memory?)", index
                     break
                 for out in cell.get("outputs", []):
                     if out.get("output_type") == "error":
                         errors.append((index, f"{out.get('ename')}: {_first_line(out.get('evalue', ''))}"))
                         break
     except Exception as err:  # the kernel did not start
-        stopped = f"the kernel could not run ({type(err).__name__}: {_first_line(err)})"
+        stopped, stop_at = f"the kernel could not run ({type(err).__name__}: {_first_line(err)})", 0
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    return errors, stopped
+    return errors, (stop_at, stopped)
 
 
-def _rows(nb: Any, results: dict[str, dict], errors: list[tuple[int, str]], stopped: str) -> list[Row]:
+def _rows(
+    nb: Any,
+    results: dict[str, dict],
+    errors: list[tuple[int, str]],
+    stopped: tuple[int, str],
+    expected: list[str],
+) -> list[Row]:
     headings = exercises_of(nb)
+    # A check's own verdict (a wrong answer) is recorded already: it blocks nothing after it.
+    blocking = [(i, e) for i, e in errors if not e.startswith(("ExerciseError", "LearnerCrash"))]
+    stop_at, why_stopped = stopped
     rows = []
     for k, (number, title, at) in enumerate(headings):
         end = headings[k + 1][2] if k + 1 < len(headings) else len(nb.cells)
@@ -202,8 +220,8 @@ def _rows(nb: Any, results: dict[str, dict], errors: list[tuple[int, str]], stop
         elif number not in CHECKED:
             rows.append(Row(number, title, "not checked", "an open exercise, answered in words"))
         else:
-            before = [(i, e) for i, e in errors if i < at]
-            inside = [(i, e) for i, e in errors if at <= i < end]
+            before = [(i, e) for i, e in blocking if i < at]
+            inside = [(i, e) for i, e in blocking if at <= i < end]
             if before:  # what failed inside is most likely its consequence (a name never defined)
                 i, e = before[0]
                 rows.append(
@@ -212,31 +230,49 @@ def _rows(nb: Any, results: dict[str, dict], errors: list[tuple[int, str]], stop
             elif inside:
                 i, e = inside[0]
                 rows.append(Row(number, CHECKED[number], "crashed", f"{_cell_name(nb, i)} raised {e}"))
+            elif why_stopped and stop_at < end:
+                rows.append(Row(number, CHECKED[number], "not reached", why_stopped))
             else:
-                why = stopped or "its check never ran (is its check cell still there?)"
-                rows.append(Row(number, CHECKED[number], "not reached", why))
+                rows.append(
+                    Row(
+                        number,
+                        CHECKED[number],
+                        "not reached",
+                        "its check never ran (is its check cell still there?)",
+                    )
+                )
     listed = {r.number for r in rows}
     rows += [
         Row(n, r["title"], r["outcome"], r["message"], r["seconds"])
         for n, r in results.items()
         if n not in listed
     ]
+    listed = {r.number for r in rows}
+    rows += [
+        Row(n, CHECKED[n], "not reached", "its heading and check are missing from this notebook")
+        for n in expected
+        if n in CHECKED and n not in listed
+    ]
     return rows
 
 
 def grade(path: str | Path, limit: float = TIME_LIMIT) -> Graded:
     """Run one learner notebook (a copy in memory) and return its exercises' outcomes."""
+    import importlib
+
+    import nbformat
+
     path = Path(path)
     nb, error = _load(path)
     if error:
         return Graded(str(path), error=error)
-    import importlib
 
     for lesson in sorted({number.split(".")[0] for number, _, _ in exercises_of(nb)}):
         try:  # know which exercises are checked, even if the notebook never imports its checkers
             importlib.import_module(f"seqkeras.checks.lesson{lesson}")
-        except ModuleNotFoundError:
-            pass
+        except ModuleNotFoundError as err:
+            if err.name != f"seqkeras.checks.lesson{lesson}":
+                raise
     start = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "results.jsonl"
@@ -247,7 +283,11 @@ def grade(path: str | Path, limit: float = TIME_LIMIT) -> Graded:
             if line.strip():
                 record = json.loads(line)
                 results[record["number"]] = record  # the latest check of each exercise counts
-    return Graded(str(path), _rows(nb, results, errors, stopped), time.monotonic() - start)
+    solution = SOLUTIONS / path.name  # the exercises this lesson has, whatever the copy kept
+    expected = (
+        [n for n, _, _ in exercises_of(nbformat.read(solution, as_version=4))] if solution.exists() else []
+    )
+    return Graded(str(path), _rows(nb, results, errors, stopped, expected), time.monotonic() - start)
 
 
 def exit_status(report: list[Graded], strict: bool = False) -> int:

@@ -212,6 +212,10 @@ class ExerciseError(AssertionError):
         return str(self).split("\n")
 
 
+#: How every crash report starts (:func:`call`), kept when a checker adds to the message.
+_CRASH_WORDS = "your code raised "
+
+
 class LearnerCrash(ExerciseError):
     """The learner's code raised while it was being checked (a crash, not a wrong value)."""
 
@@ -330,7 +334,7 @@ def _raise_crash(err: BaseException, args: tuple, kwargs: dict) -> None:
     where = f"\nIn your code, line {frame.lineno}: `{(frame.line or '').strip()}`" if frame else ""
     text = str(err).strip() or "(no message)"
     called = ", ".join([_describe(a) for a in args] + [f"{k}={_describe(v)}" for k, v in kwargs.items()])
-    msg = f"your code raised {type(err).__name__}: {text}{where}\nIt was called with ({called})."
+    msg = f"{_CRASH_WORDS}{type(err).__name__}: {text}{where}\nIt was called with ({called})."
     if isinstance(err, (ValueError, TypeError, IndexError)) and any(w in text.lower() for w in _SHAPE_WORDS):
         msg += " Check the shapes: print them at each step of your computation."
     raise LearnerCrash(msg) from err
@@ -955,7 +959,9 @@ def exercise(number: str, title: str) -> Callable[[Callable[..., Any]], Callable
                 print(f"⏳ {label}: not attempted yet ({why}).")
                 return Outcome(False, label)
             except ExerciseError as err:
-                record("crashed" if isinstance(err, LearnerCrash) else "wrong", str(err))
+                # a crash re-raised by a checker with more to say keeps the crash's own words
+                crashed = isinstance(err, LearnerCrash) or _CRASH_WORDS in str(err)
+                record("crashed" if crashed else "wrong", str(err))
                 raise type(err)(f"❌ {label}: {err}") from None
             except Exception as err:  # the answer broke the checker: almost always the wrong kind
                 message = (
@@ -963,7 +969,7 @@ def exercise(number: str, title: str) -> Callable[[Callable[..., Any]], Callable
                     "Is it the kind of thing the exercise asks for (a function, an array, a "
                     "model, a number)? Read the exercise's description of what to return."
                 )
-                record("crashed", message)
+                record("wrong", message)  # a wrong kind of answer
                 raise ExerciseError(f"❌ {label}: {message}") from err
             record("passed")
             print(f"✅ {label}: passed.")
@@ -985,7 +991,9 @@ def _lesson_exercises(which: Sequence[str]) -> list[str]:
             raise ValueError(f"scoreboard: {item!r} is neither a lesson ('04') nor an exercise ('08.5').")
         try:
             importlib.import_module(f"seqkeras.checks.lesson{lesson}")  # registers its checkers
-        except ModuleNotFoundError:
+        except ModuleNotFoundError as err:
+            if err.name != f"seqkeras.checks.lesson{lesson}":
+                raise
             raise ValueError(
                 f"scoreboard: there is no lesson {lesson} (no seqkeras.checks.lesson{lesson})."
             ) from None

@@ -123,6 +123,7 @@ def test_make_notebooks_never_overwrites_a_learners_answers(monkeypatch, tmp_pat
     def answer(text, add_cell=False):
         nb = nbformat.read(learner_file, as_version=4)
         nb.cells[2].source = nb.cells[2].source.replace(exercises._DEFAULT_CODE_STUB, text)
+        nb.cells = [c for c in nb.cells if c.source != "print(double(3))"]
         if add_cell:
             nb.cells.append(nbformat.v4.new_code_cell("print(double(3))"))
         nbformat.write(nb, learner_file)
@@ -133,8 +134,10 @@ def test_make_notebooks_never_overwrites_a_learners_answers(monkeypatch, tmp_pat
     write_solution("Intro.", "# x: a number or an array")  # the maintainers change the answer cell:
     assert exercises.build() == ([learner_file], [])  # the stub is still there, so it is regenerated
 
-    answer("return x * 2", add_cell=True)
+    answer("return x * 2")
     assert not exercises.drifted(), "a learner's answers are not drift"
+    answer("return x * 2", add_cell=True)  # a cell of one's own: kept by build, but drift (a cell
+    assert exercises.drifted()  # the maintainers removed would look the same)
     write_solution("Intro, reworded.")
     written, refused = exercises.build()
     assert written == [] and refused[0].path == learner_file
@@ -147,6 +150,32 @@ def test_make_notebooks_never_overwrites_a_learners_answers(monkeypatch, tmp_pat
     assert exercises.build(force=True) == ([learner_file], [])
     assert "return x * 2" not in learner_file.read_text()
     assert exercises._DEFAULT_CODE_STUB in nbformat.read(learner_file, as_version=4).cells[2].source
+
+
+def test_answers_without_a_stub_to_replace_are_seen_too():
+    """Three stubs in one cell (a layer's three methods), one still there; and a placeholder cell
+    of comments ("# Your experiment here") with code written under it."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    stub = exercises._DEFAULT_CODE_STUB
+    solution = nbformat.v4.new_notebook()
+    solution.cells = [
+        md("### Exercise 99.2: a layer"),
+        code(
+            "class Layer:\n    def a(self):\n        ### BEGIN SOLUTION\n        return 1\n        ### END SOLUTION\n"
+            "    def b(self):\n        ### BEGIN SOLUTION\n        return 2\n        ### END SOLUTION\n"
+            "    def c(self):\n        ### BEGIN SOLUTION\n        return 3\n        ### END SOLUTION"
+        ),
+        md("### Exercise 99.3: an experiment"),
+        code("# Your experiment here (uses Layer)."),
+    ]
+    made = exercises.learner_notebook(solution, "99_demo.ipynb")
+    assert made.cells[1].source.count(stub) == 3
+    old = exercises.learner_notebook(solution, "99_demo.ipynb")
+    assert exercises.learner_answers(old, made, solution) == []
+    old.cells[1].source = old.cells[1].source.replace(stub, "return 1", 2)  # two of three done
+    assert exercises.learner_answers(old, made, solution) == ["Exercise 99.2: your answer in cell 2"]
+    old.cells[3].source += "\nprint(Layer().a())"
+    assert exercises.learner_answers(old, made, solution)[1] == "Exercise 99.3: your answer in cell 4"
 
 
 def test_committed_learner_notebooks_match_the_generator():

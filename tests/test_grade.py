@@ -99,6 +99,12 @@ def test_exercise_cells_that_fail_before_the_check_count_as_crashed(tmp_path):
     assert grade.exit_status([graded]) == 1
 
 
+def test_a_wrong_answer_does_not_hide_the_next_exercises_crash(tmp_path):
+    rows = {r.number: r for r in grade.grade(lesson(tmp_path, dense="return x @ W", softmax="return (")).rows}
+    assert rows["00.1"].outcome == "wrong"
+    assert rows["00.2"].outcome == "crashed" and "SyntaxError" in rows["00.2"].message
+
+
 def test_not_reached_when_the_imports_fail(tmp_path):
     path = lesson(tmp_path, dense=DENSE)
     nb = nbformat.read(path, as_version=4)
@@ -166,7 +172,7 @@ def test_the_in_kernel_scoreboard_reports_this_kernels_checks(capsys):
     capsys.readouterr()
     grading.scoreboard("03.1")
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "Lesson 03: 0 of 1 checked exercises passed, 1 crashed."
+    assert lines[0] == "Lesson 03: 0 of 1 checked exercise passed, 1 crashed."
     assert "crashed: your code raised ZeroDivisionError" in lines[1]
     for bad in ("4", "99", "03.9"):
         with pytest.raises(ValueError, match="scoreboard"):
