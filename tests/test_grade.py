@@ -124,6 +124,13 @@ def test_the_time_limit_stops_a_notebook_and_names_the_cell(tmp_path):
     assert 'cell 3 ("import time")' in rows["00.1"].message
 
 
+def test_a_kernel_that_dies_is_named_and_the_exercises_after_it_not_reached(tmp_path):
+    path = lesson(tmp_path, before="import os\nos._exit(1)")
+    rows = {r.number: r for r in grade.grade(path, limit=120).rows}
+    assert rows["00.1"].outcome == "not reached"
+    assert "kernel died" in rows["00.1"].message and 'cell 3 ("import os")' in rows["00.1"].message
+
+
 def test_paths_that_cannot_be_graded_get_one_line_each_and_the_others_are_still_graded(tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("hi")
     (tmp_path / "broken.ipynb").write_text("{not json")
