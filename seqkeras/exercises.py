@@ -285,14 +285,11 @@ def _only_answers(old: Any, made: Any, solution: Any) -> bool:
     """True if ``old`` differs from ``made`` only in the learner's answers. Added cells are not
     exempt: one left over from a cell the maintainers removed would look the same."""
     mine, added = _match(old, made)
-    if added or not learner_answers(old, made, solution):
-        return False
-    for sol_cell, new_cell, cell in zip(solution.cells, made.cells, mine):
-        if cell is None:
-            return False  # a cell of the lesson is missing
-        if cell.source != new_cell.source and not _answered(sol_cell, new_cell, cell):
-            return False  # a cell the learner does not answer in differs: the lesson itself changed
-    return True
+    if added or any(cell is None for cell in mine):
+        return False  # a cell of the lesson is missing, or one is there that the lesson lacks
+    differing = [(a, b, c) for a, b, c in zip(solution.cells, made.cells, mine) if c.source != b.source]
+    # every difference is an answer; a cell the learner does not answer in: the lesson changed
+    return bool(differing) and all(_answered(a, b, c) for a, b, c in differing)
 
 
 def execute(paths: list[Path] | None = None, timeout: int = 900) -> dict[str, float]:

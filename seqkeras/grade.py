@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seqkeras.grading import CHECKED, LOG_ENV, STRICT_ENV, scoreboard_lines
+from seqkeras.grading import CHECKED, LOG_ENV, STRICT_ENV, _first_line, scoreboard_lines
 
 __all__ = ["Graded", "Row", "grade", "exercises_of", "exit_status", "write_junit", "write_json", "main"]
 
@@ -105,10 +105,6 @@ def _unknown_checkers(nb: Any) -> list[str]:
                 if not hasattr(mod, name):
                     missing.append(f"{module}.{name}")
     return missing
-
-
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in str(text).splitlines() if line.strip()), "")
 
 
 def _cell_name(nb: Any, index: int) -> str:
